@@ -1,0 +1,187 @@
+"""The scenario file format that educators write, as pydantic models.
+
+These models are the single source of truth for the YAML format: the loader
+validates against them and ``python -m bot schema`` exports them as JSON Schema
+so an editor can autocomplete scenario files.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, field_validator
+
+
+def _shape(value: Any) -> str | None:
+    """Pick a union member by the YAML shape, so errors speak of one member only."""
+    if isinstance(value, str):
+        return "text"
+    if isinstance(value, dict):
+        return "mapping"
+    if isinstance(value, list):
+        return "list"
+    return None
+
+
+#: A text shown to people: either one string in the scenario's base language,
+#: or a mapping from language code to string (``{en: "...", de: "..."}``).
+Text = Annotated[
+    Annotated[str, Tag("text")] | Annotated[dict[str, str], Tag("mapping")],
+    Discriminator(_shape, custom_error_type="text", custom_error_message="expected a text"),
+    Field(description="A text, or a mapping from language code to text."),
+]
+
+ID_PATTERN = r"^[a-z][a-z0-9_]*$"
+Identifier = Annotated[str, Field(pattern=ID_PATTERN)]
+
+
+class _Strict(BaseModel):
+    """Unknown keys are errors, so a typo never silently does nothing."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+
+class Persona(_Strict):
+    """Who the trainee is talking to."""
+
+    name: Text
+    relation: Text = Field(description="How this person relates to the client.")
+    background: Text
+
+
+class Brief(_Strict):
+    """What the trainee reads before starting."""
+
+    situation: Text
+    goal: Text
+
+
+class Meter(_Strict):
+    """The number that tracks how the partner feels (openness by default)."""
+
+    name: Identifier = "openness"
+    label: Text = "Openness"
+    min: int = 0
+    max: int = 10
+    start: int = 3
+
+
+class Move(_Strict):
+    """Something the trainee can do in a message."""
+
+    label: Text
+    kind: Literal["good", "neutral", "poor"]
+    effect: int = Field(0, description="Change of the meter when this move is recognised.")
+    examples: list[str] = Field(
+        min_length=1, description="Phrases the recogniser learns this move from."
+    )
+    keywords: list[str] = Field(
+        default_factory=list, description="Words or phrases that strongly signal this move."
+    )
+    feedback: Text = Field(description="Why this move helped or hurt.")
+    better: Text | None = Field(None, description="For poor moves: what to do instead.")
+
+
+class Transition(_Strict):
+    """Where a move leads, optionally only when a condition on the meter holds."""
+
+    to: Identifier
+    if_: str | None = Field(
+        None, alias="if", description="A condition such as 'openness >= 7' or 'turn > 3'."
+    )
+    effect: int | None = Field(None, description="Overrides the move's meter effect here.")
+    lines: list[Text] = Field(
+        default_factory=list, description="What the partner says when this happens."
+    )
+
+
+#: A state's reaction to a move: a target state name, one transition, or a
+#: list of transitions tried in order (the first whose condition holds wins).
+Reaction = Annotated[
+    Annotated[Identifier, Tag("text")]
+    | Annotated[Transition, Tag("mapping")]
+    | Annotated[list[Transition], Tag("list")],
+    Discriminator(
+        _shape,
+        custom_error_type="reaction",
+        custom_error_message="expected a state name, a transition, or a list of transitions",
+    ),
+]
+
+
+class Option(_Strict):
+    """A ready-made reply a trainee can pick in guided mode."""
+
+    text: Text
+    move: Identifier
+
+
+class State(_Strict):
+    """A mood or stage of the partner."""
+
+    lines: list[Text] = Field(min_length=1)
+    hint: Text | None = None
+    on: dict[Identifier, Reaction] = Field(default_factory=dict)
+    options: list[Option] = Field(default_factory=list)
+
+
+class Ending(_Strict):
+    """A state that ends the conversation."""
+
+    outcome: Literal["success", "failure", "neutral"]
+    title: Text
+    line: Text = Field(description="The partner's closing line.")
+    debrief: Text = Field(description="What the trainee reads after the ending.")
+
+
+class Rule(_Strict):
+    """Checked after every turn, in order: the first whose condition holds moves the partner."""
+
+    if_: str = Field(alias="if")
+    to: Identifier
+    lines: list[Text] = Field(default_factory=list)
+
+
+class TurnLimit(_Strict):
+    """Conversations do not go on forever: after ``turns`` messages, end in ``to``."""
+
+    turns: int = Field(ge=1)
+    to: Identifier
+    lines: list[Text] = Field(default_factory=list)
+
+
+class Unclear(_Strict):
+    """How the partner reacts when the message was not understood."""
+
+    lines: list[Text] = Field(min_length=1)
+    feedback: Text
+
+
+class ScenarioFile(_Strict):
+    """One practice scenario, as written in ``dialogues/<id>.yaml``."""
+
+    id: Identifier
+    title: Text
+    language: str = Field("en", description="The base language of the texts.")
+    persona: Persona
+    brief: Brief
+    meter: Meter = Field(default_factory=Meter)
+    start: Identifier
+    moves: dict[Identifier, Move] = Field(min_length=1)
+    defaults: dict[Identifier, Reaction] = Field(
+        default_factory=dict, description="Reactions that apply in every state."
+    )
+    states: dict[Identifier, State] = Field(min_length=1)
+    endings: dict[Identifier, Ending] = Field(min_length=1)
+    rules: list[Rule] = Field(default_factory=list)
+    unclear: Unclear
+    turn_limit: TurnLimit | None = Field(
+        None, description="End the conversation after this many trainee messages."
+    )
+
+    @field_validator("language")
+    @classmethod
+    def _short_language(cls, value: str) -> str:
+        if not value.isalpha() or not 2 <= len(value) <= 3:
+            raise ValueError("use a two- or three-letter language code such as 'en'")
+        return value.lower()

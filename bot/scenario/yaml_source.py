@@ -1,0 +1,129 @@
+"""Safe YAML loading that remembers where every value came from.
+
+Educators need errors that point at ``file:line:col``. PyYAML's safe loader
+builds node trees with marks; we walk that tree ourselves so that each value's
+path (``("states", "guarded", "on")``) maps to its position, and so that a key
+written twice is an error instead of silently overwriting the first.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from bot.errors import Problem, ScenarioError
+
+PathKey = tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class Position:
+    """A 1-based line and column."""
+
+    line: int
+    column: int
+
+
+@dataclass
+class SourceMap:
+    """Positions of values and keys by their path in the document."""
+
+    file: str
+    values: dict[PathKey, Position] = field(default_factory=dict)
+    keys: dict[PathKey, Position] = field(default_factory=dict)
+
+    def locate(self, path: PathKey, *, prefer_key: bool = False) -> Position:
+        """The position of ``path``, or of its nearest known ancestor."""
+        probe = tuple(path)
+        while True:
+            if prefer_key and probe in self.keys:
+                return self.keys[probe]
+            if probe in self.values:
+                return self.values[probe]
+            if not probe:
+                return Position(1, 1)
+            probe = probe[:-1]
+
+    def problem(
+        self, path: PathKey, message: str, *, severity: str = "error", prefer_key: bool = False
+    ) -> Problem:
+        """A located problem for the value at ``path``."""
+        pos = self.locate(path, prefer_key=prefer_key)
+        return Problem(self.file, pos.line, pos.column, severity, message)  # type: ignore[arg-type]
+
+
+def _position(node: yaml.Node) -> Position:
+    return Position(node.start_mark.line + 1, node.start_mark.column + 1)
+
+
+class _Walker:
+    """Turns a composed node tree into plain data plus a source map."""
+
+    def __init__(self, loader: yaml.SafeLoader, source: SourceMap) -> None:
+        self.loader = loader
+        self.source = source
+        self.problems: list[Problem] = []
+
+    def build(self, node: yaml.Node, path: PathKey) -> Any:
+        self.source.values[path] = _position(node)
+        if isinstance(node, yaml.MappingNode):
+            self.loader.flatten_mapping(node)
+            result: dict[Any, Any] = {}
+            for key_node, value_node in node.value:
+                key = self.loader.construct_object(key_node, deep=True)
+                if not isinstance(key, (str, int, float, bool)) or key is None:
+                    pos = _position(key_node)
+                    self.problems.append(
+                        Problem(self.source.file, pos.line, pos.column, "error",
+                                "a key must be a plain word")
+                    )
+                    continue
+                key = str(key) if not isinstance(key, str) else key
+                child = (*path, key)
+                if key in result:
+                    pos = _position(key_node)
+                    first = self.source.keys[child]
+                    self.problems.append(
+                        Problem(self.source.file, pos.line, pos.column, "error",
+                                f"duplicate key '{key}' (first written at line {first.line})")
+                    )
+                    continue
+                self.source.keys[child] = _position(key_node)
+                result[key] = self.build(value_node, child)
+            return result
+        if isinstance(node, yaml.SequenceNode):
+            return [self.build(item, (*path, i)) for i, item in enumerate(node.value)]
+        return self.loader.construct_object(node, deep=True)
+
+
+def load_yaml(path: Path, text: str | None = None) -> tuple[Any, SourceMap]:
+    """Load one YAML document safely; raise ScenarioError with positions on any problem."""
+    name = str(path)
+    source = SourceMap(name)
+    if text is None:
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ScenarioError([Problem(name, 1, 1, "error", f"cannot read file: {exc}")]) from exc
+    loader = yaml.SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            raise ScenarioError([Problem(name, 1, 1, "error", "the file is empty")])
+        walker = _Walker(loader, source)
+        data = walker.build(node, ())
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        reason = exc.problem or exc.context or "invalid YAML"
+        raise ScenarioError([Problem(name, line, col, "error", f"YAML syntax: {reason}")]) from exc
+    except yaml.YAMLError as exc:
+        raise ScenarioError([Problem(name, 1, 1, "error", f"YAML: {exc}")]) from exc
+    finally:
+        loader.dispose()
+    if walker.problems:
+        raise ScenarioError(walker.problems)
+    return data, source
