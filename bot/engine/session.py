@@ -32,11 +32,14 @@ class TurnRecord:
     reply: str
     feedback: str
     guided: bool = False
+    behaviour: str | None = None
+    skills: list[MoveGuess] = field(default_factory=list)
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> TurnRecord:
         moves = [MoveGuess(**m) for m in data.get("moves", [])]
-        return cls(**{**data, "moves": moves})
+        skills = [MoveGuess(**m) for m in data.get("skills", [])]
+        return cls(**{**data, "moves": moves, "skills": skills})
 
 
 @dataclass

@@ -42,11 +42,10 @@ def _data_path(data: Any, loc: tuple[str | int, ...]) -> PathKey:
     path: list[str | int] = []
     current = data
     for part in loc:
-        if isinstance(current, dict) and part in current:
-            current = current[part]
-            path.append(part)
-        elif isinstance(current, list) and isinstance(part, int) and 0 <= part < len(current):
-            current = current[part]
+        in_dict = isinstance(current, dict) and part in current
+        in_list = isinstance(current, list) and isinstance(part, int) and 0 <= part < len(current)
+        if in_dict or in_list:
+            current = current[part]  # type: ignore[index]
             path.append(part)
         elif isinstance(current, dict) and isinstance(part, str) and part == loc[-1]:
             path.append(part)  # a missing or unknown key: point at it or its parent
@@ -148,7 +147,8 @@ class _Builder:
     def build(self) -> tuple[dict[str, dict[str, list[Reaction]]], list[AutoRule]]:
         spec = self.spec
         for name in set(spec.states) & set(spec.endings):
-            self.error(("endings", name), f"'{name}' is both a state and an ending", prefer_key=True)
+            message = f"'{name}' is both a state and an ending"
+            self.error(("endings", name), message, prefer_key=True)
         self.check_target(spec.start, ("start",))
         if spec.start in spec.endings:
             self.error(("start",), "the conversation cannot start in an ending")

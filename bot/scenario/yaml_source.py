@@ -8,6 +8,7 @@ written twice is an error instead of silently overwriting the first.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -55,6 +56,30 @@ class SourceMap:
         return Problem(self.file, pos.line, pos.column, severity, message)  # type: ignore[arg-type]
 
 
+class StrictBoolLoader(yaml.SafeLoader):
+    """A safe loader where only ``true``/``false`` are booleans (as in YAML 1.2).
+
+    YAML 1.1 reads ``on``, ``yes``, ``no`` and ``off`` as booleans, which would
+    turn a state's ``on:`` key into ``True`` and a partner's line "No" into False.
+    """
+
+
+StrictBoolLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:bool"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+StrictBoolLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool",
+    re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
+    list("tTfF"),
+)
+
+
+def safe_load(text: str) -> Any:
+    """Load YAML safely with YAML 1.2 booleans (for catalogues and data files)."""
+    return yaml.load(text, Loader=StrictBoolLoader)
+
+
 def _position(node: yaml.Node) -> Position:
     return Position(node.start_mark.line + 1, node.start_mark.column + 1)
 
@@ -62,7 +87,7 @@ def _position(node: yaml.Node) -> Position:
 class _Walker:
     """Turns a composed node tree into plain data plus a source map."""
 
-    def __init__(self, loader: yaml.SafeLoader, source: SourceMap) -> None:
+    def __init__(self, loader: StrictBoolLoader, source: SourceMap) -> None:
         self.loader = loader
         self.source = source
         self.problems: list[Problem] = []
@@ -108,7 +133,7 @@ def load_yaml(path: Path, text: str | None = None) -> tuple[Any, SourceMap]:
             text = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
             raise ScenarioError([Problem(name, 1, 1, "error", f"cannot read file: {exc}")]) from exc
-    loader = yaml.SafeLoader(text)
+    loader = StrictBoolLoader(text)
     try:
         node = loader.get_single_node()
         if node is None:

@@ -1,0 +1,149 @@
+"""``python -m bot play``: practise in the terminal with the same engine as the bot.
+
+At a terminal it is interactive; with piped input it reads one trainee
+message per line and prints plainly, so practice runs can be scripted.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import TextIO
+
+from bot.catalogue import t
+from bot.engine.feedback import meter_bar, render_plain
+from bot.engine.practice import Practice
+from bot.engine.session import Session
+from bot.engine.summary import render_summary, summarize
+from bot.errors import UnknownScenarioError
+from bot.library import default_recognizer, find_scenario, list_scenarios
+from bot.settings import load_settings
+
+
+class _Terminal:
+    """Input and output, with a prompt and colour only when a person is typing."""
+
+    def __init__(self, stdin: TextIO, stdout: TextIO) -> None:
+        self.stdin, self.stdout = stdin, stdout
+        self.interactive = stdin.isatty() and stdout.isatty()
+
+    def say(self, text: str = "", style: str = "") -> None:
+        if self.interactive and style:
+            codes = {"bold": "1", "dim": "2", "partner": "1;36", "warn": "33"}
+            text = f"\033[{codes[style]}m{text}\033[0m"
+        self.stdout.write(text + "\n")
+        self.stdout.flush()
+
+    def ask(self, prompt: str) -> str | None:
+        if self.interactive:
+            try:
+                return input(prompt)
+            except EOFError:
+                return None
+        line = self.stdin.readline()
+        if not line:
+            return None
+        line = line.rstrip("\n")
+        self.say(f"{prompt}{line}")
+        return line
+
+
+def _choose(term: _Terminal, folder: Path) -> str | None:
+    scenarios = list_scenarios(folder)
+    term.say(t("play.scenarios"), "bold")
+    for i, s in enumerate(scenarios, 1):
+        term.say(f"  {i}. {s.id}: {s.text(s.spec.title)}")
+    answer = term.ask(t("play.choose"))
+    if answer is None:
+        return None
+    answer = answer.strip()
+    if answer.isdigit() and 1 <= int(answer) <= len(scenarios):
+        return scenarios[int(answer) - 1].id
+    return answer
+
+
+def _brief(term: _Terminal, practice: Practice, session: Session) -> None:
+    s = practice.scenario
+    lang = session.language
+    term.say(s.text(s.spec.title, lang), "bold")
+    term.say(s.text(s.spec.brief.situation, lang))
+    term.say(s.text(s.spec.brief.goal, lang), "bold")
+    term.say(t("play.commands", lang, name=s.text(s.spec.persona.name, lang)), "dim")
+    term.say()
+    _partner(term, practice, session, session.opening)
+
+
+def _partner(term: _Terminal, practice: Practice, session: Session, line: str) -> None:
+    name = practice.scenario.text(practice.scenario.spec.persona.name, session.language)
+    term.say(f"{name}: {line}", "partner")
+
+
+def _options(term: _Terminal, practice: Practice, session: Session) -> None:
+    options = practice.options(session)
+    if options:
+        listed = "  ".join(f"/{o.index + 1} {o.text}" for o in options)
+        term.say(t("play.options", session.language, options=listed), "dim")
+
+
+def play(
+    scenario_id: str | None,
+    *,
+    seed: int = 0,
+    folder: Path | None = None,
+    feedback: bool = True,
+    stdin: TextIO | None = None,
+    stdout: TextIO | None = None,
+) -> int:
+    """Run a practice conversation until the trainee quits or input ends."""
+    term = _Terminal(stdin or sys.stdin, stdout or sys.stdout)
+    folder = folder or load_settings().dialogues_dir
+    if scenario_id is None:
+        scenario_id = _choose(term, folder)
+        if scenario_id is None:
+            return 0
+    try:
+        scenario = find_scenario(folder, scenario_id)
+    except UnknownScenarioError:
+        term.say(t("play.unknown", name=scenario_id), "warn")
+        return 2
+    practice = Practice(scenario, default_recognizer(scenario))
+    session = practice.start(seed=seed)
+    _brief(term, practice, session)
+    lang = session.language
+    while True:
+        if not session.ended:
+            _options(term, practice, session)
+        text = term.ask(f"{t('play.you', lang)}: ")
+        if text is None or text.strip() == "/quit":
+            term.say(t("play.bye", lang))
+            return 0
+        command = text.strip()
+        if command == "/hint":
+            hint = practice.hint(session)
+            term.say(t("play.hint", lang, hint=hint) if hint else t("play.no_hint", lang), "dim")
+            continue
+        if command == "/restart":
+            term.say(t("play.restarted", lang), "dim")
+            session = practice.start(seed=seed + 1)
+            _brief(term, practice, session)
+            continue
+        if session.ended:
+            term.say(t("play.ended", lang), "dim")
+            continue
+        if not command:
+            continue
+        option = None
+        if command[1:].isdigit() and command.startswith("/"):
+            index = int(command[1:]) - 1
+            if 0 <= index < len(practice.options(session)):
+                option = index
+        result = practice.turn(session, text, option=option)
+        _partner(term, practice, session, result.reply)
+        if feedback:
+            body = render_plain(result.feedback, lang)
+            term.say("\n".join(f"  {line}" for line in body.splitlines()), "dim")
+        if result.ended:
+            term.say()
+            term.say(render_summary(summarize(scenario, session), scenario, lang), "bold")
+            m = scenario.spec.meter
+            term.say(" ".join(meter_bar(v, m.min, m.max, 5) for v in session.meter_curve), "dim")

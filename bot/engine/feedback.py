@@ -1,0 +1,83 @@
+"""Turn feedback as data, so each adapter can render it for its own screen."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from bot.catalogue import t
+from bot.engine.recognition import SkillNote
+
+
+@dataclass
+class MoveFeedback:
+    """What one recognised move did."""
+
+    move: str
+    label: str
+    kind: str
+    confidence: float
+    text: str
+    better: str | None = None
+
+
+@dataclass
+class TurnFeedback:
+    """Everything the trainee is told about one turn."""
+
+    understood: bool
+    meter_label: str
+    meter_before: int
+    meter_after: int
+    meter_min: int
+    meter_max: int
+    moves: list[MoveFeedback] = field(default_factory=list)
+    unclear_text: str | None = None
+    skills: SkillNote | None = None
+
+    @property
+    def delta(self) -> int:
+        return self.meter_after - self.meter_before
+
+
+def meter_bar(value: int, low: int, high: int, width: int = 10) -> str:
+    """A small visual meter such as ▰▰▰▱▱, readable on a phone."""
+    span = max(high - low, 1)
+    filled = round((value - low) / span * width)
+    return "▰" * filled + "▱" * (width - filled)
+
+
+def skill_phrase(note: SkillNote, language: str | None) -> str:
+    """'open question, affirmation', hedged where the classifier is weak."""
+    parts = []
+    for guess in note.skills[:3]:
+        name = t(f"skill.{guess.id}", language)
+        if guess.id in note.tentative or guess.confidence < 0.6:
+            name = t("feedback.skills_tentative", language, skill=name)
+        parts.append(name)
+    if not parts:
+        parts.append(t(f"skill.{note.behaviour}", language))
+    return ", ".join(parts)
+
+
+def render_plain(feedback: TurnFeedback, language: str | None = None) -> str:
+    """Plain-text feedback for the terminal and the transcript."""
+    lines: list[str] = []
+    if not feedback.understood:
+        lines.append(f"{t('feedback.unclear', language)}: {feedback.unclear_text or ''}".strip())
+    for move in feedback.moves:
+        kind = t(f"feedback.kind.{move.kind}", language)
+        lines.append(f"• {move.label} ({kind}): {move.text}")
+        if move.better:
+            lines.append(f"  {t('feedback.better', language)}: {move.better}")
+    if feedback.skills is not None and feedback.understood:
+        lines.append(t("feedback.skills", language, skills=skill_phrase(feedback.skills, language)))
+    bar = meter_bar(feedback.meter_after, feedback.meter_min, feedback.meter_max)
+    meter = t(
+        "feedback.meter",
+        language,
+        label=feedback.meter_label,
+        before=feedback.meter_before,
+        after=feedback.meter_after,
+    )
+    lines.append(f"{meter} {bar}")
+    return "\n".join(lines)

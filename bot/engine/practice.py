@@ -1,0 +1,312 @@
+"""The practice engine: one trainee message in, the partner's reply and feedback out.
+
+How several moves in one message combine (documented for educators in
+``docs/writing-scenarios.md``):
+
+1. Every recognised move adds its meter effect; a good move repeated from the
+   previous turn adds nothing the second time. The meter is clamped.
+2. One *main* move drives the transition: a poor move always wins (a kind
+   message with pressure in it is still pressure); otherwise a move that takes
+   the partner somewhere new; otherwise the most confident move.
+3. Conditions see the meter after this message's effects. A transition's own
+   ``effect`` replaces its move's effect.
+4. Then the scenario's rules and turn limit may end the conversation.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.engine.feedback import MoveFeedback, TurnFeedback, render_plain
+from bot.engine.lines import pick_line
+from bot.engine.machine import LIMIT_TRIGGER, RULES_TRIGGER, CompiledScenario, Step
+from bot.engine.recognition import Recognition, Recognizer
+from bot.engine.session import MoveGuess, Session, TurnRecord
+from bot.scenario.format import Ending
+from bot.scenario.model import AutoRule, Reaction, Scenario
+
+#: Longest message the engine reads; Telegram's own limit is 4,096 characters.
+MAX_TEXT = 4096
+
+
+class SessionEndedError(RuntimeError):
+    """Raised when a turn is played on a session that has already ended."""
+
+
+@dataclass
+class TurnResult:
+    """Everything one turn produced."""
+
+    text: str
+    moves: list[MoveGuess]
+    main_move: str | None
+    state_before: str
+    state_after: str
+    reply: str
+    feedback: TurnFeedback
+    meter_before: int
+    meter_after: int
+    ending: str | None = None
+
+    @property
+    def ended(self) -> bool:
+        return self.ending is not None
+
+
+@dataclass(frozen=True)
+class GuidedOption:
+    """A ready-made reply offered in guided mode."""
+
+    index: int
+    text: str
+    move: str
+
+
+class Practice:
+    """Plays one scenario for any number of sessions; holds no per-session state."""
+
+    def __init__(self, scenario: Scenario, recognizer: Recognizer) -> None:
+        self.scenario = scenario
+        self.recognizer = recognizer
+        self.compiled = CompiledScenario(scenario)
+
+    # -- starting ---------------------------------------------------------
+    def start(self, seed: int = 0, language: str | None = None) -> Session:
+        """A fresh session, with the partner's opening line already chosen."""
+        spec = self.scenario.spec
+        session = Session(
+            scenario_id=spec.id,
+            state=spec.start,
+            meter=spec.meter.start,
+            seed=seed,
+            language=language or spec.language,
+        )
+        pool = f"state:{spec.start}"
+        session.opening = pick_line(session, self.scenario, pool, spec.states[spec.start].lines)
+        return session
+
+    # -- reading ----------------------------------------------------------
+    def hint(self, session: Session) -> str:
+        state = self.scenario.states.get(session.state)
+        return self.scenario.text(state.hint, session.language) if state else ""
+
+    def options(self, session: Session) -> list[GuidedOption]:
+        state = self.scenario.states.get(session.state)
+        if state is None or session.ended:
+            return []
+        return [
+            GuidedOption(i, self.scenario.text(o.text, session.language), o.move)
+            for i, o in enumerate(state.options)
+        ]
+
+    def ending(self, session: Session) -> Ending | None:
+        return self.scenario.endings.get(session.state)
+
+    # -- playing ----------------------------------------------------------
+    def turn(self, session: Session, text: str, *, option: int | None = None) -> TurnResult:
+        """Play one trainee message (or guided option) and update ``session`` in place."""
+        if session.ended:
+            raise SessionEndedError(session.scenario_id)
+        text = text[:MAX_TEXT]
+        previous = session.last_line or session.opening
+        if option is not None:
+            chosen = self.options(session)[option]
+            text = chosen.text
+            recognition = Recognition([MoveGuess(chosen.move, 1.0)])
+            recognition.skills = self.recognizer.recognize(text, previous).skills
+        else:
+            recognition = self.recognizer.recognize(text, previous)
+        moves = [m for m in recognition.moves if m.id in self.scenario.moves]
+        if not moves:
+            return self._unclear(session, text, recognition, guided=option is not None)
+        return self._moves(session, text, moves, recognition, guided=option is not None)
+
+    def _values(self, session: Session, meter: int) -> dict[str, int]:
+        return {self.scenario.spec.meter.name: meter, "turn": session.turn + 1}
+
+    def _clamp(self, value: int) -> int:
+        m = self.scenario.spec.meter
+        return max(m.min, min(m.max, value))
+
+    def _effects(self, session: Session, moves: list[MoveGuess]) -> dict[str, int]:
+        previous = {m.id for m in session.turns[-1].moves} if session.turns else set()
+        effects = {}
+        for guess in moves:
+            effect = self.scenario.moves[guess.id].effect
+            effects[guess.id] = 0 if effect > 0 and guess.id in previous else effect
+        return effects
+
+    def _main_move(self, session: Session, moves: list[MoveGuess], meter: int) -> str:
+        poor = [m for m in moves if self.scenario.moves[m.id].kind == "poor"]
+        if poor:
+            return max(poor, key=lambda m: m.confidence).id
+        values = self._values(session, meter)
+        table = self.scenario.reactions.get(session.state, {})
+        for guess in sorted(moves, key=lambda m: -m.confidence):
+            for reaction in table.get(guess.id, []):
+                holds = reaction.condition is None or reaction.condition.holds(values)
+                if holds and reaction.to != session.state:
+                    return guess.id
+        return max(moves, key=lambda m: m.confidence).id
+
+    def _moves(
+        self,
+        session: Session,
+        text: str,
+        moves: list[MoveGuess],
+        recognition: Recognition,
+        *,
+        guided: bool,
+    ) -> TurnResult:
+        before_state, before_meter = session.state, session.meter
+        effects = self._effects(session, moves)
+        meter = self._clamp(before_meter + sum(effects.values()))
+        main = self._main_move(session, moves, meter)
+        step = self.compiled.fire(session.state, main, self._values(session, meter))
+        if isinstance(step.taken, Reaction) and step.taken.effect is not None:
+            effects[main] = step.taken.effect
+            meter = self._clamp(before_meter + sum(effects.values()))
+        steps = [step]
+        if not self.scenario.is_ending(step.state):
+            steps.append(self._after_turn(session, step.state, meter))
+        session.state, session.meter = steps[-1].state, meter
+        reply = self._reply(session, steps)
+        feedback = self._feedback(session, moves, before_meter, recognition)
+        return self._record(session, text, moves, main, before_state, feedback, reply, guided,
+                            recognition)
+
+    def _after_turn(self, session: Session, state: str, meter: int) -> Step:
+        values = self._values(session, meter)
+        step = self.compiled.fire(state, RULES_TRIGGER, values)
+        limit = self.scenario.spec.turn_limit
+        if step.taken is None and limit is not None and values["turn"] >= limit.turns:
+            step = self.compiled.fire(state, LIMIT_TRIGGER, values)
+        return step
+
+    def _reply(self, session: Session, steps: list[Step]) -> str:
+        ending = self.scenario.endings.get(session.state)
+        if ending is not None:
+            session.ended = True
+            session.last_line = self.scenario.text(ending.line, session.language)
+            return session.last_line
+        for step in reversed(steps):
+            if step.taken is not None and step.taken.lines:
+                return pick_line(session, self.scenario, _pool(step.taken), step.taken.lines)
+        state = self.scenario.states[session.state]
+        return pick_line(session, self.scenario, f"state:{session.state}", state.lines)
+
+    def _feedback(
+        self,
+        session: Session,
+        moves: list[MoveGuess],
+        before_meter: int,
+        recognition: Recognition,
+    ) -> TurnFeedback:
+        lang = session.language
+        items = []
+        for guess in moves:
+            move = self.scenario.moves[guess.id]
+            better = self.scenario.text(move.better, lang) if move.better else None
+            items.append(
+                MoveFeedback(
+                    guess.id,
+                    self.scenario.text(move.label, lang),
+                    move.kind,
+                    guess.confidence,
+                    self.scenario.text(move.feedback, lang),
+                    better if move.kind == "poor" else None,
+                )
+            )
+        return self._meter_feedback(session, before_meter, True, items, None, recognition)
+
+    def _meter_feedback(
+        self,
+        session: Session,
+        before: int,
+        understood: bool,
+        items: list[MoveFeedback],
+        unclear_text: str | None,
+        recognition: Recognition,
+    ) -> TurnFeedback:
+        m = self.scenario.spec.meter
+        return TurnFeedback(
+            understood=understood,
+            meter_label=self.scenario.text(m.label, session.language),
+            meter_before=before,
+            meter_after=session.meter,
+            meter_min=m.min,
+            meter_max=m.max,
+            moves=items,
+            unclear_text=unclear_text,
+            skills=recognition.skills,
+        )
+
+    def _unclear(
+        self, session: Session, text: str, recognition: Recognition, *, guided: bool
+    ) -> TurnResult:
+        before_state = session.state
+        steps = [self._after_turn(session, session.state, session.meter)]
+        unclear = self.scenario.spec.unclear
+        session.state = steps[-1].state
+        if steps[-1].taken is None:
+            reply = pick_line(session, self.scenario, "unclear", unclear.lines)
+        else:
+            reply = self._reply(session, steps)
+        feedback = self._meter_feedback(
+            session,
+            session.meter,
+            False,
+            [],
+            self.scenario.text(unclear.feedback, session.language),
+            recognition,
+        )
+        return self._record(session, text, [], None, before_state, feedback, reply, guided,
+                            recognition)
+
+    def _record(
+        self,
+        session: Session,
+        text: str,
+        moves: list[MoveGuess],
+        main: str | None,
+        before_state: str,
+        feedback: TurnFeedback,
+        reply: str,
+        guided: bool,
+        recognition: Recognition,
+    ) -> TurnResult:
+        if self.scenario.is_ending(session.state):
+            session.ended = True
+        skills = recognition.skills
+        session.turns.append(
+            TurnRecord(
+                text=text,
+                moves=moves,
+                main_move=main,
+                state_before=before_state,
+                state_after=session.state,
+                meter_before=feedback.meter_before,
+                meter_after=feedback.meter_after,
+                reply=reply,
+                feedback=render_plain(feedback, session.language),
+                guided=guided,
+                behaviour=skills.behaviour if skills else None,
+                skills=list(skills.skills) if skills else [],
+            )
+        )
+        return TurnResult(
+            text=text,
+            moves=moves,
+            main_move=main,
+            state_before=before_state,
+            state_after=session.state,
+            reply=reply,
+            feedback=feedback,
+            meter_before=feedback.meter_before,
+            meter_after=feedback.meter_after,
+            ending=session.state if session.ended else None,
+        )
+
+
+def _pool(taken: Reaction | AutoRule) -> str:
+    return "at:" + ".".join(str(p) for p in taken.origin)

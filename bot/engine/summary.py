@@ -1,0 +1,144 @@
+"""The end-of-session summary: outcome, meter curve, skill statistics, transcript.
+
+Thresholds follow the MITI competence levels counselling educators use:
+reflections per question (fair 1:1, good 2:1) and the share of reflections
+that are complex (fair 40 %, good 50 %).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from bot.catalogue import t
+from bot.engine.session import Session
+from bot.scenario.model import Scenario
+
+ADHERENT = {"affirm", "seek_collaboration", "emphasize_autonomy"}
+NON_ADHERENT = {"confront", "advice"}
+
+
+@dataclass
+class Summary:
+    """Numbers about one session, ready to render."""
+
+    title: str
+    ending: str | None
+    ending_title: str
+    outcome: str
+    debrief: str
+    turns: int
+    curve: list[int]
+    good: int
+    poor: int
+    unclear: int
+    questions: int
+    reflections: int
+    complex_reflections: int
+    adherent: int
+    non_adherent: int
+    move_counts: Counter[str] = field(default_factory=Counter)
+
+    @property
+    def reflection_ratio(self) -> float | None:
+        return self.reflections / self.questions if self.questions else None
+
+    @property
+    def complex_share(self) -> float | None:
+        return self.complex_reflections / self.reflections if self.reflections else None
+
+
+def summarize(scenario: Scenario, session: Session) -> Summary:
+    """Compute the summary of ``session`` (ended or not)."""
+    lang = session.language
+    ending = scenario.endings.get(session.state)
+    counts: Counter[str] = Counter()
+    kinds: Counter[str] = Counter()
+    skills: Counter[str] = Counter()
+    behaviours: Counter[str] = Counter()
+    for turn in session.turns:
+        for move in turn.moves:
+            counts[move.id] += 1
+            kinds[scenario.moves[move.id].kind if move.id in scenario.moves else "neutral"] += 1
+        if not turn.moves:
+            kinds["unclear"] += 1
+        if turn.behaviour:
+            behaviours[turn.behaviour] += 1
+        for skill in turn.skills:
+            skills[skill.id] += 1
+    return Summary(
+        title=scenario.text(scenario.spec.title, lang),
+        ending=session.state if ending else None,
+        ending_title=scenario.text(ending.title, lang) if ending else "",
+        outcome=ending.outcome if ending else "neutral",
+        debrief=scenario.text(ending.debrief, lang) if ending else "",
+        turns=session.turn,
+        curve=session.meter_curve,
+        good=kinds["good"],
+        poor=kinds["poor"],
+        unclear=kinds["unclear"],
+        questions=behaviours["question"],
+        reflections=behaviours["reflection"],
+        complex_reflections=skills["complex_reflection"],
+        adherent=sum(skills[s] for s in ADHERENT),
+        non_adherent=sum(skills[s] for s in NON_ADHERENT),
+        move_counts=counts,
+    )
+
+
+def render_summary(summary: Summary, scenario: Scenario, language: str | None = None) -> str:
+    """The summary as plain text lines."""
+    lang = language
+    curve = summary.curve
+    label = scenario.text(scenario.spec.meter.label, lang)
+    lines = [
+        t("summary.title", lang, title=summary.title),
+        t("summary.outcome", lang, outcome=t(f"summary.outcome.{summary.outcome}", lang))
+        + (f" ({summary.ending_title})" if summary.ending_title else ""),
+        t("summary.turns", lang, turns=summary.turns),
+        t("summary.meter", lang, label=label, start=curve[0], end=curve[-1], peak=max(curve)),
+        t("summary.moves_good", lang, count=summary.good),
+        t("summary.moves_poor", lang, count=summary.poor),
+        t("summary.unclear", lang, count=summary.unclear),
+    ]
+    if summary.reflection_ratio is not None:
+        lines.append(t("summary.ratio", lang, ratio=f"{summary.reflection_ratio:.1f}"))
+    if summary.complex_share is not None:
+        lines.append(t("summary.complex_share", lang, share=round(summary.complex_share * 100)))
+    lines.append(t("summary.adherent", lang, count=summary.adherent))
+    lines.append(t("summary.non_adherent", lang, count=summary.non_adherent))
+    top = ", ".join(
+        f"{scenario.text(scenario.moves[m].label, lang)} ×{n}"
+        for m, n in summary.move_counts.most_common(3)
+        if m in scenario.moves
+    )
+    lines.append(t("summary.most_used", lang, moves=top or t("summary.none", lang)))
+    if summary.debrief:
+        lines += ["", summary.debrief]
+    return "\n".join(lines)
+
+
+def render_transcript(scenario: Scenario, session: Session) -> str:
+    """Every trainee line verbatim, with the partner's replies and the feedback."""
+    lang = session.language
+    name = scenario.text(scenario.spec.persona.name, lang)
+    you = t("transcript.trainee", lang)
+    lines = [
+        t("transcript.header", lang, title=scenario.text(scenario.spec.title, lang)),
+        "",
+        f"{t('transcript.brief', lang)}: {scenario.text(scenario.spec.brief.situation, lang)}",
+        "",
+        f"{name}: {session.opening}",
+    ]
+    for i, turn in enumerate(session.turns, 1):
+        lines += [
+            "",
+            f"[{i}] {you}: {turn.text}",
+            f"{name}: {turn.reply}",
+            f"{t('transcript.feedback', lang)}:",
+            *(f"    {line}" for line in turn.feedback.splitlines()),
+        ]
+    ending = scenario.endings.get(session.state)
+    if ending is not None:
+        lines += ["", t("transcript.ending", lang, title=scenario.text(ending.title, lang))]
+    return "\n".join(lines) + "\n"

