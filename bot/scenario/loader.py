@@ -45,7 +45,7 @@ def _data_path(data: Any, loc: tuple[str | int, ...]) -> PathKey:
         in_dict = isinstance(current, dict) and part in current
         in_list = isinstance(current, list) and isinstance(part, int) and 0 <= part < len(current)
         if in_dict or in_list:
-            current = current[part]  # type: ignore[index]
+            current = current[part]
             path.append(part)
         elif isinstance(current, dict) and isinstance(part, str) and part == loc[-1]:
             path.append(part)  # a missing or unknown key: point at it or its parent

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import enum
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from datetime import datetime
 from typing import Any, NamedTuple
 
-from bot.engine.session import MoveGuess, TurnRecord
+from bot.engine.session import TurnRecord
 
 
 class SessionStatus(enum.StrEnum):
@@ -19,7 +19,7 @@ class SessionStatus(enum.StrEnum):
 
 
 class RecordResult(enum.StrEnum):
-    """What ``record_turn`` did, so a replayed Telegram update can be answered without redoing it."""
+    """What ``record_turn`` did, so a replayed update is answered without being redone."""
 
     RECORDED = "recorded"
     #: This update id was already processed for the trainee; nothing changed.
@@ -67,11 +67,28 @@ class SessionInfo:
     updated_at: datetime
 
 
+#: TurnRecord fields kept in their own columns; anything else goes to ``TurnRow.extra``.
+_CORE_FIELDS = (
+    "text",
+    "moves",
+    "main_move",
+    "state_before",
+    "state_after",
+    "meter_before",
+    "meter_after",
+    "reply",
+    "feedback",
+    "guided",
+)
+
+
 @dataclass(frozen=True)
 class TurnRow:
     """One answered trainee message, as kept in the transcript table.
 
-    ``text`` is the trainee's message verbatim; ``moves`` is JSON (the recogniser's guesses).
+    ``text`` is the trainee's message verbatim; ``moves`` is JSON (the recogniser's
+    guesses). ``extra`` holds any other engine fields (e.g. ``behaviour``, ``skills``)
+    as JSON, so new engine fields are stored without a schema migration.
     """
 
     text: str
@@ -84,13 +101,15 @@ class TurnRow:
     reply: str
     main_move: str | None = None
     guided: bool = False
+    extra: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
     def from_record(cls, record: TurnRecord) -> TurnRow:
         """Build the row from the engine's turn, so callers need not copy fields by hand."""
+        data = asdict(record)
         return cls(
             text=record.text,
-            moves=[asdict(m) for m in record.moves],
+            moves=data["moves"],
             state_before=record.state_before,
             state_after=record.state_after,
             meter_before=record.meter_before,
@@ -99,13 +118,16 @@ class TurnRow:
             reply=record.reply,
             main_move=record.main_move,
             guided=record.guided,
+            extra={k: v for k, v in data.items() if k not in _CORE_FIELDS},
         )
 
     def to_record(self) -> TurnRecord:
-        """The engine's view of this row (for transcripts and summaries)."""
-        return TurnRecord(
+        """The engine's view of this row; extra keys this engine version lacks are dropped."""
+        known = {f.name for f in fields(TurnRecord)}
+        data: dict[str, Any] = {k: v for k, v in self.extra.items() if k in known}
+        data.update(
             text=self.text,
-            moves=[MoveGuess(**m) for m in self.moves],
+            moves=self.moves,
             main_move=self.main_move,
             state_before=self.state_before,
             state_after=self.state_after,
@@ -115,6 +137,7 @@ class TurnRow:
             feedback=self.feedback,
             guided=self.guided,
         )
+        return TurnRecord.from_dict(data)
 
 
 @dataclass(frozen=True)

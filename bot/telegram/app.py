@@ -1,0 +1,73 @@
+"""The one place the Telegram application is built and every handler registered."""
+
+from __future__ import annotations
+
+from telegram import BotCommand, Update
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    CallbackQueryHandler,
+    CommandHandler,
+    MessageHandler,
+    TypeHandler,
+    filters,
+)
+
+from bot.catalogue import t
+from bot.library import PracticeLibrary
+from bot.settings import Settings
+from bot.storage import open_store
+from bot.telegram import handlers as h
+from bot.telegram.conversation import Conversation
+from bot.telegram.ordering import PerChatOrder
+
+COMMANDS = ["start", "scenarios", "hint", "restart", "end", "feedback", "delete_my_data", "help"]
+
+
+def build_application(settings: Settings, library: PracticeLibrary) -> Application:  # type: ignore[type-arg]
+    """Wire the bot: networking, ordering, rate limits, storage, handlers."""
+
+    async def post_init(application: Application) -> None:  # type: ignore[type-arg]
+        # The store is opened inside the application's event loop, which owns it.
+        store = await open_store(settings.database)
+        application.bot_data["conversation"] = Conversation(library, store)
+        await application.bot.set_my_commands(
+            [BotCommand(name, t(f"command.{name}")) for name in COMMANDS]
+        )
+
+    async def post_shutdown(application: Application) -> None:  # type: ignore[type-arg]
+        conversation = application.bot_data.get("conversation")
+        if conversation is not None:
+            await conversation.store.close()
+
+    application = (
+        Application.builder()
+        .token(settings.token())
+        .base_url(settings.telegram_base_url)
+        .base_file_url(settings.telegram_base_file_url)
+        .concurrent_updates(PerChatOrder())
+        .rate_limiter(AIORateLimiter(max_retries=3))
+        .post_init(post_init)
+        .post_shutdown(post_shutdown)
+        .build()
+    )
+    application.bot_data["admin_ids"] = set(settings.admin_ids)
+
+    private = filters.ChatType.PRIVATE
+    application.add_handler(TypeHandler(Update, h.skip_repeated), group=-2)
+    application.add_handler(TypeHandler(Update, h.private_only), group=-1)
+    commands = {
+        "start": h.start, "scenarios": h.scenarios, "help": h.help_command, "hint": h.hint,
+        "restart": h.restart, "end": h.end, "feedback": h.feedback,
+        "delete_my_data": h.delete_my_data, "reload": h.reload,
+    }
+    for name, callback in commands.items():
+        application.add_handler(CommandHandler(name, callback, filters=private))
+    application.add_handler(MessageHandler(filters.UpdateType.EDITED, h.edited))
+    application.add_handler(MessageHandler(private & filters.COMMAND, h.unknown_command))
+    application.add_handler(MessageHandler(private & filters.TEXT, h.text_message))
+    application.add_handler(MessageHandler(private & ~filters.TEXT, h.not_text))
+    application.add_handler(CallbackQueryHandler(h.button))
+    application.add_handler(TypeHandler(Update, h.mark_processed), group=1)
+    application.add_error_handler(h.on_error)
+    return application

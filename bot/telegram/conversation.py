@@ -1,0 +1,261 @@
+"""A trainee's conversation with the bot, independent of Telegram's objects.
+
+Handlers translate Telegram updates into calls here and deliver the returned
+``Reply`` list. Each turn is saved (with its update id) before any reply is
+built, so a crash never loses a turn and a re-delivered update is answered
+from what was saved instead of being played twice.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from bot.catalogue import t
+from bot.engine.feedback import TurnFeedback, meter_bar, skill_phrase
+from bot.engine.practice import Practice, TurnResult
+from bot.engine.session import Session
+from bot.engine.summary import render_summary, render_transcript, summarize
+from bot.errors import UnknownScenarioError
+from bot.library import PracticeLibrary
+from bot.storage.models import TurnRow
+from bot.telegram.replies import Button, Reply, bold, esc, italic, split_html_lines
+
+log = logging.getLogger(__name__)
+
+FEEDBACK_SETTING = "feedback"
+
+
+@dataclass(frozen=True)
+class Trainee:
+    """Who is writing, as far as the conversation needs to know."""
+
+    user_id: int
+    language: str
+    first_name: str = ""
+
+
+class Conversation:
+    """Turns trainee actions into saved turns and replies."""
+
+    def __init__(self, library: PracticeLibrary, store: Any) -> None:
+        self.library = library
+        self.store = store
+
+    # -- menus -------------------------------------------------------------
+    def scenario_buttons(self, language: str) -> list[list[Button]]:
+        rows = []
+        for practice in self.library.practices():
+            title = practice.scenario.text(practice.scenario.spec.title, language)
+            rows.append([Button(title, f"s:{practice.scenario.id}")])
+        return rows
+
+    async def welcome(self, who: Trainee) -> list[Reply]:
+        await self.store.get_or_create_trainee(who.user_id, who.language)
+        text = esc(t("tg.welcome", who.language, name=who.first_name or "there"))
+        replies = [Reply(text)]
+        replies += await self.scenarios(who)
+        return replies
+
+    async def scenarios(self, who: Trainee) -> list[Reply]:
+        buttons = self.scenario_buttons(who.language)
+        if not buttons:
+            return [Reply(esc(t("tg.no_scenarios", who.language)))]
+        active = await self.store.active_session(who.user_id)
+        text = t("tg.resume" if active else "tg.choose", who.language)
+        return [Reply(esc(text), buttons)]
+
+    def help(self, who: Trainee) -> list[Reply]:
+        return [Reply(esc(t("tg.help", who.language)))]
+
+    # -- starting ----------------------------------------------------------
+    async def start_scenario(self, who: Trainee, scenario_id: str, seed: int) -> list[Reply]:
+        try:
+            practice = self.library.get(scenario_id)
+        except UnknownScenarioError:
+            return [Reply(esc(t("tg.scenario_gone", who.language)),
+                          self.scenario_buttons(who.language))]
+        await self.store.get_or_create_trainee(who.user_id, who.language)
+        session = practice.start(seed=seed, language=who.language)
+        await self.store.start_session(who.user_id, scenario_id, session.to_dict())
+        return [self._brief(practice, session), self._partner(practice, session, session.opening)]
+
+    async def restart(self, who: Trainee, seed: int) -> list[Reply]:
+        loaded = await self._load(who)
+        if loaded is None:
+            return await self._no_session(who)
+        _, _, session = loaded
+        return await self.start_scenario(who, session.scenario_id, seed)
+
+    def _brief(self, practice: Practice, session: Session) -> Reply:
+        s = practice.scenario
+        lang = session.language
+        persona = s.spec.persona
+        lines = [
+            bold(s.text(s.spec.title, lang)),
+            "",
+            esc(t("tg.persona", lang, name=s.text(persona.name, lang),
+                  relation=s.text(persona.relation, lang))),
+            esc(s.text(s.spec.brief.situation, lang)),
+            "",
+            f"{bold(t('tg.goal', lang))}: {esc(s.text(s.spec.brief.goal, lang))}",
+            "",
+            italic(t("tg.start_hint", lang)),
+        ]
+        return Reply("\n".join(lines))
+
+    def _partner(self, practice: Practice, session: Session, line: str) -> Reply:
+        name = practice.scenario.text(practice.scenario.spec.persona.name, session.language)
+        options = [] if session.ended else practice.options(session)
+        buttons = [
+            [Button(o.text[:60], f"o:{session.turn}:{o.index}")] for o in options
+        ]
+        return Reply(f"{bold(name)}: {esc(line)}", buttons, typing=True)
+
+    # -- playing -----------------------------------------------------------
+    async def _load(self, who: Trainee) -> tuple[int, Practice, Session] | None:
+        active = await self.store.active_session(who.user_id)
+        if active is None:
+            return None
+        session_id, snapshot = active
+        session = Session.from_dict(snapshot)
+        try:
+            practice = self.library.get(session.scenario_id)
+        except UnknownScenarioError:
+            return None
+        return session_id, practice, session
+
+    async def _no_session(self, who: Trainee) -> list[Reply]:
+        return [Reply(esc(t("tg.no_session", who.language)), self.scenario_buttons(who.language))]
+
+    async def message(self, who: Trainee, text: str, update_id: int) -> list[Reply]:
+        """A typed trainee message: play a turn, save it, then build the replies."""
+        return await self._play(who, text, None, update_id)
+
+    async def option(self, who: Trainee, turn: int, index: int, update_id: int) -> list[Reply]:
+        """A tapped guided option; stale or forged buttons are refused politely."""
+        loaded = await self._load(who)
+        if loaded is None or loaded[2].turn != turn or loaded[2].ended:
+            return [Reply(esc(t("tg.stale_button", who.language)))]
+        if not 0 <= index < len(loaded[1].options(loaded[2])):
+            return [Reply(esc(t("tg.stale_button", who.language)))]
+        return await self._play(who, "", index, update_id)
+
+    async def _play(
+        self, who: Trainee, text: str, option: int | None, update_id: int
+    ) -> list[Reply]:
+        loaded = await self._load(who)
+        if loaded is None:
+            return await self._no_session(who)
+        session_id, practice, session = loaded
+        if session.ended:
+            return await self._no_session(who)
+        index = session.turn
+        result = await asyncio.to_thread(practice.turn, session, text, option=option)
+        row = TurnRow.from_record(session.turns[-1])
+        outcome = await self.store.record_turn(
+            session_id, index, row, session.to_dict(), update_id
+        )
+        if not outcome.recorded:
+            log.info("update %s was already handled (%s)", update_id, outcome)
+            return []
+        if result.ended:
+            ending = practice.scenario.endings[session.state]
+            await self.store.end_session(session_id, ending.outcome, session.to_dict())
+        settings = await self._settings(who)
+        return self._turn_replies(practice, session, result, settings)
+
+    def _turn_replies(
+        self, practice: Practice, session: Session, result: TurnResult, settings: dict[str, Any]
+    ) -> list[Reply]:
+        replies = [self._partner(practice, session, result.reply)]
+        if settings.get(FEEDBACK_SETTING, True):
+            replies.append(Reply(self._feedback_html(result.feedback, session.language)))
+        if result.ended:
+            replies += self.summary(practice, session)
+        return replies
+
+    def _feedback_html(self, feedback: TurnFeedback, language: str) -> str:
+        lines = []
+        if not feedback.understood:
+            unclear = esc(feedback.unclear_text or "")
+            lines.append(f"❔ {bold(t('tg.unclear', language))}: {unclear}")
+        for move in feedback.moves:
+            mark = {"good": "✅", "neutral": "▫️", "poor": "⚠️"}[move.kind]
+            lines.append(f"{mark} {bold(move.label)}: {esc(move.text)}")
+            if move.better:
+                lines.append(f"💡 {italic(t('tg.better', language))}: {esc(move.better)}")
+        if feedback.skills is not None and feedback.understood:
+            lines.append(f"🗣 {esc(t('tg.skills', language))}: "
+                         f"{esc(skill_phrase(feedback.skills, language))}")
+        bar = meter_bar(feedback.meter_after, feedback.meter_min, feedback.meter_max)
+        delta = feedback.delta
+        sign = f" ({delta:+d})" if delta else ""
+        lines.append(f"{esc(feedback.meter_label)} {bar} {feedback.meter_after}{sign}")
+        return "\n".join(split_html_lines(lines)[:1])
+
+    # -- ending ------------------------------------------------------------
+    def summary(self, practice: Practice, session: Session) -> list[Reply]:
+        """Outcome and statistics, the openness curve as a photo, the transcript as a file."""
+        from bot.report.plot import openness_plot
+
+        s = practice.scenario
+        lang = session.language
+        summary = summarize(s, session)
+        lines = [esc(line) for line in render_summary(summary, s, lang).splitlines()]
+        lines[0] = f"<b>{lines[0]}</b>"
+        text = split_html_lines(lines)
+        m = s.spec.meter
+        label = s.text(m.label, lang)
+        png = openness_plot(session.meter_curve, low=m.min, high=m.max, label=label,
+                            title=s.text(s.spec.title, lang), outcome=summary.outcome)
+        transcript = render_transcript(s, session).encode("utf-8")
+        buttons = [[Button(t("tg.try_again", lang), f"again:{s.id}"),
+                    Button(t("tg.other_scenario", lang), "pick")]]
+        replies = [Reply(chunk) for chunk in text]
+        replies.append(Reply(esc(t("tg.summary_caption", lang, label=label)), photo=png))
+        replies.append(Reply(esc(t("tg.transcript_caption", lang)), buttons, document=transcript,
+                             filename=f"transcript-{s.id}.txt"))
+        return replies
+
+    async def end(self, who: Trainee) -> list[Reply]:
+        loaded = await self._load(who)
+        if loaded is None:
+            return await self._no_session(who)
+        session_id, practice, session = loaded
+        await self.store.end_session(session_id, "ended_early", session.to_dict())
+        return [Reply(esc(t("tg.ended_early", who.language))), *self.summary(practice, session)]
+
+    # -- commands ------------------------------------------------------------
+    async def hint(self, who: Trainee) -> list[Reply]:
+        loaded = await self._load(who)
+        if loaded is None:
+            return await self._no_session(who)
+        hint = loaded[1].hint(loaded[2])
+        key = "tg.hint" if hint else "tg.no_hint"
+        return [Reply(esc(t(key, who.language, hint=hint)))]
+
+    async def _settings(self, who: Trainee) -> dict[str, Any]:
+        trainee = await self.store.get_or_create_trainee(who.user_id, who.language)
+        return dict(trainee.settings)
+
+    async def toggle_feedback(self, who: Trainee) -> list[Reply]:
+        settings = await self._settings(who)
+        settings[FEEDBACK_SETTING] = not settings.get(FEEDBACK_SETTING, True)
+        await self.store.update_trainee_settings(who.user_id, settings)
+        key = "tg.feedback_on" if settings[FEEDBACK_SETTING] else "tg.feedback_off"
+        return [Reply(esc(t(key, who.language)))]
+
+    def confirm_delete(self, who: Trainee) -> list[Reply]:
+        lang = who.language
+        buttons = [[Button(t("tg.delete_yes", lang), "del:yes"),
+                    Button(t("tg.delete_no", lang), "del:no")]]
+        return [Reply(esc(t("tg.delete_confirm", lang)), buttons)]
+
+    async def delete(self, who: Trainee, confirmed: bool) -> list[Reply]:
+        if not confirmed:
+            return [Reply(esc(t("tg.delete_cancelled", who.language)))]
+        await self.store.delete_trainee_data(who.user_id)
+        return [Reply(esc(t("tg.deleted", who.language)))]

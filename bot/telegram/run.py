@@ -1,0 +1,68 @@
+"""``python -m bot run``: start the Telegram bot (long polling, or a webhook by setting)."""
+
+from __future__ import annotations
+
+import logging
+
+from bot.errors import SettingsError
+from bot.library import PracticeLibrary
+from bot.settings import Settings, load_settings
+from bot.telegram.app import build_application
+
+log = logging.getLogger(__name__)
+
+
+class _NoSecrets(logging.Filter):
+    """Never let the token reach a log line, whatever library logs a URL."""
+
+    def __init__(self, secret: str) -> None:
+        super().__init__()
+        self.secret = secret
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if self.secret and self.secret in message:
+            record.msg = message.replace(self.secret, "<token>")
+            record.args = ()
+        return True
+
+
+def configure_logging(settings: Settings, token: str) -> None:
+    logging.basicConfig(
+        level=settings.log_level.upper(),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        force=True,
+    )
+    guard = _NoSecrets(token)
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(guard)
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # its INFO lines carry the URL
+
+
+def run(check_only: bool = False) -> int:
+    """Start the bot; settings problems end with one line and exit code 2."""
+    settings = load_settings()
+    token = settings.token()
+    if settings.mode == "webhook" and (not settings.webhook_url or not settings.webhook_secret):
+        raise SettingsError("webhook mode needs WEBHOOK_URL and WEBHOOK_SECRET")
+    if check_only:
+        print("settings ok")
+        return 0
+    configure_logging(settings, token)
+    library = PracticeLibrary(settings.dialogues_dir)
+    report = library.reload()
+    if not library.ids():
+        raise SettingsError(f"no loadable scenario in {settings.dialogues_dir}")
+    log.info("scenarios loaded: %s", ", ".join(report.loaded))
+    application = build_application(settings, library)
+    if settings.mode == "webhook":
+        secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else ""
+        application.run_webhook(
+            listen=settings.webhook_listen,
+            port=settings.webhook_port,
+            webhook_url=settings.webhook_url,
+            secret_token=secret,
+        )
+    else:
+        application.run_polling()
+    return 0

@@ -1,0 +1,30 @@
+"""Shared loaders for the test scenarios (real files, real recogniser)."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+from bot.engine.practice import Practice
+from bot.recognition.recognizer import ScenarioRecognizer
+from bot.scenario.loader import parse_scenario
+
+ROOT = Path(__file__).resolve().parent.parent
+MINI = Path(__file__).parent / "fixtures" / "valid" / "mini.yaml"
+FLAGSHIP = ROOT / "dialogues" / "hesitant_partner.yaml"
+
+
+@cache
+def mini_practice() -> Practice:
+    """The tiny fixture scenario with the lexical recogniser (fast, deterministic)."""
+    scenario = parse_scenario(MINI)
+    return Practice(scenario, ScenarioRecognizer(scenario, with_skills=False))
+
+
+@cache
+def flagship_practice() -> Practice:
+    """The flagship scenario with the full recogniser the bot uses."""
+    from bot.library import default_recognizer
+
+    scenario = parse_scenario(FLAGSHIP)
+    return Practice(scenario, default_recognizer(scenario))

@@ -1,0 +1,149 @@
+"""The engine's rules, on the small fixture scenario where every number is known."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from bot.engine.practice import SessionEndedError
+from bot.engine.session import Session
+from tests.scenarios import mini_practice
+
+REFLECT = "it sounds like you're worried about being blamed"
+INVITE = "would you come to one joint session and then decide"
+PRESSURE = "you have to come, there's no choice"
+
+
+def test_reflection_moves_sam_and_raises_openness() -> None:
+    practice = mini_practice()
+    session = practice.start(seed=1)
+    result = practice.turn(session, REFLECT)
+    assert result.main_move == "reflect"
+    assert (result.state_before, result.state_after) == ("guarded", "warming")
+    assert (result.meter_before, result.meter_after) == (3, 5)
+    assert result.reply in {"Maybe.", "Go on.", "I'm listening."}
+
+
+def test_early_invitation_is_refused_with_a_reaction_line() -> None:
+    practice = mini_practice()
+    session = practice.start()
+    result = practice.turn(session, INVITE)
+    assert result.state_after == "guarded"
+    assert result.reply == "Slow down, I barely know you."
+    assert not result.ended
+
+
+def test_invitation_succeeds_once_openness_is_high_enough() -> None:
+    practice = mini_practice()
+    session = practice.start()
+    practice.turn(session, REFLECT)
+    result = practice.turn(session, INVITE)
+    assert result.ending == "agreed" and session.ended
+    assert result.reply == "OK, one session."
+    with pytest.raises(SessionEndedError):
+        practice.turn(session, REFLECT)
+
+
+def test_pressure_uses_the_default_and_offers_a_better_alternative() -> None:
+    practice = mini_practice()
+    session = practice.start()
+    practice.turn(session, REFLECT)
+    result = practice.turn(session, PRESSURE)
+    assert (result.state_after, result.meter_after) == ("defensive", 2)
+    assert result.reply in {"Don't push me.", "I don't like being told what to do."}
+    [item] = result.feedback.moves
+    assert item.kind == "poor" and item.better
+
+
+def test_rule_ends_when_openness_hits_zero() -> None:
+    practice = mini_practice()
+    session = practice.start()
+    result = practice.turn(session, PRESSURE)  # 3 - 3 = 0
+    assert result.ending == "walked_away"
+    assert result.reply == "I'm done here."
+
+
+def test_poor_move_hidden_in_a_kind_message_drives_the_transition() -> None:
+    practice = mini_practice()
+    session = practice.start()
+    result = practice.turn(session, f"{REFLECT}, but {PRESSURE}")
+    ids = {m.id for m in result.moves}
+    assert {"reflect", "pressure"} <= ids
+    assert result.main_move == "pressure"
+    assert result.meter_after == 3 + 2 - 3
+
+
+def test_repeating_a_good_move_adds_nothing_the_second_time() -> None:
+    practice = mini_practice()
+    session = practice.start()
+    practice.turn(session, REFLECT)
+    result = practice.turn(session, "you seem unsure whether this is worth your time")
+    assert result.main_move == "reflect"
+    assert result.meter_after == result.meter_before
+
+
+def test_off_topic_text_is_not_guessed_at() -> None:
+    practice = mini_practice()
+    session = practice.start()
+    result = practice.turn(session, "what time does the shop open on sunday")
+    assert result.moves == [] and not result.feedback.understood
+    assert result.reply in {"Sorry, what do you mean?", "I don't follow.", "Come again?"}
+    assert result.meter_after == result.meter_before == 3
+
+
+def test_turn_limit_ends_the_conversation() -> None:
+    practice = mini_practice()
+    session = practice.start()
+    results = [practice.turn(session, "qwerty") for _ in range(8)]
+    assert [r.ending for r in results][-1] == "walked_away"
+    assert all(r.ending is None for r in results[:-1])
+
+
+def test_lines_never_repeat_back_to_back() -> None:
+    practice = mini_practice()
+    session = practice.start(seed=7)
+    replies = [practice.turn(session, "asdf").reply for _ in range(7)]
+    assert all(a != b for a, b in zip(replies, replies[1:], strict=False))
+
+
+def test_guided_option_counts_as_its_move() -> None:
+    practice = mini_practice()
+    session = practice.start()
+    options = practice.options(session)
+    assert [o.move for o in options] == ["reflect", "pressure"]
+    result = practice.turn(session, "", option=0)
+    assert result.text == options[0].text and result.main_move == "reflect"
+    assert session.turns[-1].guided
+
+
+def test_same_seed_same_conversation() -> None:
+    practice = mini_practice()
+    texts = ["hello?", REFLECT, "asdf", INVITE]
+
+    def run(seed: int) -> list[str]:
+        session = practice.start(seed=seed)
+        return [session.opening] + [practice.turn(session, t).reply for t in texts]
+
+    assert run(3) == run(3)
+
+
+def test_saved_session_continues_exactly() -> None:
+    practice = mini_practice()
+    session = practice.start(seed=5)
+    practice.turn(session, "asdf")
+    saved = json.dumps(session.to_dict())
+    restored = Session.from_dict(json.loads(saved))
+    assert restored == session
+    for text in ["qwerty", REFLECT, "zzz"]:
+        a, b = practice.turn(session, text), practice.turn(restored, text)
+        assert (a.reply, a.state_after, a.meter_after) == (b.reply, b.state_after, b.meter_after)
+    assert restored.to_dict() == session.to_dict()
+
+
+def test_feedback_text_is_kept_in_the_turn_record() -> None:
+    practice = mini_practice()
+    session = practice.start()
+    practice.turn(session, PRESSURE)
+    record = session.turns[-1]
+    assert "Pressure" in record.feedback and "Try instead" in record.feedback

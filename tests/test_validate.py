@@ -1,0 +1,55 @@
+"""Each validation check has a broken fixture; the exact line and column are asserted."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.scenario.validate import validate_paths
+
+FIXTURES = Path(__file__).parent / "fixtures"
+BROKEN = FIXTURES / "broken"
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("bad_reference.yaml", "55:16: error: unknown state or ending 'warmin' (did you mean 'warming'?)"),
+        ("unknown_move.yaml", "80:7: error: unknown move 'reflekt' (did you mean 'reflect'?)"),
+        ("duplicate_key.yaml", "68:5: error: duplicate key 'hint' (first written at line 67)"),
+        ("unreachable_state.yaml", "81:3: warning: state 'lonely' can't be reached"),
+        ("dead_end.yaml", "76:3: error: state 'defensive' has no way out"),
+        ("no_ending.yaml", "81:3: error: no ending can be reached from 'stuck'"),
+        ("unreachable_ending.yaml", "82:3: warning: ending 'never' can't be reached"),
+        ("unused_move.yaml", "46:3: warning: move 'greet' is never used"),
+        ("duplicate_example.yaml",
+         "44:9: error: example 'how about trying a single session together' "
+         "is also an example of 'invite'"),
+        ("missing_feedback.yaml", "34:5: error: move 'invite' has no feedback"),
+        ("missing_hint.yaml", "76:3: warning: state 'defensive' has no hint"),
+        ("syntax_error.yaml", "12:6: error: YAML syntax: expected ',' or ']', but got ':'"),
+        ("unknown_key.yaml", "52:5: error: unknown key 'hnit' (did you mean 'hint'?)"),
+        ("bad_condition.yaml",
+         "58:15: error: unknown name 'openess' in condition (known: openness, turn)"),
+        ("missing_key.yaml", "88:5: error: missing required key 'line'"),
+    ],
+)
+def test_each_check_names_file_line_and_column(name: str, expected: str) -> None:
+    path = BROKEN / name
+    found = [str(p) for p in validate_paths([path])]
+    assert f"{path}:{expected}" in found, found
+
+
+def test_valid_fixture_has_no_problems() -> None:
+    assert validate_paths([FIXTURES / "valid" / "mini.yaml"]) == []
+
+
+def test_flagship_has_no_errors() -> None:
+    problems = validate_paths([Path(__file__).parent.parent / "dialogues"])
+    assert [p for p in problems if p.severity == "error"] == []
+
+
+def test_missing_file_is_reported() -> None:
+    [problem] = validate_paths([BROKEN / "nope.yaml"])
+    assert problem.severity == "error" and "no such file" in problem.message
