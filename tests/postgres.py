@@ -79,6 +79,17 @@ def _server_account() -> pwd.struct_passwd | None:
     raise PostgresUnavailable("running as root but neither 'postgres' nor 'nobody' user exists")
 
 
+def _base_dir(account: pwd.struct_passwd | None) -> str:
+    """TMPDIR, unless the server account could not reach it (e.g. a root-only TMPDIR)."""
+    base = tempfile.gettempdir()
+    if account is None:
+        return base
+    for folder in (Path(base), *Path(base).parents):
+        if not folder.stat().st_mode & 0o001:  # others may not traverse it
+            return "/tmp"
+    return base
+
+
 @dataclass
 class PostgresServer:
     """A running throwaway server; ``url`` connects as its superuser to the ``postgres`` db."""
@@ -148,7 +159,7 @@ def start_server() -> PostgresServer:
             "(install it with: apt-get install -y postgresql)"
         )
     account = _server_account()
-    root = Path(tempfile.mkdtemp(prefix="pgtest-"))
+    root = Path(tempfile.mkdtemp(prefix="pgtest-", dir=_base_dir(account)))
     try:
         data_dir, sock_dir, log = root / "data", root / "sock", root / "server.log"
         sock_dir.mkdir()
@@ -169,7 +180,9 @@ def start_server() -> PostgresServer:
             cwd=root,
         )  # fmt: skip
         pg_ctl = bin_dir / "pg_ctl"
-        server = PostgresServer(url="", data_dir=data_dir, pg_ctl=pg_ctl, account=account, root=root)
+        server = PostgresServer(
+            url="", data_dir=data_dir, pg_ctl=pg_ctl, account=account, root=root
+        )
         port = _start(pg_ctl, data_dir, sock_dir, log, account, root)
         server.url = f"postgresql://postgres@127.0.0.1:{port}/postgres"
         return server
@@ -233,7 +246,9 @@ def create_database(admin_url: str, dbname: str) -> str:
     from psycopg import sql
 
     with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute(sql.SQL("CREATE DATABASE {} TEMPLATE template0").format(sql.Identifier(dbname)))
+        conn.execute(
+            sql.SQL("CREATE DATABASE {} TEMPLATE template0").format(sql.Identifier(dbname))
+        )
     return with_database(admin_url, dbname)
 
 

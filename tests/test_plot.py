@@ -7,6 +7,7 @@ import subprocess
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import pytest
 
@@ -14,6 +15,7 @@ from bot.report.plot import openness_plot
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 WIDTH, HEIGHT = 800, 450
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def _plot(curve: list[int], outcome: str | None = "success") -> bytes:
@@ -76,6 +78,6 @@ def test_plot_is_quick_once_warm() -> None:
 
 def test_importing_the_report_does_not_import_matplotlib() -> None:
     code = "import sys, bot.report.plot; print('matplotlib' in sys.modules)"
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         check=True)
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
+                         text=True, check=True)
     assert out.stdout.strip() == "False"

@@ -25,6 +25,8 @@ def _edges(scenario: Scenario) -> dict[str, set[str]]:
         for reactions in table.values():
             edges[state].update(r.to for r in reactions)
         edges[state].update(rule.to for rule in scenario.rules)
+        if scenario.spec.turn_limit is not None:
+            edges[state].add(scenario.spec.turn_limit.to)
         edges[state].discard(state)
     return edges
 

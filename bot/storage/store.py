@@ -13,8 +13,9 @@ from collections.abc import Awaitable, Callable, Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
-from bot.storage import codec
+from bot.storage import codec, updates
 from bot.storage.backend import Backend, Row, Tx
+from bot.storage.erase import erase_trainee
 from bot.storage.errors import UnknownSessionError, UnknownTraineeError
 from bot.storage.migrate import current_version
 from bot.storage.models import (
@@ -26,19 +27,21 @@ from bot.storage.models import (
     Trainee,
     TurnRow,
 )
+from bot.storage.rows import (
+    SESSION_COLUMNS,
+    TRAINEE_COLUMNS,
+    TURN_COLUMNS,
+    session_from_row,
+    trainee_from_row,
+    turn_from_row,
+    turn_params,
+)
 
 T = TypeVar("T")
 Clock = Callable[[], datetime]
 
 #: Telegram redelivers an update for at most a day; a week leaves a wide margin.
 DEFAULT_PROCESSED_RETENTION = timedelta(days=7)
-
-_TRAINEE_COLUMNS = "user_id, language, settings, created_at, updated_at"
-_SESSION_COLUMNS = "id, user_id, scenario_id, status, outcome, snapshot, created_at, updated_at"
-_TURN_COLUMNS = (
-    "session_id, turn_index, text, moves, main_move, state_before, state_after, "
-    "meter_before, meter_after, feedback, reply, guided, extra, update_id, created_at"
-)
 
 
 class _Abort(Exception):
@@ -47,71 +50,6 @@ class _Abort(Exception):
     def __init__(self, result: RecordResult) -> None:
         super().__init__(result.value)
         self.result = result
-
-
-def _trainee(row: Row) -> Trainee:
-    return Trainee(
-        user_id=int(row[0]),
-        language=str(row[1]),
-        settings=codec.load_object(row[2]),
-        created_at=codec.as_datetime(row[3]),
-        updated_at=codec.as_datetime(row[4]),
-    )
-
-
-def _session(row: Row) -> SessionInfo:
-    return SessionInfo(
-        session_id=int(row[0]),
-        user_id=int(row[1]),
-        scenario_id=str(row[2]),
-        status=SessionStatus(row[3]),
-        outcome=row[4],
-        snapshot=codec.load_object(row[5]),
-        created_at=codec.as_datetime(row[6]),
-        updated_at=codec.as_datetime(row[7]),
-    )
-
-
-def _stored_turn(row: Row) -> StoredTurn:
-    turn = TurnRow(
-        text=row[2],
-        moves=codec.load_json(row[3]),
-        main_move=row[4],
-        state_before=row[5],
-        state_after=row[6],
-        meter_before=int(row[7]),
-        meter_after=int(row[8]),
-        feedback=row[9],
-        reply=row[10],
-        guided=bool(row[11]),
-        extra=codec.load_object(row[12]),
-    )
-    return StoredTurn(
-        session_id=int(row[0]),
-        turn_index=int(row[1]),
-        turn=turn,
-        update_id=None if row[13] is None else int(row[13]),
-        created_at=codec.as_datetime(row[14]),
-    )
-
-
-def _turn_params(turn: TurnRow) -> tuple[Any, ...]:
-    """Validate a turn before it reaches SQL, so both backends refuse the same input."""
-    if not isinstance(turn, TurnRow):
-        raise TypeError(f"turn must be a TurnRow, got {type(turn).__name__}")
-    return (
-        codec.check_text(turn.text, "turn text"),
-        codec.dump_json(list(turn.moves)),
-        None if turn.main_move is None else codec.check_text(turn.main_move, "main_move"),
-        codec.check_text(turn.state_before, "state_before"),
-        codec.check_text(turn.state_after, "state_after"),
-        codec.check_int(turn.meter_before, "meter_before"),
-        codec.check_int(turn.meter_after, "meter_after"),
-        codec.check_text(turn.feedback, "feedback"),
-        codec.check_text(turn.reply, "reply"),
-        bool(turn.guided),
-        codec.dump_object(turn.extra, "extra"),
-    )
 
 
 class Store:
@@ -153,6 +91,10 @@ class Store:
         trainee keeps the language stored; change it with ``set_trainee_language``)."""
         codec.check_int(user_id, "user_id")
         codec.check_text(language, "language")
+        # Called on almost every message: a plain read avoids taking the write lock.
+        existing = await self.get_trainee(user_id)
+        if existing is not None:
+            return existing
         now = self._now()
 
         async def body(tx: Tx) -> Trainee:
@@ -162,9 +104,9 @@ class Store:
                 (user_id, language, now, now),
             )
             rows = await tx.fetch(
-                f"SELECT {_TRAINEE_COLUMNS} FROM trainees WHERE user_id = ?", (user_id,)
+                f"SELECT {TRAINEE_COLUMNS} FROM trainees WHERE user_id = ?", (user_id,)
             )
-            return _trainee(rows[0])
+            return trainee_from_row(rows[0])
 
         return await self._write(body)
 
@@ -174,15 +116,15 @@ class Store:
 
         async def body(tx: Tx) -> Trainee | None:
             rows = await tx.fetch(
-                f"SELECT {_TRAINEE_COLUMNS} FROM trainees WHERE user_id = ?", (user_id,)
+                f"SELECT {TRAINEE_COLUMNS} FROM trainees WHERE user_id = ?", (user_id,)
             )
-            return _trainee(rows[0]) if rows else None
+            return trainee_from_row(rows[0]) if rows else None
 
         return await self._read(body)
 
     async def _lock_trainee(self, tx: Tx, user_id: int) -> Row:
         rows = await tx.fetch(
-            f"SELECT {_TRAINEE_COLUMNS} FROM trainees WHERE user_id = ?{tx.for_update()}",
+            f"SELECT {TRAINEE_COLUMNS} FROM trainees WHERE user_id = ?{tx.for_update()}",
             (user_id,),
         )
         if not rows:
@@ -274,9 +216,9 @@ class Store:
 
         async def body(tx: Tx) -> SessionInfo | None:
             rows = await tx.fetch(
-                f"SELECT {_SESSION_COLUMNS} FROM sessions WHERE id = ?", (session_id,)
+                f"SELECT {SESSION_COLUMNS} FROM sessions WHERE id = ?", (session_id,)
             )
-            return _session(rows[0]) if rows else None
+            return session_from_row(rows[0]) if rows else None
 
         return await self._read(body)
 
@@ -286,10 +228,10 @@ class Store:
 
         async def body(tx: Tx) -> list[SessionInfo]:
             rows = await tx.fetch(
-                f"SELECT {_SESSION_COLUMNS} FROM sessions WHERE user_id = ? ORDER BY id",
+                f"SELECT {SESSION_COLUMNS} FROM sessions WHERE user_id = ? ORDER BY id",
                 (user_id,),
             )
-            return [_session(r) for r in rows]
+            return [session_from_row(r) for r in rows]
 
         return await self._read(body)
 
@@ -348,18 +290,20 @@ class Store:
             raise ValueError("turn_index must be >= 0")
         if update_id is not None:
             codec.check_int(update_id, "update_id")
-        turn_values = _turn_params(turn)
+        turn_values = turn_params(turn)
         data = codec.dump_object(snapshot, "snapshot")
         now = self._now()
 
         async def body(tx: Tx) -> RecordResult:
             user_id, status = await self._lock_session(tx, session_id)
-            if update_id is not None and not await self._claim_update(tx, user_id, update_id, now):
+            if update_id is not None and not await updates.claim_update(
+                tx, user_id, update_id, now, now - self._retention
+            ):
                 raise _Abort(RecordResult.DUPLICATE_UPDATE)
             if status is not SessionStatus.ACTIVE:
                 raise _Abort(RecordResult.SESSION_CLOSED)
             inserted = await tx.fetch(
-                f"INSERT INTO turns ({_TURN_COLUMNS}) "
+                f"INSERT INTO turns ({TURN_COLUMNS}) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
                 "ON CONFLICT (session_id, turn_index) DO NOTHING RETURNING turn_index",
                 (session_id, turn_index, *turn_values, update_id, now),
@@ -383,68 +327,38 @@ class Store:
 
         async def body(tx: Tx) -> list[StoredTurn]:
             rows = await tx.fetch(
-                f"SELECT {_TURN_COLUMNS} FROM turns WHERE session_id = ? ORDER BY turn_index",
+                f"SELECT {TURN_COLUMNS} FROM turns WHERE session_id = ? ORDER BY turn_index",
                 (session_id,),
             )
-            return [_stored_turn(r) for r in rows]
+            return [turn_from_row(r) for r in rows]
 
         return await self._read(body)
 
     # -- processed updates --------------------------------------------------
 
-    async def _claim_update(self, tx: Tx, user_id: int, update_id: int, now: datetime) -> bool:
-        """Mark the update processed; False if it already was. Also drops this
-        trainee's expired ids, which keeps the table small without a cron job."""
-        await tx.execute(
-            "DELETE FROM processed_updates WHERE user_id = ? AND processed_at < ?",
-            (user_id, now - self._retention),
-        )
-        rows = await tx.fetch(
-            "INSERT INTO processed_updates (user_id, update_id, processed_at) VALUES (?, ?, ?) "
-            "ON CONFLICT (user_id, update_id) DO NOTHING RETURNING update_id",
-            (user_id, update_id, now),
-        )
-        return bool(rows)
-
     async def was_processed(self, user_id: int, update_id: int) -> bool:
         """True if this update was already handled for this user (and not yet pruned)."""
         codec.check_int(user_id, "user_id")
         codec.check_int(update_id, "update_id")
-
-        async def body(tx: Tx) -> bool:
-            rows = await tx.fetch(
-                "SELECT 1 FROM processed_updates WHERE user_id = ? AND update_id = ?",
-                (user_id, update_id),
-            )
-            return bool(rows)
-
-        return await self._read(body)
+        return await self._read(lambda tx: updates.is_processed(tx, user_id, update_id))
 
     async def mark_processed(self, user_id: int, update_id: int) -> bool:
         """Remember an update that created no turn; False if it was already marked."""
         codec.check_int(user_id, "user_id")
         codec.check_int(update_id, "update_id")
         now = self._now()
-
-        async def body(tx: Tx) -> bool:
-            return await self._claim_update(tx, user_id, update_id, now)
-
-        return await self._write(body)
+        return await self._write(
+            lambda tx: updates.claim_update(tx, user_id, update_id, now, now - self._retention)
+        )
 
     async def prune_processed(self, older_than: timedelta | None = None) -> int:
-        """Forget update ids older than the retention (for all users); returns how many.
+        """Forget update ids older than the retention, for all users; returns how many.
 
-        Per-trainee pruning already happens on every mark; call this now and then
-        to cover users who went quiet.
+        Each trainee's own ids are already pruned whenever a new one is marked;
+        call this now and then to cover users who went quiet.
         """
         cutoff = self._now() - (self._retention if older_than is None else older_than)
-
-        async def body(tx: Tx) -> int:
-            return await tx.execute(
-                "DELETE FROM processed_updates WHERE processed_at < ?", (cutoff,)
-            )
-
-        return await self._write(body)
+        return await self._write(lambda tx: updates.prune(tx, cutoff))
 
     # -- erasure ------------------------------------------------------------
 
@@ -456,22 +370,7 @@ class Store:
         itself would be a row about the user).
         """
         codec.check_int(user_id, "user_id")
-
-        async def body(tx: Tx) -> bool:
-            # Trainee row first: the same lock order as start_session, so no deadlock.
-            await tx.fetch(
-                f"SELECT user_id FROM trainees WHERE user_id = ?{tx.for_update()}", (user_id,)
-            )
-            count = await tx.execute(
-                "DELETE FROM turns WHERE session_id IN (SELECT id FROM sessions WHERE user_id = ?)",
-                (user_id,),
-            )
-            count += await tx.execute("DELETE FROM sessions WHERE user_id = ?", (user_id,))
-            count += await tx.execute("DELETE FROM trainees WHERE user_id = ?", (user_id,))
-            count += await tx.execute("DELETE FROM processed_updates WHERE user_id = ?", (user_id,))
-            return count > 0
-
-        existed = await self._write(body)
+        existed = await self._write(lambda tx: erase_trainee(tx, user_id))
         await self._backend.after_erase()
         return existed
 

@@ -1,4 +1,4 @@
-"""The error answers the fake gives, shaped exactly like Telegram's so PTB maps them the same way."""
+"""Error answers shaped exactly like Telegram's, so PTB maps them to the same exceptions."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Files the bot uploads and files simulated users send, kept so tests can inspect and download them."""
+"""Files the bot uploads and files simulated users send, kept for inspection and download."""
 
 from __future__ import annotations
 

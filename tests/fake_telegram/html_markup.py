@@ -9,7 +9,7 @@ a user happens to type ``&lt;``. Attribute values stay lenient, as in tdlib.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from .formatting import (
     EntityParseError,
@@ -43,7 +43,6 @@ class _OpenTag:
     attributes: dict[str, str]
     offset: int
     language: str | None = None
-    children: list[str] = field(default_factory=list)
 
 
 def decode_entity(source: str, index: int) -> tuple[str, int] | None:
@@ -83,9 +82,6 @@ class _HtmlParser:
         self.stack: list[_OpenTag] = []
         self.entities: list[dict[str, object]] = []
 
-    def fail(self, message: str) -> EntityParseError:
-        return EntityParseError(message)
-
     def at(self, index: int) -> str:
         return self.source[index] if index < len(self.source) else ""
 
@@ -100,7 +96,7 @@ class _HtmlParser:
             if char == "&":
                 decoded = decode_entity(source, self.pos)
                 if decoded is None:
-                    raise self.fail(
+                    raise EntityParseError(
                         f'Character "&" at byte offset {byte_offset(source, self.pos)} '
                         'starts no HTML entity and must be written "&amp;"'
                     )
@@ -114,7 +110,7 @@ class _HtmlParser:
             else:
                 self.start_tag()
         if self.stack:
-            raise self.fail(
+            raise EntityParseError(
                 f'Can\'t find end tag corresponding to start tag "{self.stack[-1].name}"'
             )
         return FormattedText(self.plain.text(), sort_entities(self.entities))
@@ -129,18 +125,18 @@ class _HtmlParser:
         ):
             self.pos += 1
         if self.pos >= len(source):
-            raise self.fail(f"Unclosed start tag at byte offset {offset}")
+            raise EntityParseError(f"Unclosed start tag at byte offset {offset}")
         name = source[name_start:self.pos].lower()
         if name not in TAG_ENTITY_TYPES:
-            raise self.fail(f'Unsupported start tag "{name}" at byte offset {offset}')
+            raise EntityParseError(f'Unsupported start tag "{name}" at byte offset {offset}')
         attributes = self.attributes(name, offset)
         self.pos += 1  # the closing '>'
         if name == "span" and attributes.get("class") != "tg-spoiler":
-            raise self.fail('Tag "span" must have class "tg-spoiler"')
+            raise EntityParseError('Tag "span" must have class "tg-spoiler"')
         if name == "tg-emoji" and "emoji-id" not in attributes:
-            raise self.fail('Custom emoji entity must contain a tg://emoji URL')
+            raise EntityParseError('Custom emoji entity must contain a tg://emoji URL')
         if name == "tg-time" and not attributes.get("unix", "").isdigit():
-            raise self.fail('Tag "tg-time" must have an attribute "unix"')
+            raise EntityParseError('Tag "tg-time" must have an attribute "unix"')
         self.stack.append(_OpenTag(name, attributes, self.plain.offset))
 
     def attributes(self, tag: str, offset: int) -> dict[str, str]:
@@ -149,7 +145,7 @@ class _HtmlParser:
         while True:
             self.skip_spaces()
             if self.pos >= len(source):
-                raise self.fail(f'Unclosed start tag "{tag}" at byte offset {offset}')
+                raise EntityParseError(f'Unclosed start tag "{tag}" at byte offset {offset}')
             if source[self.pos] == ">":
                 return attributes
             name_start = self.pos
@@ -159,13 +155,15 @@ class _HtmlParser:
                 self.pos += 1
             name = source[name_start:self.pos].lower()
             if not name:
-                raise self.fail(f'Empty attribute name in the tag "{tag}" at byte offset {offset}')
+                raise EntityParseError(
+                    f'Empty attribute name in the tag "{tag}" at byte offset {offset}'
+                )
             self.skip_spaces()
             if self.at(self.pos) != "=":
                 if tag == "blockquote" and name == "expandable":
                     attributes[name] = ""
                     continue
-                raise self.fail(
+                raise EntityParseError(
                     "Expected equal sign in declaration of an attribute of the tag "
                     f'"{tag}" at byte offset {offset}'
                 )
@@ -179,7 +177,7 @@ class _HtmlParser:
         if quote in ("'", '"'):
             end = source.find(quote, self.pos + 1)
             if end < 0:
-                raise self.fail(f"Unclosed start tag at byte offset {offset}")
+                raise EntityParseError(f"Unclosed start tag at byte offset {offset}")
             value = source[self.pos + 1:end]
             self.pos = end + 1
             return _unescape_lenient(value)
@@ -187,7 +185,7 @@ class _HtmlParser:
         while self.pos < len(source) and (source[self.pos].isalnum() or source[self.pos] in ".-"):
             self.pos += 1
         if start == self.pos:
-            raise self.fail(
+            raise EntityParseError(
                 f'Expected quote in declaration of an attribute of the tag "{tag}" '
                 f"at byte offset {offset}"
             )
@@ -197,7 +195,7 @@ class _HtmlParser:
         source, begin = self.source, self.pos
         offset = byte_offset(source, begin)
         if not self.stack:
-            raise self.fail(f"Unexpected end tag at byte offset {offset}")
+            raise EntityParseError(f"Unexpected end tag at byte offset {offset}")
         self.pos += 2
         name_start = self.pos
         while self.pos < len(source) and not source[self.pos].isspace() and (
@@ -207,11 +205,11 @@ class _HtmlParser:
         name = source[name_start:self.pos].lower()
         self.skip_spaces()
         if self.at(self.pos) != ">":
-            raise self.fail(f'Can\'t find end of tag "{name}" at byte offset {offset}')
+            raise EntityParseError(f'Can\'t find end of tag "{name}" at byte offset {offset}')
         self.pos += 1
         opened = self.stack[-1]
         if name != opened.name:
-            raise self.fail(
+            raise EntityParseError(
                 f'Unmatched end tag at byte offset {offset}, expected "</{opened.name}>", '
                 f'found "</{name}>"'
             )
@@ -221,11 +219,10 @@ class _HtmlParser:
     def close(self, opened: _OpenTag) -> None:
         length = self.plain.offset - opened.offset
         attrs = opened.attributes
-        if (
-            opened.name == "code" and self.stack and self.stack[-1].name == "pre"
-            and attrs.get("class", "").startswith("language-")
-        ):
-            self.stack[-1].language = attrs["class"][len("language-"):]
+        if opened.name == "code" and self.stack and self.stack[-1].name == "pre":
+            # Telegram folds <pre><code class="language-x"> into one pre entity.
+            if attrs.get("class", "").startswith("language-"):
+                self.stack[-1].language = attrs["class"][len("language-"):]
             return
         if length == 0:
             return

@@ -143,6 +143,15 @@ class ApiSpec:
         Objects are checked recursively: required fields present, no unknown fields, and
         discriminating constants (``"type": "chat"``) right. JSON ``null`` is not a value.
         """
+        if len(types) > 1 and all(t.startswith(_ARRAY) for t in types):
+            # The scraped spec splits "Array of A, B and C" into one array type per item
+            # type; Telegram means one array whose items may each be any of them.
+            if not isinstance(value, list):
+                raise Violation("type", path, f"must be of type {describe(types)}")
+            items = [t[len(_ARRAY):] for t in types]
+            for index, item in enumerate(value):
+                self.check(item, items, f"{path}[{index}]")
+            return
         errors: list[Violation] = []
         for type_expr in types:
             try:
@@ -152,14 +161,23 @@ class ApiSpec:
                 errors.append(exc)
         if len(types) == 1:
             raise errors[0]
-        # Prefer the complaint of a candidate of the same JSON shape: it is the useful one.
-        for type_expr, error in zip(types, errors, strict=True):
-            if _shape_of(value) == self._shape_of_type(type_expr) and error.kind != "type":
-                raise error
-        for type_expr, error in zip(types, errors, strict=True):
-            if _shape_of(value) == self._shape_of_type(type_expr):
-                raise error
+        # Report against the candidate the value most resembles: that complaint is useful.
+        scores = [self._affinity(value, type_expr) for type_expr in types]
+        best = max(range(len(types)), key=lambda i: scores[i])
+        if scores[best] > 0:
+            raise errors[best]
         raise Violation("type", path, f"must be of type {describe(types)}")
+
+    def _affinity(self, value: Any, type_expr: str) -> int:
+        """How much ``value`` looks like ``type_expr``: 0 for another JSON shape."""
+        if _shape_of(value) != self._shape_of_type(type_expr):
+            return 0
+        spec = self.types.get(type_expr)
+        if spec is None or not isinstance(value, dict):
+            return 1
+        if spec.subtypes:
+            return max(self._affinity(value, sub) for sub in spec.subtypes)
+        return 1 + sum(1 for key in value if key in spec.fields)
 
     def _check_one(self, value: Any, type_expr: str, path: str) -> None:
         if type_expr.startswith(_ARRAY):
