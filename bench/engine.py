@@ -51,6 +51,8 @@ OFF_TOPIC = [
 ]
 #: Turns played on each stored session in (b): "mid-way", never at an ending.
 TURNS_PER_STORED = 4
+#: Per-session machines traced for memory in (b); each costs the same, so this is exact.
+MEMORY_SAMPLE = 1_000
 
 
 class PreRecognised:
@@ -126,7 +128,12 @@ def bench_turns(practice: Practice, seconds: float) -> tuple[list[Row], PreRecog
                     f"{1e3 / full:.2f} ms/turn over {n:,} turns"))
 
     recognizer = practice.recognizer
-    recog, n = _rate(lambda: sum(1 for t in texts[:50] if recognizer.recognize(t)), seconds / 2)
+    def recognise_all() -> int:
+        for text in texts[:50]:
+            recognizer.recognize(text)
+        return 50
+
+    recog, n = _rate(recognise_all, seconds / 2)
     rows.append(Row("a", "recognise() calls/s alone", f"{recog:,.0f}",
                     f"{1e3 / recog:.2f} ms/call: the recogniser's share of a turn"))
 
@@ -204,30 +211,42 @@ class Cost:
         return Cost(count, self.load_seconds * k, self.step_seconds * k, int(self.kept_bytes * k))
 
 
-def _measure(hold: Holder, count: int, step: str) -> Cost:
-    """Load ``count`` sessions and play one more turn on each (untraced), then memory (traced).
+def _restore(stored: str) -> Session:
+    """A session from its stored JSON, with its own strings, as the bot loads it."""
+    return Session.from_dict(json.loads(stored))
+
+
+def _measure(hold: Holder, count: int, step: str, memory_count: int) -> Cost:
+    """Load ``count`` sessions and play one more turn on each (untraced, timed), then
+    load ``memory_count`` of them again under tracemalloc for the memory they keep.
 
     Loading is what the bot does when trainees come back: ``Session.from_dict`` of
-    the stored snapshot, plus whatever the design needs to play it.
+    the stored JSON snapshot, plus whatever the design needs to play it. The cyclic GC is
+    paused while building: with thousands of live machines its full collections
+    make the naive design slower still, and unpredictably so run to run.
     """
     gc.collect()
-    start = time.perf_counter()
-    held = [hold(i) for i in range(count)]
-    loaded = time.perf_counter()
-    for item in held:
-        item.practice.turn(item.session, step)
-    stepped = time.perf_counter()
-    del held, item
+    gc.disable()
+    try:
+        start = time.perf_counter()
+        held = [hold(i) for i in range(count)]
+        loaded = time.perf_counter()
+        for item in held:
+            item.practice.turn(item.session, step)
+        stepped = time.perf_counter()
+        del held, item
+    finally:
+        gc.enable()
     gc.collect()
     tracemalloc.start()
     base = tracemalloc.get_traced_memory()[0]
-    held = [hold(i) for i in range(count)]
+    held = [hold(i) for i in range(memory_count)]
     gc.collect()
     kept = tracemalloc.get_traced_memory()[0] - base
     tracemalloc.stop()
     del held
     gc.collect()
-    return Cost(count, loaded - start, stepped - loaded, kept)
+    return Cost(count, loaded - start, stepped - loaded, int(kept * count / memory_count))
 
 
 def bench_storage(scenario: Scenario, pre: PreRecognised, sessions: int,
@@ -237,33 +256,42 @@ def bench_storage(scenario: Scenario, pre: PreRecognised, sessions: int,
         pre.table[f"move:{move}"] = Recognition([MoveGuess(move, 0.9)])
     shared = Practice(scenario, pre)
     scripts = _scripts(shared, [f"move:{m}" for m in scenario.moves], 64)
-    snapshots = []
+    snapshots: list[str] = []  # as stored in the database: JSON text
     for seed, script in enumerate(scripts):
         session = shared.start(seed=seed)
         for text in script:
             shared.turn(session, text)
-        snapshots.append(json.loads(json.dumps(session.to_dict())))
+        snapshots.append(json.dumps(session.to_dict()))
     step = scripts[0][0]
 
     def hold_shared(i: int) -> Stored:
-        return Stored(Session.from_dict(snapshots[i % len(snapshots)]), shared)
+        return Stored(_restore(snapshots[i % len(snapshots)]), shared)
 
     def hold_naive(i: int) -> Stored:
         own = copy.copy(shared)  # same scenario and recogniser, but its own machine
         own.compiled = CompiledScenario(scenario)
-        return Stored(Session.from_dict(snapshots[i % len(snapshots)]), own)
+        return Stored(_restore(snapshots[i % len(snapshots)]), own)
 
-    ours = _measure(hold_shared, sessions, step)
+    ours = _measure(hold_shared, sessions, step, sessions)
 
     # A machine per session can cost milliseconds to build; if the full build would not
     # fit the time budget, measure a sample and scale linearly (machines are independent).
+    # Memory per machine is the same for every session, so a sample of MEMORY_SAMPLE
+    # machines measures it exactly; tracemalloc makes building them ~3x slower.
     probe = time.perf_counter()
     for i in range(20):
         hold_naive(i)
     per_naive = (time.perf_counter() - probe) / 20
-    sample = min(sessions, max(500, int(budget / (per_naive * 3.5))))  # untraced + traced
-    naive = _measure(hold_naive, sample, step).scaled(sessions)
-    how = "measured" if sample == sessions else f"measured on {sample:,}, scaled x{sessions / sample:.1f}"
+    memory_count = min(sessions, MEMORY_SAMPLE)
+    left = budget - per_naive * memory_count * 3
+    sample = min(sessions, max(MEMORY_SAMPLE, int(left / per_naive)))
+    naive = _measure(hold_naive, sample, step, min(sample, memory_count)).scaled(sessions)
+    how = "measured"
+    if sample < sessions:
+        how = f"timed on {sample:,}, scaled x{sessions / sample:.1f}"
+    memory_how = "measured"
+    if memory_count < sessions:
+        memory_how = f"traced on {memory_count:,}, scaled x{sessions / memory_count:.0f}"
 
     def ratio(a: float, b: float) -> str:
         return f"{a / b:.1f}x"
@@ -271,13 +299,14 @@ def bench_storage(scenario: Scenario, pre: PreRecognised, sessions: int,
     rows = [
         Row("b", f"shared: memory of {sessions:,} sessions", _mib(ours.kept_bytes),
             f"{ours.kept_bytes / sessions / 1024:.1f} KiB/session, {TURNS_PER_STORED} turns each"),
-        Row("b", "shared: load them", _secs(ours.load_seconds), "Session.from_dict each"),
+        Row("b", "shared: load them", _secs(ours.load_seconds),
+            "json.loads + Session.from_dict each"),
         Row("b", "shared: one more turn on each", _secs(ours.step_seconds),
             "moves pre-recognised"),
         Row("b", "per-session machine: memory", _mib(naive.kept_bytes),
-            f"{naive.kept_bytes / sessions / 1024:.1f} KiB/session; {how}"),
+            f"{naive.kept_bytes / sessions / 1024:.1f} KiB/session; {memory_how}"),
         Row("b", "per-session machine: load them", _secs(naive.load_seconds),
-            f"from_dict + build a machine each; {how}"),
+            f"the same + build a machine each; {how}"),
         Row("b", "per-session machine: one more turn on each", _secs(naive.step_seconds), how),
         Row("b", "ratio per-session / shared: memory",
             ratio(naive.kept_bytes, ours.kept_bytes), ""),
@@ -355,9 +384,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="stored sessions in (b) (default 10,000)")
     parser.add_argument("--seconds", type=float, default=3.0,
                         help="time per throughput measurement in (a) (default 3)")
-    parser.add_argument("--budget", type=float, default=40.0,
+    parser.add_argument("--budget", type=float, default=30.0,
                         help="seconds allowed for the per-session-machine build in (b); "
-                             "beyond it a sample is measured and scaled (default 40)")
+                             "beyond it a sample is measured and scaled (default 30)")
     args = parser.parse_args(argv)
 
     path = (args.scenario or (FLAGSHIP if FLAGSHIP.exists() else MINI)).resolve()

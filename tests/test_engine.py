@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 
 import pytest
@@ -104,7 +105,7 @@ def test_lines_never_repeat_back_to_back() -> None:
     practice = mini_practice()
     session = practice.start(seed=7)
     replies = [practice.turn(session, "asdf").reply for _ in range(7)]
-    assert all(a != b for a, b in zip(replies, replies[1:], strict=False))
+    assert all(a != b for a, b in itertools.pairwise(replies))
 
 
 def test_guided_option_counts_as_its_move() -> None:

@@ -15,7 +15,8 @@ BROKEN = FIXTURES / "broken"
 @pytest.mark.parametrize(
     ("name", "expected"),
     [
-        ("bad_reference.yaml", "55:16: error: unknown state or ending 'warmin' (did you mean 'warming'?)"),
+        ("bad_reference.yaml",
+         "55:16: error: unknown state or ending 'warmin' (did you mean 'warming'?)"),
         ("unknown_move.yaml", "80:7: error: unknown move 'reflekt' (did you mean 'reflect'?)"),
         ("duplicate_key.yaml", "68:5: error: duplicate key 'hint' (first written at line 67)"),
         ("unreachable_state.yaml", "81:3: warning: state 'lonely' can't be reached"),

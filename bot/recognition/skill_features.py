@@ -18,25 +18,18 @@ _SPACES = re.compile(r"\s+")
 _TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z]+)?|[?!]")
 _SENT = re.compile(r"(?<=[.?!])\s+")
 
-WH = frozenset("what how why when where who whom whose which".split())
+WH = frozenset(["what", "how", "why", "when", "where", "who", "whom", "whose", "which"])
 AUX = frozenset(
-    "is are am was were do does did can could would will have has had should shall may "
-    "might must isn't aren't wasn't weren't don't doesn't didn't can't couldn't wouldn't "
-    "won't haven't hasn't shouldn't".split()
+    ["is", "are", "am", "was", "were", "do", "does", "did", "can", "could", "would", "will", "have", "has", "had", "should", "shall", "may", "might", "must", "isn't", "aren't", "wasn't", "weren't", "don't", "doesn't", "didn't", "can't", "couldn't", "wouldn't", "won't", "haven't", "hasn't", "shouldn't"]
 )
 FILLERS = frozenset(
-    "okay ok alright all right um uh uhm hmm mm mhm mm-hmm uh-huh yeah yes yep so well "
-    "and oh ah right sure great good now".split()
+    ["okay", "ok", "alright", "all", "right", "um", "uh", "uhm", "hmm", "mm", "mhm", "mm-hmm", "uh-huh", "yeah", "yes", "yep", "so", "well", "and", "oh", "ah", "right", "sure", "great", "good", "now"]
 )
-SECOND = frozenset("you you're your yours yourself you've you'd you'll ya".split())
-FIRST = frozenset("i i'm me my mine myself i've i'd i'll".split())
-WE = frozenset("we we're our us ours let's we've we'll we'd".split())
+SECOND = frozenset(["you", "you're", "your", "yours", "yourself", "you've", "you'd", "you'll", "ya"])
+FIRST = frozenset(["i", "i'm", "me", "my", "mine", "myself", "i've", "i'd", "i'll"])
+WE = frozenset(["we", "we're", "our", "us", "ours", "let's", "we've", "we'll", "we'd"])
 STOP = frozenset(
-    "a an the and or but so to of in on at for with about as is are was were be been "
-    "it it's that this these those there here then than if i you he she they we me my "
-    "your his her their our them him us do does did have has had not no yes yeah okay ok "
-    "um uh like just really very what how why when where who which can could would will "
-    "i'm you're it's that's don't know think get got go going mm hmm right well".split()
+    ["a", "an", "the", "and", "or", "but", "so", "to", "of", "in", "on", "at", "for", "with", "about", "as", "is", "are", "was", "were", "be", "been", "it", "it's", "that", "this", "these", "those", "there", "here", "then", "than", "if", "i", "you", "he", "she", "they", "we", "me", "my", "your", "his", "her", "their", "our", "them", "him", "us", "do", "does", "did", "have", "has", "had", "not", "no", "yes", "yeah", "okay", "ok", "um", "uh", "like", "just", "really", "very", "what", "how", "why", "when", "where", "who", "which", "can", "could", "would", "will", "i'm", "you're", "it's", "that's", "don't", "know", "think", "get", "got", "go", "going", "mm", "hmm", "right", "well"]
 )
 
 #: (name, phrases) cue groups; each becomes a count feature (phrase hits in the text).

@@ -25,8 +25,6 @@ def _edges(scenario: Scenario) -> dict[str, set[str]]:
         for reactions in table.values():
             edges[state].update(r.to for r in reactions)
         edges[state].update(rule.to for rule in scenario.rules)
-        if scenario.spec.turn_limit is not None:
-            edges[state].add(scenario.spec.turn_limit.to)
         edges[state].discard(state)
     return edges
 
@@ -58,6 +56,9 @@ class _Checker:
         for name in s.states:
             if name not in reached:
                 self.add(("states", name), "warning", f"state '{name}' can't be reached")
+        limit = s.spec.turn_limit
+        if limit is not None:  # the limit can end any conversation, but is no way out of a trap
+            reached.add(limit.to)
         for name in s.endings:
             if name not in reached:
                 self.add(("endings", name), "warning", f"ending '{name}' can't be reached")

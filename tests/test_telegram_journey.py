@@ -1,0 +1,256 @@
+"""The whole trainee journey through PTB's real networking stack and the fake Bot API."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from telegram import Update
+from telegram.ext import Application, TypeHandler
+
+from bot.library import PracticeLibrary
+from bot.settings import Settings
+from bot.telegram.app import build_application
+from tests.fake_telegram import DEFAULT_TOKEN, FakeTelegram
+from tests.scenarios import FLAGSHIP, MINI
+
+TRAINEE = 5001
+
+
+@dataclass
+class Running:
+    tg: FakeTelegram
+    app: Application  # type: ignore[type-arg]
+    settings: Settings
+    done: set[int]
+
+    async def say(self, text: str, user: int = TRAINEE, **kw: Any) -> int:
+        """Send ``text`` and wait until the bot has answered it completely."""
+        update_id = self.tg.user_sends_text(user, text, **kw)
+        await self.settled(update_id)
+        return update_id
+
+    async def press(self, message_id: int, data: str, user: int = TRAINEE,
+                    check: bool = True) -> int:
+        update_id = self.tg.user_presses_button(user, message_id, data, check_button=check)
+        await self.settled(update_id)
+        return update_id
+
+    async def settled(self, update_id: int) -> None:
+        """Wait until every handler has finished with the update (replies all sent)."""
+        await self.tg.wait_for(lambda: update_id in self.done, timeout=15,
+                               what=f"update {update_id} handled")
+
+    def texts(self, user: int = TRAINEE) -> list[str]:
+        return self.tg.texts(user)
+
+    def last_buttons(self, user: int = TRAINEE) -> tuple[int, list[str]]:
+        for message in reversed(self.tg.sent_messages(user)):
+            markup = message.get("reply_markup")
+            if markup:
+                data = [b["callback_data"] for row in markup["inline_keyboard"] for b in row]
+                return message["message_id"], data
+        raise AssertionError("no buttons sent")
+
+
+def _library(folder: Path) -> PracticeLibrary:
+    library = PracticeLibrary(folder)
+    library.reload()
+    return library
+
+
+@pytest.fixture(scope="module")
+def flagship_library(tmp_path_factory: pytest.TempPathFactory) -> PracticeLibrary:
+    folder = tmp_path_factory.mktemp("dialogues")
+    shutil.copy(FLAGSHIP, folder)
+    shutil.copy(MINI, folder)
+    return _library(folder)
+
+
+async def _run(tg: FakeTelegram, library: PracticeLibrary, db: Path,
+               admin_ids: list[int] | None = None) -> AsyncIterator[Running]:
+    settings = Settings(
+        telegram_bot_token=DEFAULT_TOKEN,
+        telegram_base_url=tg.base_url,
+        telegram_base_file_url=tg.base_file_url,
+        database_url=f"sqlite:///{db}",
+        dialogues_dir=library.folder,
+        admin_ids=admin_ids or [],
+        _env_file=None,  # type: ignore[call-arg]
+    )
+    app = build_application(settings, library)
+    done: set[int] = set()
+
+    async def finished(update: object, _: object) -> None:
+        if isinstance(update, Update):
+            done.add(update.update_id)
+
+    app.add_handler(TypeHandler(Update, finished), group=99)
+    await app.initialize()
+    assert app.post_init is not None
+    await app.post_init(app)
+    assert app.updater is not None
+    await app.updater.start_polling(poll_interval=0.0, timeout=1)
+    await app.start()
+    try:
+        yield Running(tg, app, settings, done)
+    finally:
+        await app.updater.stop()
+        await app.stop()
+        if app.post_shutdown is not None:
+            await app.post_shutdown(app)
+        await app.shutdown()
+
+
+@pytest.fixture
+async def bot(flagship_library: PracticeLibrary, tmp_path: Path) -> AsyncIterator[Running]:
+    async with FakeTelegram() as tg:
+        async for running in _run(tg, flagship_library, tmp_path / "bot.db", [TRAINEE]):
+            yield running
+
+
+async def test_commands_are_registered(bot: Running) -> None:
+    [call] = bot.tg.calls_to("setMyCommands")
+    names = [c["command"] for c in call.params["commands"]]
+    assert {"start", "hint", "restart", "end", "feedback", "delete_my_data", "help"} <= set(names)
+
+
+async def test_full_journey_to_an_ending_then_delete(bot: Running) -> None:
+    await bot.say("/start")
+    assert "what data is kept" in bot.texts()[0] or "/delete_my_data" in bot.texts()[0]
+    message_id, data = bot.last_buttons()
+    assert "s:hesitant_partner" in data
+    await bot.press(message_id, "s:hesitant_partner")
+    assert any("Sam" in t for t in bot.texts()[-2:])
+
+    before = len(bot.texts())
+    await bot.say("Hi Sam, thanks for coming in today, I appreciate it.")
+    new = bot.texts()[before:]
+    assert len(new) == 2, new  # Sam's reply, then the feedback
+    assert new[0].startswith("Sam:")
+    assert "Openness" in new[1]
+    assert bot.tg.calls_to("sendChatAction")
+
+    # A careless trainee: pressure and blame until Sam walks away.
+    for text in [
+        "You have to come to the joint sessions, there is no other option.",
+        "Honestly, you are the reason Alex is struggling.",
+        "If you don't come, the relationship is over, full stop.",
+        "You need to be there on Monday, no excuses.",
+        "It's your fault things got this bad.",
+        "You must come. I won't take no for an answer.",
+    ]:
+        await bot.say(text)
+        if bot.tg.uploaded_files("sendDocument"):
+            break
+    [photo] = bot.tg.uploaded_files("sendPhoto")
+    assert photo.is_png
+    [document] = bot.tg.uploaded_files("sendDocument")
+    transcript = document.text()
+    assert "Hi Sam, thanks for coming in today, I appreciate it." in transcript
+    assert "Feedback" in transcript
+    message_id, data = bot.last_buttons()
+    assert "again:hesitant_partner" in data and "pick" in data
+
+    store = bot.app.bot_data["conversation"].store
+    assert await store.get_trainee(TRAINEE) is not None
+    await bot.say("/delete_my_data")
+    message_id, data = bot.last_buttons()
+    assert data == ["del:yes", "del:no"]
+    await bot.tg.wait_for_calls("sendMessage", 1)
+    update_id = bot.tg.user_presses_button(TRAINEE, message_id, "del:yes")
+    await bot.tg.wait_for(lambda: any("deleted" in t for t in bot.texts()[-1:]),
+                          what=f"deletion reply to {update_id}")
+    assert await store.get_trainee(TRAINEE) is None
+    assert await store.active_session(TRAINEE) is None
+
+
+async def test_html_in_trainee_text_is_escaped_and_kept_verbatim(bot: Running) -> None:
+    await bot.say("/start")
+    message_id, _ = bot.last_buttons()
+    await bot.press(message_id, "s:mini")
+    text = "<b>hello</b> & <script>x</script> it sounds like you're worried about being blamed"
+    await bot.say(text)
+    assert not bot.tg.failed_calls
+    await bot.say("/end")
+    [document] = bot.tg.uploaded_files("sendDocument")
+    assert text in document.text()
+
+
+async def test_guided_option_button_plays_a_turn(bot: Running) -> None:
+    await bot.say("/start")
+    message_id, _ = bot.last_buttons()
+    await bot.press(message_id, "s:mini")
+    message_id, data = bot.last_buttons()
+    assert data[0] == "o:0:0"
+    await bot.press(message_id, "o:0:0")
+    assert bot.texts()[-2].startswith("Sam:")
+    # The same button again is stale now: refused politely, no new turn.
+    await bot.press(message_id, "o:0:0")
+    assert "no longer works" in bot.texts()[-1]
+    session = await bot.app.bot_data["conversation"].store.active_session(TRAINEE)
+    assert len(session.snapshot["turns"]) == 1
+
+
+async def test_forged_callback_data_is_refused(bot: Running) -> None:
+    await bot.say("/start")
+    message_id, _ = bot.last_buttons()
+    for forged in ["s:../../etc", "o:99:99", "del:maybe", "x" * 64, "s:nonexistent"]:
+        await bot.press(message_id, forged, check=False)
+    assert not bot.tg.failed_calls
+    assert not bot.tg.internal_errors
+
+
+async def test_bad_input_gets_friendly_replies(bot: Running) -> None:
+    await bot.say("/start")
+    message_id, _ = bot.last_buttons()
+    await bot.press(message_id, "s:mini")
+    turns_before = 0
+    for content in [{"sticker": None}]:
+        del content
+    checks: list[tuple[int, str]] = []
+    checks.append((bot.tg.user_sends_file(TRAINEE, "photo", _png()), "only read text"))
+    checks.append((bot.tg.user_sends_file(TRAINEE, "voice", b"OggS-fake"), "only read text"))
+    checks.append((bot.tg.user_sends_file(TRAINEE, "document", b"file"), "only read text"))
+    for update_id, expected in checks:
+        await bot.settled(update_id)
+        assert expected in bot.texts()[-1]
+    await bot.say("/hint please")
+    assert bot.texts()[-1].startswith("Hint")
+    await bot.say("/frobnicate")
+    assert "/help" in bot.texts()[-1]
+    await bot.say("😀😀😀")
+    await bot.say("a" * 4096)
+    session = await bot.app.bot_data["conversation"].store.active_session(TRAINEE)
+    assert len(session.snapshot["turns"]) == turns_before + 2
+    assert not bot.tg.failed_calls
+
+
+async def test_repeated_update_is_handled_once(bot: Running) -> None:
+    await bot.say("/start")
+    message_id, _ = bot.last_buttons()
+    await bot.press(message_id, "s:mini")
+    update_id = await bot.say("it sounds like you're worried about being blamed")
+    count = len(bot.texts())
+    bot.tg.repeat_update(update_id)
+    await bot.say("/hint")
+    assert len(bot.texts()) == count + 1
+    session = await bot.app.bot_data["conversation"].store.active_session(TRAINEE)
+    assert len(session.snapshot["turns"]) == 1
+
+
+async def test_group_chat_is_told_to_use_a_private_chat(bot: Running) -> None:
+    update_id = bot.tg.user_sends_text(TRAINEE, "hello", chat_type="group")
+    await bot.tg.wait_for(lambda: any("private" in m.get("text", "")
+                                      for m in bot.tg.sent_messages(-1000 - TRAINEE)),
+                          what=f"group reply to {update_id}")
+
+
+def _png() -> bytes:
+    from bot.report.plot import openness_plot
+
+    return openness_plot([3, 4], low=0, high=10, title="t", label="l", outcome=None)
