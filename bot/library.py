@@ -11,6 +11,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from bot.engine.practice import Practice
 from bot.engine.recognition import Recognizer
@@ -25,13 +26,18 @@ RecognizerFactory = Callable[[Scenario], Recognizer]
 
 
 def default_recognizer(scenario: Scenario) -> Recognizer:
-    """The full recogniser (moves with embeddings when installed, plus skills)."""
+    """The full recogniser (moves with embeddings when installed, plus skills).
+
+    Fitted move models are cached in ``DATA_DIR/cache`` by the file's hash.
+    """
     from bot.recognition.recognizer import ScenarioRecognizer
+    from bot.settings import load_settings
 
-    return ScenarioRecognizer(scenario, embedder=_embedder())
+    cache_dir = load_settings().data_dir / "cache"
+    return ScenarioRecognizer(scenario, embedder=_embedder(), cache_dir=cache_dir)
 
 
-def _embedder() -> object | None:
+def _embedder() -> Any:
     try:
         from bot.recognition.embedding import get_embedder
     except ImportError:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import shutil
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -42,8 +43,11 @@ class Running:
 
     async def settled(self, update_id: int) -> None:
         """Wait until every handler has finished with the update (replies all sent)."""
-        await self.tg.wait_for(lambda: update_id in self.done, timeout=15,
-                               what=f"update {update_id} handled")
+        for _ in range(1500):
+            if update_id in self.done:
+                return
+            await asyncio.sleep(0.01)
+        raise AssertionError(f"update {update_id} was not handled within 15 s")
 
     def texts(self, user: int = TRAINEE) -> list[str]:
         return self.tg.texts(user)

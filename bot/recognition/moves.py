@@ -1,40 +1,77 @@
 """Recognising the scenario's moves in free text, learned from the example phrases.
 
-One binary classifier per move (one-vs-rest logistic regression) over word and
-character n-grams, plus sentence embeddings when the model is installed. Being
-multi-label, a message can hold several moves; scoring each clause as well as
-the whole message catches a poor move hidden in a kind sentence. Background
-sentences that are no move at all teach every classifier to say no, which is
-what sends off-topic text down the "didn't quite follow" path.
+Three views of a message are fused: a softmax regression over word n-grams
+and sentence embeddings, and the nearest examples by embedding (k-NN), which
+copes well with the few examples educators write. Background sentences that
+are no move form a "none" class, which is what sends off-topic text down the
+"didn't quite follow" path. Each clause is also read on its own, so a poor
+move hidden in a kind sentence ("I hear you, but you need to come") is caught.
+
+Fitting happens when a scenario loads; the fitted arrays are cached on disk,
+keyed by the scenario file's hash, so the bot starts fast.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
+import logging
 import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import Protocol
 
 import numpy as np
-from scipy import sparse
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.linear_model import LogisticRegression
 
 from bot.engine.session import MoveGuess
+from bot.recognition.ngrams import NgramVectorizer
 from bot.recognition.text_norm import normalise
 from bot.scenario.model import Scenario
 from bot.scenario.yaml_source import safe_load
 
+log = logging.getLogger(__name__)
 DATA = Path(__file__).with_name("data")
 
-#: A move is recognised at or above this probability.
-THRESHOLD = 0.5
-#: Clauses shorter than this many words are not scored on their own.
-MIN_CLAUSE_WORDS = 3
-#: Weight of the embedding block relative to the n-gram blocks.
-EMBEDDING_WEIGHT = 1.0
+#: Bump when the fitting code changes, so stale caches are not reused.
+MODEL_VERSION = 3
 
-_CLAUSE_SPLIT = re.compile(r"(?<=[.!?;])\s+|\s+(?:but|though|although|however)\s+|,\s*but\s+")
+
+@dataclass(frozen=True)
+class Tuning:
+    """Decision thresholds and fusion weights (chosen by cross-validation on examples)."""
+
+    #: A move is the message's main reading at or above this probability.
+    threshold: float = 0.30
+    #: A second move (from a clause) needs this probability.
+    clause_threshold: float = 0.50
+    #: A poor move found in any clause needs only this (poor moves must not slip by).
+    poor_threshold: float = 0.40
+    #: Share of the k-NN vote in the fused probability.
+    knn_weight: float = 0.35
+    #: Sharpness of the k-NN softmax over mean cosine similarities.
+    knn_temperature: float = 20.0
+    #: How many nearest examples per move are averaged.
+    knn_k: int = 3
+    #: Inverse regularisation of the softmax regression.
+    c: float = 20.0
+    #: Weight of the embedding block against the n-gram block.
+    embedding_weight: float = 2.0
+
+
+TUNING = Tuning()
+
+#: Clauses shorter than this many words are not read on their own.
+MIN_CLAUSE_WORDS = 3
+_CLAUSE_SPLIT = re.compile(
+    r"(?<=[.!?;])\s+|\s*[,;:–—-]?\s+(?:but|though|although|however|just)\s+|\s+[-–—]\s+"
+)
+
+
+class Embedder(Protocol):
+    """Anything that turns texts into L2-normalised vectors."""
+
+    def embed(self, texts: list[str]) -> np.ndarray: ...
 
 
 @cache
@@ -45,95 +82,157 @@ def background_phrases() -> tuple[str, ...]:
 
 
 def clauses(text: str) -> list[str]:
-    """The message and its clauses long enough to carry a move on their own."""
+    """The message, then its clauses that are long enough to carry a move on their own."""
     parts = [p.strip() for p in _CLAUSE_SPLIT.split(text) if p and p.strip()]
     long_parts = [p for p in parts if len(p.split()) >= MIN_CLAUSE_WORDS]
     return [text, *long_parts] if len(long_parts) > 1 else [text]
 
 
-@dataclass
-class _Block:
-    """Fitted n-gram vectorisers; kept together so training and scoring agree."""
-
-    words: TfidfVectorizer
-    chars: TfidfVectorizer
+def _softmax(logits: np.ndarray) -> np.ndarray:
+    shifted = logits - logits.max(axis=1, keepdims=True)
+    exp = np.exp(shifted)
+    return np.asarray(exp / exp.sum(axis=1, keepdims=True))
 
 
 class MoveModel:
-    """The fitted per-move classifiers of one scenario."""
+    """The fitted move classifier of one scenario (moves plus a final "none" class)."""
 
-    def __init__(self, scenario: Scenario, embedder: object | None = None) -> None:
+    def __init__(
+        self,
+        scenario: Scenario,
+        embedder: Embedder | None = None,
+        *,
+        cache_dir: Path | None = None,
+        tuning: Tuning = TUNING,
+    ) -> None:
         self.scenario = scenario
         self.embedder = embedder
+        self.tuning = tuning
         self.move_ids = list(scenario.moves)
+        self.poor = np.array([scenario.moves[m].kind == "poor" for m in self.move_ids])
         self.keywords = {
-            move_id: [normalise(k) for k in move.keywords]
-            for move_id, move in scenario.moves.items()
+            m: [normalise(k) for k in move.keywords] for m, move in scenario.moves.items()
         }
-        self._fit()
+        self._load_or_fit(cache_dir)
 
+    # -- fitting -----------------------------------------------------------
     def _training_set(self) -> tuple[list[str], np.ndarray]:
         texts: list[str] = []
-        rows: list[int] = []
+        labels: list[int] = []
         for i, move in enumerate(self.scenario.moves.values()):
-            for example in move.examples:
-                texts.append(example)
-                rows.append(i)
-        labels = np.zeros((len(texts), len(self.move_ids)), dtype=np.int8)
-        labels[np.arange(len(texts)), rows] = 1
+            texts += move.examples
+            labels += [i] * len(move.examples)
         background = list(background_phrases())
         texts += background
-        labels = np.vstack([labels, np.zeros((len(background), len(self.move_ids)), np.int8)])
-        return texts, labels
+        labels += [len(self.move_ids)] * len(background)
+        return texts, np.asarray(labels)
 
-    def _features(self, texts: list[str], *, fit: bool = False) -> sparse.csr_matrix:
-        norm = [normalise(t) for t in texts]
-        if fit:
-            self._block = _Block(
-                TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, min_df=1),
-                TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True),
-            )
-            words = self._block.words.fit_transform(norm)
-            chars = self._block.chars.fit_transform(norm)
-        else:
-            words = self._block.words.transform(norm)
-            chars = self._block.chars.transform(norm)
-        blocks = [words, chars]
-        if self.embedder is not None:
-            vectors = self.embedder.embed(texts)  # type: ignore[attr-defined]
-            blocks.append(sparse.csr_matrix(vectors * EMBEDDING_WEIGHT))
-        return sparse.hstack(blocks, format="csr")
+    def _cache_key(self) -> str:
+        parts = [self.scenario.digest, str(MODEL_VERSION), repr(self.tuning),
+                 getattr(self.embedder, "model_id", "none") if self.embedder else "lexical",
+                 hashlib.sha256("\n".join(background_phrases()).encode()).hexdigest()]
+        return hashlib.sha256("|".join(parts).encode()).hexdigest()[:24]
+
+    def _load_or_fit(self, cache_dir: Path | None) -> None:
+        name = f"moves-{self.scenario.id}-{self._cache_key()}.npz"
+        path = cache_dir / name if cache_dir else None
+        if path is not None and path.is_file():
+            try:
+                self._load(path)
+                return
+            except (OSError, ValueError, KeyError) as exc:
+                log.warning("ignoring unreadable model cache %s: %s", path, exc)
+        self._fit()
+        if path is not None:
+            try:
+                self._save(path)
+            except OSError as exc:
+                log.warning("could not write model cache %s: %s", path, exc)
 
     def _fit(self) -> None:
+        from sklearn.linear_model import LogisticRegression
+        from threadpoolctl import threadpool_limits
+
         texts, labels = self._training_set()
-        features = self._features(texts, fit=True)
-        weights = []
-        biases = []
-        for j in range(len(self.move_ids)):
-            clf = LogisticRegression(C=10.0, class_weight="balanced", max_iter=2000)
-            clf.fit(features, labels[:, j])
-            weights.append(clf.coef_[0])
-            biases.append(clf.intercept_[0])
-        self.weights = np.asarray(weights, dtype=np.float64).T
-        self.biases = np.asarray(biases, dtype=np.float64)
+        self.vectorizer = NgramVectorizer.fit([normalise(t) for t in texts])
+        self.example_vectors = self._embed(texts)
+        self.example_labels = labels
+        features = self._features(texts, self.example_vectors)
+        clf = LogisticRegression(C=self.tuning.c, max_iter=3000)
+        with threadpool_limits(1):  # small problem: BLAS threads only contend (8x slower)
+            clf.fit(features, labels)
+        self.weights = np.asarray(clf.coef_.T, dtype=np.float32)
+        self.biases = np.asarray(clf.intercept_, dtype=np.float32)
+
+    def _save(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".tmp.npz")
+        np.savez(
+            tmp,
+            weights=self.weights,
+            biases=self.biases,
+            example_vectors=self.example_vectors,
+            example_labels=self.example_labels,
+            idf=self.vectorizer.idf,
+            vocabulary=np.frombuffer(json.dumps(self.vectorizer.vocabulary).encode(), np.uint8),
+        )
+        tmp.replace(path)
+
+    def _load(self, path: Path) -> None:
+        with np.load(path, allow_pickle=False) as data:
+            self.weights = data["weights"]
+            self.biases = data["biases"]
+            self.example_vectors = data["example_vectors"]
+            self.example_labels = data["example_labels"]
+            vocabulary = json.loads(data["vocabulary"].tobytes().decode())
+            self.vectorizer = NgramVectorizer(vocabulary, data["idf"])
+
+    # -- reading -----------------------------------------------------------
+    def _embed(self, texts: list[str]) -> np.ndarray:
+        if self.embedder is None:
+            return np.zeros((len(texts), 0), dtype=np.float32)
+        return np.asarray(self.embedder.embed(texts), dtype=np.float32)
+
+    def _features(self, texts: list[str], vectors: np.ndarray) -> np.ndarray:
+        grams = self.vectorizer.transform([normalise(t) for t in texts])
+        return np.hstack([grams, vectors * self.tuning.embedding_weight]).astype(np.float32)
 
     def probabilities(self, texts: list[str]) -> np.ndarray:
-        """P(move | text) for each text and move, each move judged on its own."""
-        features = self._features(texts)
-        logits = features @ self.weights + self.biases
-        return np.asarray(1.0 / (1.0 + np.exp(-logits)))
+        """P(class | text) for each text: one column per move, the last one "none"."""
+        vectors = self._embed(texts)
+        linear = _softmax(self._features(texts, vectors) @ self.weights + self.biases)
+        if vectors.shape[1] == 0 or self.tuning.knn_weight == 0:
+            return linear
+        sims = vectors @ self.example_vectors.T
+        n_classes = len(self.move_ids) + 1
+        nearest = np.full((len(texts), n_classes), -1.0, dtype=np.float32)
+        for c in range(n_classes):
+            own = sims[:, self.example_labels == c]
+            if own.shape[1]:
+                k = min(self.tuning.knn_k, own.shape[1])
+                nearest[:, c] = np.sort(own, axis=1)[:, -k:].mean(axis=1)
+        knn = _softmax(nearest * self.tuning.knn_temperature)
+        w = self.tuning.knn_weight
+        return np.asarray((1 - w) * linear + w * knn)
 
     def read(self, text: str) -> list[MoveGuess]:
-        """All moves at or above the threshold in ``text``, best first."""
+        """The moves in ``text`` that pass the thresholds, best first."""
+        tuning = self.tuning
         parts = clauses(text)
-        probs = self.probabilities(parts).max(axis=0)
+        probs = self.probabilities(parts)[:, :-1]
+        found: dict[int, float] = {}
+        whole = probs[0]
+        best = int(np.argmax(whole))
+        if whole[best] >= tuning.threshold:
+            found[best] = float(whole[best])
+        for row in probs[1:]:
+            j = int(np.argmax(row))
+            limit = tuning.poor_threshold if self.poor[j] else tuning.clause_threshold
+            if row[j] >= limit:
+                found[j] = max(found.get(j, 0.0), float(row[j]))
         norm = f" {normalise(text)} "
         for j, move_id in enumerate(self.move_ids):
-            if any(f" {k} " in norm for k in self.keywords[move_id] if k):
-                probs[j] = max(probs[j], 0.9)
-        order = np.argsort(-probs)
-        return [
-            MoveGuess(self.move_ids[j], round(float(probs[j]), 3))
-            for j in order
-            if probs[j] >= THRESHOLD
-        ]
+            if any(k and f" {k} " in norm for k in self.keywords[move_id]):
+                found[j] = max(found.get(j, 0.0), 0.9)
+        order = sorted(found.items(), key=lambda kv: -kv[1])
+        return [MoveGuess(self.move_ids[j], round(p, 3)) for j, p in order]

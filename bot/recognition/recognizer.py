@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 from typing import Any
 
 from bot.engine.recognition import Recognition, SkillNote
 from bot.engine.session import MoveGuess
-from bot.recognition.moves import MoveModel
+from bot.recognition.moves import Embedder, MoveModel
 from bot.scenario.model import Scenario
 
 log = logging.getLogger(__name__)
@@ -30,10 +31,16 @@ def read_skills(text: str, previous: str | None) -> SkillNote | None:
 class ScenarioRecognizer:
     """Reads trainee messages for one scenario."""
 
-    def __init__(self, scenario: Scenario, *, embedder: object | None = None,
-                 with_skills: bool = True) -> None:
+    def __init__(
+        self,
+        scenario: Scenario,
+        *,
+        embedder: Embedder | None = None,
+        with_skills: bool = True,
+        cache_dir: Path | None = None,
+    ) -> None:
         self.scenario = scenario
-        self.moves = MoveModel(scenario, embedder)
+        self.moves = MoveModel(scenario, embedder, cache_dir=cache_dir)
         self.with_skills = with_skills
 
     def recognize(self, text: str, previous: str | None = None) -> Recognition:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import io
 import textwrap
-from typing import Any
 
 from bot.catalogue import t
 
@@ -18,7 +17,7 @@ WIDTH_IN, HEIGHT_IN, DPI = 8.0, 4.5, 100
 
 #: Title characters per line at 17 pt, leaving room for the outcome badge.
 TITLE_WIDTH = 48
-#: Colour of the curve and its last point by ending outcome (colour-blind safe pair).
+#: Colour of the curve and its last point by ending outcome (Dark2, colour-blind friendly).
 COLOURS = {"success": "#1b9e77", "failure": "#d95f02", "neutral": "#4c72b0"}
 #: The last point's marker, so the outcome reads without colour too.
 END_MARKERS = {"success": "*", "failure": "X", "neutral": "o"}
@@ -38,8 +37,8 @@ def openness_plot(
 
     Turn 0 is the start. The y axis is fixed to ``low..high`` so curves from
     different sessions compare at a glance. ``outcome`` ("success", "failure",
-    "neutral" or None for an unfinished session) colours the curve and labels
-    the last point in ``language``.
+    "neutral", or None to show no outcome) sets the curve's colour and the last
+    point's marker, and a badge beside the title names it in ``language``.
     """
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
@@ -49,7 +48,7 @@ def openness_plot(
     colour = COLOURS[kind]
     fig = Figure(figsize=(WIDTH_IN, HEIGHT_IN), dpi=DPI, layout="constrained")
     FigureCanvasAgg(fig)
-    ax: Any = fig.add_subplot()
+    ax = fig.add_subplot()
     turns = list(range(len(curve)))
     pad = max(0.04 * (high - low), 0.3)
     ax.set_ylim(low - pad, high + pad)
