@@ -28,6 +28,10 @@ def _parser() -> argparse.ArgumentParser:
     classify.add_argument("--scenario", help="scenario id for move recognition")
     classify.add_argument("--dialogues", type=Path, help="folder of scenario files")
 
+    test = sub.add_parser("test", help="run test transcripts (default: dialogues/tests)")
+    test.add_argument("paths", nargs="*", type=Path, help="transcript files or folders")
+    test.add_argument("--dialogues", type=Path, help="folder of scenario files")
+
     sub.add_parser("schema", help="print the scenario format as JSON Schema")
 
     graph = sub.add_parser("graph", help="print a scenario's states as a Mermaid diagram")
@@ -56,6 +60,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from bot.cli.classify import classify
 
             return classify(args.scenario, folder=args.dialogues)
+        if args.command == "test":
+            from bot.cli.transcripts import test_transcripts
+
+            return test_transcripts(args.paths, folder=args.dialogues)
         if args.command == "schema":
             from bot.cli.schema import schema
 

@@ -1,0 +1,118 @@
+"""The command-line verbs, run as a user runs them: ``python -m bot …`` in a subprocess."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.scenarios import MINI, ROOT
+
+BROKEN = Path(__file__).parent / "fixtures" / "broken"
+
+
+def bot(*args: str, stdin: str = "", env: dict[str, str] | None = None
+        ) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args], cwd=ROOT, input=stdin, capture_output=True,
+        text=True, timeout=120, env={**os.environ, **(env or {})},
+    )
+
+
+def test_play_scripted_reads_one_message_per_line() -> None:
+    script = "\n".join([
+        "/hint",
+        "it sounds like you're worried about being blamed",
+        "would you come to one joint session and then decide",
+        "/quit",
+    ])
+    result = bot("play", "mini", "--dialogues", str(MINI.parent), stdin=script)
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "Hint: Find out what worries Sam." in out
+    assert "Sam: OK, one session." in out
+    assert "Reflection (helpful)" in out
+    assert "Outcome: success" in out
+    assert "\033[" not in out  # plain output when not a terminal
+
+
+def test_play_without_scenario_lists_them_and_asks() -> None:
+    result = bot("play", "--dialogues", str(MINI.parent), stdin="1\n/quit\n")
+    assert result.returncode == 0
+    assert "1. mini: Mini practice" in result.stdout
+    assert "Sam:" in result.stdout
+
+
+def test_play_restart_and_guided_option() -> None:
+    result = bot("play", "mini", "--dialogues", str(MINI.parent), stdin="/1\n/restart\n/quit\n")
+    assert "Or pick an option: /1 It sounds like" in result.stdout
+    assert "Starting again." in result.stdout
+
+
+def test_play_unknown_scenario_exits_2() -> None:
+    result = bot("play", "nope", "--dialogues", str(MINI.parent))
+    assert result.returncode == 2
+    assert "Unknown scenario 'nope'" in result.stdout
+
+
+def test_validate_exit_codes() -> None:
+    good = bot("validate", str(MINI))
+    assert good.returncode == 0 and "0 error(s)" in good.stdout
+    bad = bot("validate", str(BROKEN / "bad_reference.yaml"))
+    assert bad.returncode == 1
+    assert f"{BROKEN / 'bad_reference.yaml'}:55:16: error:" in bad.stdout
+    warn = bot("validate", str(BROKEN / "missing_hint.yaml"))
+    assert warn.returncode == 0 and ": warning: " in warn.stdout
+
+
+def test_classify_writes_json_lines() -> None:
+    lines = "\n".join([
+        "it sounds like you're worried about being blamed",
+        json.dumps({"text": "what time is the shop open", "previous": "Sorry?"}),
+        "you have to come, there's no choice",
+    ])
+    result = bot("classify", "--scenario", "mini", "--dialogues", str(MINI.parent), stdin=lines)
+    assert result.returncode == 0, result.stderr
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [r["text"] for r in rows][1] == "what time is the shop open"
+    assert rows[0]["moves"][0]["id"] == "reflect"
+    assert rows[1]["moves"] == []
+    assert rows[2]["moves"][0]["id"] == "pressure"
+    assert all(0 <= m["confidence"] <= 1 for r in rows for m in r["moves"])
+
+
+def test_schema_is_json_schema_for_the_format() -> None:
+    result = bot("schema")
+    schema = json.loads(result.stdout)
+    assert {"id", "moves", "states", "endings", "unclear"} <= set(schema["properties"])
+    assert "moves" in schema["required"]
+
+
+def test_graph_draws_mermaid() -> None:
+    result = bot("graph", str(MINI))
+    assert result.stdout.startswith("stateDiagram-v2")
+    assert "guarded --> agreed: invite [openness >= 6]" in result.stdout
+
+
+def test_flagship_transcripts_pass() -> None:
+    result = bot("test")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert " 0 failed" in result.stdout
+
+
+def test_broken_transcript_points_at_the_line(tmp_path: Path) -> None:
+    transcript = tmp_path / "t.yaml"
+    transcript.write_text(
+        "scenario: mini\n"
+        "transcripts:\n"
+        "  - name: wrong expectation\n"
+        "    turns:\n"
+        "      - say: it sounds like you're worried about being blamed\n"
+        "        state: defensive\n",
+        encoding="utf-8",
+    )
+    result = bot("test", str(transcript), "--dialogues", str(MINI.parent))
+    assert result.returncode == 1
+    assert f"{transcript}:6:16: error: fail: Sam is in 'warming', not 'defensive'" in result.stdout
