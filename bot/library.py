@@ -82,10 +82,6 @@ class PracticeLibrary:
                 if path in self._files:
                     report.kept.append(self._files[path])
                 continue
-            old = self._practices.get(scenario.id)
-            if old is not None and old.scenario.digest == scenario.digest:
-                report.unchanged.append(scenario.id)
-                continue
             other = next(
                 (p for p, i in self._files.items() if i == scenario.id and p != path), None
             )
@@ -94,6 +90,11 @@ class PracticeLibrary:
                     Problem(str(path), 1, 1, "error",
                             f"scenario id '{scenario.id}' is already used by {other}")
                 )
+                continue
+            old = self._practices.get(scenario.id)
+            if old is not None and old.scenario.digest == scenario.digest:
+                report.unchanged.append(scenario.id)
+                self._files[path] = scenario.id
                 continue
             self._practices[scenario.id] = Practice(scenario, self.make_recognizer(scenario))
             self._files[path] = scenario.id

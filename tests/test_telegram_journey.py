@@ -258,3 +258,12 @@ def _png() -> bytes:
     from bot.report.plot import openness_plot
 
     return openness_plot([3, 4], low=0, high=10, title="t", label="l", outcome=None)
+
+
+async def test_reload_is_for_admins_only(bot: Running) -> None:
+    outsider = 6006
+    update_id = bot.tg.user_sends_text(outsider, "/reload")
+    await bot.settled(update_id)
+    assert "Only administrators" in bot.tg.texts(outsider)[-1]
+    await bot.say("/reload")
+    assert bot.texts()[-1].startswith("Reloaded.")
