@@ -109,3 +109,18 @@ def test_sigkill_mid_session_then_restart_continues(
     output = log.read_text(encoding="utf-8")
     assert DEFAULT_TOKEN not in output
     assert DEFAULT_TOKEN.split(":")[1] not in output
+
+
+def test_token_is_redacted_from_tracebacks_too() -> None:
+    import logging
+
+    from bot.telegram.run import RedactingFormatter
+
+    formatter = RedactingFormatter(DEFAULT_TOKEN, "%(message)s")
+    try:
+        raise RuntimeError(f"GET https://api.telegram.org/bot{DEFAULT_TOKEN}/getMe failed")
+    except RuntimeError:
+        record = logging.LogRecord("x", logging.ERROR, __file__, 1, "boom %s", (DEFAULT_TOKEN,),
+                                   sys.exc_info())
+    text = formatter.format(record)
+    assert DEFAULT_TOKEN not in text and text.count("<token>") == 2

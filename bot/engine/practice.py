@@ -107,7 +107,7 @@ class Practice:
         """Play one trainee message (or guided option) and update ``session`` in place."""
         if session.ended:
             raise SessionEndedError(session.scenario_id)
-        text = text[:MAX_TEXT]
+        text = text.replace("\x00", "")[:MAX_TEXT]  # NUL can't be stored; Telegram never sends it
         previous = session.last_line or session.opening
         if option is not None:
             chosen = self.options(session)[option]

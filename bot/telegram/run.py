@@ -12,30 +12,24 @@ from bot.telegram.app import build_application
 log = logging.getLogger(__name__)
 
 
-class _NoSecrets(logging.Filter):
-    """Never let the token reach a log line, whatever library logs a URL."""
+class RedactingFormatter(logging.Formatter):
+    """Never let the token reach a log line, whatever library logs a URL or a traceback."""
 
-    def __init__(self, secret: str) -> None:
-        super().__init__()
+    def __init__(self, secret: str, fmt: str) -> None:
+        super().__init__(fmt)
         self.secret = secret
 
-    def filter(self, record: logging.LogRecord) -> bool:
-        message = record.getMessage()
-        if self.secret and self.secret in message:
-            record.msg = message.replace(self.secret, "<token>")
-            record.args = ()
-        return True
+    def format(self, record: logging.LogRecord) -> str:
+        text = super().format(record)
+        return text.replace(self.secret, "<token>") if self.secret else text
 
 
 def configure_logging(settings: Settings, token: str) -> None:
-    logging.basicConfig(
-        level=settings.log_level.upper(),
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-        force=True,
-    )
-    guard = _NoSecrets(token)
+    """Log to stderr at the configured level, with the token redacted everywhere."""
+    logging.basicConfig(level=settings.log_level.upper(), force=True)
+    formatter = RedactingFormatter(token, "%(asctime)s %(levelname)s %(name)s: %(message)s")
     for handler in logging.getLogger().handlers:
-        handler.addFilter(guard)
+        handler.setFormatter(formatter)
     logging.getLogger("httpx").setLevel(logging.WARNING)  # its INFO lines carry the URL
 
 
