@@ -24,6 +24,7 @@ def _catalogue(language: str) -> dict[str, str]:
     return {str(k): str(v) for k, v in data.items()}
 
 
+@cache
 def available_languages() -> list[str]:
     """Languages with a catalogue file."""
     return sorted(p.stem for p in LOCALES.glob("*.yaml"))

@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from bot.engine.practice import SessionEndedError
+from bot.engine.practice import SessionEndedError, SessionMismatchError
 from bot.engine.session import Session
 from tests.scenarios import mini_practice
 
@@ -148,3 +148,34 @@ def test_feedback_text_is_kept_in_the_turn_record() -> None:
     practice.turn(session, PRESSURE)
     record = session.turns[-1]
     assert "Pressure" in record.feedback and "Try instead" in record.feedback
+
+
+def test_a_session_from_an_edited_scenario_is_refused_clearly() -> None:
+    practice = mini_practice()
+    data = practice.start().to_dict()
+    data["state"] = "renamed_state"
+    with pytest.raises(SessionMismatchError):
+        practice.turn(Session.from_dict(data), "hello")
+
+
+def test_meter_is_clamped_when_limits_were_edited() -> None:
+    practice = mini_practice()
+    session = practice.start()
+    session.meter = 99
+    result = practice.turn(session, "qwerty")
+    assert result.meter_after == 10
+
+
+def test_out_of_range_option_is_refused() -> None:
+    practice = mini_practice()
+    session = practice.start()
+    with pytest.raises(IndexError):
+        practice.turn(session, "", option=-1)
+
+
+def test_undecodable_text_is_made_storable() -> None:
+    practice = mini_practice()
+    session = practice.start()
+    result = practice.turn(session, "hello \udcff there\x00")
+    assert result.text == "hello ? there"
+    result.text.encode("utf-8")

@@ -22,6 +22,7 @@ from bot.engine.lines import pick_line
 from bot.engine.machine import LIMIT_TRIGGER, RULES_TRIGGER, CompiledScenario, Step
 from bot.engine.recognition import Recognition, Recognizer
 from bot.engine.session import MoveGuess, Session, TurnRecord
+from bot.errors import BotError
 from bot.scenario.format import Ending
 from bot.scenario.model import AutoRule, Reaction, Scenario
 
@@ -29,8 +30,12 @@ from bot.scenario.model import AutoRule, Reaction, Scenario
 MAX_TEXT = 4096
 
 
-class SessionEndedError(RuntimeError):
+class SessionEndedError(BotError):
     """Raised when a turn is played on a session that has already ended."""
+
+
+class SessionMismatchError(BotError):
+    """Raised when a saved session no longer fits its scenario (the file was edited)."""
 
 
 @dataclass
@@ -107,10 +112,18 @@ class Practice:
         """Play one trainee message (or guided option) and update ``session`` in place."""
         if session.ended:
             raise SessionEndedError(session.scenario_id)
-        text = text.replace("\x00", "")[:MAX_TEXT]  # NUL can't be stored; Telegram never sends it
+        if session.state not in self.scenario.states:
+            raise SessionMismatchError(
+                f"state '{session.state}' is no longer in scenario '{self.scenario.id}'"
+            )
+        session.meter = self._clamp(session.meter)  # the meter's limits may have been edited
+        text = _clean(text)
         previous = session.last_line or session.opening
         if option is not None:
-            chosen = self.options(session)[option]
+            options = self.options(session)
+            if not 0 <= option < len(options):
+                raise IndexError(f"no guided option {option} in state '{session.state}'")
+            chosen = options[option]
             text = chosen.text
             recognition = Recognition([MoveGuess(chosen.move, 1.0)])
             recognition.skills = self.recognizer.recognize(text, previous).skills
@@ -306,6 +319,12 @@ class Practice:
             meter_after=feedback.meter_after,
             ending=session.state if session.ended else None,
         )
+
+
+def _clean(text: str) -> str:
+    """Make any input storable: valid UTF-8, no NUL (PostgreSQL can't hold it), bounded."""
+    text = text.encode("utf-8", "replace").decode("utf-8").replace("\x00", "")
+    return text[:MAX_TEXT]
 
 
 def _pool(taken: Reaction | AutoRule) -> str:

@@ -24,8 +24,19 @@ from bot.telegram.ordering import PerChatOrder
 COMMANDS = ["start", "scenarios", "hint", "restart", "end", "feedback", "delete_my_data", "help"]
 
 
-def build_application(settings: Settings, library: PracticeLibrary) -> Application:  # type: ignore[type-arg]
-    """Wire the bot: networking, ordering, rate limits, storage, handlers."""
+def build_application(
+    settings: Settings,
+    library: PracticeLibrary,
+    *,
+    read_timeout: float | None = None,
+    rate_limit: bool = True,
+) -> Application:  # type: ignore[type-arg]
+    """Wire the bot: networking, ordering, rate limits, storage, handlers.
+
+    ``read_timeout`` (seconds; PTB's default is 5) lets tests provoke time-outs
+    quickly; ``rate_limit=False`` drops Telegram's 30 messages/s cap so a benchmark
+    can measure the bot itself. Production uses the defaults.
+    """
 
     async def post_init(application: Application) -> None:  # type: ignore[type-arg]
         # The store is opened inside the application's event loop, which owns it.
@@ -40,17 +51,22 @@ def build_application(settings: Settings, library: PracticeLibrary) -> Applicati
         if conversation is not None:
             await conversation.store.close()
 
-    application = (
+    # Without the cap, 429 answers are still retried; only the throttling goes.
+    limiter = (AIORateLimiter(max_retries=3) if rate_limit
+               else AIORateLimiter(overall_max_rate=0, group_max_rate=0, max_retries=3))
+    builder = (
         Application.builder()
         .token(settings.token())
         .base_url(settings.telegram_base_url)
         .base_file_url(settings.telegram_base_file_url)
         .concurrent_updates(PerChatOrder())
-        .rate_limiter(AIORateLimiter(max_retries=3))
+        .rate_limiter(limiter)
         .post_init(post_init)
         .post_shutdown(post_shutdown)
-        .build()
     )
+    if read_timeout is not None:
+        builder = builder.read_timeout(read_timeout)
+    application = builder.build()
     application.bot_data["admin_ids"] = set(settings.admin_ids)
 
     private = filters.ChatType.PRIVATE

@@ -15,7 +15,7 @@ from typing import Any
 
 from bot.catalogue import t
 from bot.engine.feedback import TurnFeedback, meter_bar, skill_phrase
-from bot.engine.practice import Practice, TurnResult
+from bot.engine.practice import Practice, SessionMismatchError, TurnResult
 from bot.engine.session import Session
 from bot.engine.summary import render_summary, render_transcript, summarize
 from bot.errors import UnknownScenarioError
@@ -153,7 +153,12 @@ class Conversation:
         if session.ended:
             return await self._no_session(who)
         index = session.turn
-        result = await asyncio.to_thread(practice.turn, session, text, option=option)
+        try:
+            result = await asyncio.to_thread(practice.turn, session, text, option=option)
+        except SessionMismatchError:
+            log.warning("scenario %s changed under a session; restarting", practice.scenario.id)
+            notice = Reply(esc(t("tg.scenario_changed", who.language)))
+            return [notice, *await self.start_scenario(who, practice.scenario.id, update_id)]
         row = TurnRow.from_record(session.turns[-1])
         outcome = await self.store.record_turn(
             session_id, index, row, session.to_dict(), update_id
@@ -210,7 +215,8 @@ class Conversation:
         m = s.spec.meter
         label = s.text(m.label, lang)
         png = openness_plot(session.meter_curve, low=m.min, high=m.max, label=label,
-                            title=s.text(s.spec.title, lang), outcome=summary.outcome)
+                            title=s.text(s.spec.title, lang), outcome=summary.outcome,
+                            language=lang)
         transcript = render_transcript(s, session).encode("utf-8")
         buttons = [[Button(t("tg.try_again", lang), f"again:{s.id}"),
                     Button(t("tg.other_scenario", lang), "pick")]]
