@@ -1,0 +1,95 @@
+"""Running the real bot in-process against the fake Bot API, shared by the Telegram tests.
+
+The journey tests keep their own copy; this one also lets a test shorten PTB's read
+time-out (to provoke ``TimedOut`` quickly) and wait on the handling of many updates.
+``Running.say`` and ``press`` act as :data:`TRAINEE` unless given ``user``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+from telegram import Update
+from telegram.ext import Application, TypeHandler
+
+from bot.library import PracticeLibrary
+from bot.settings import Settings
+from bot.telegram.app import build_application
+from tests.fake_telegram import DEFAULT_TOKEN, FakeTelegram
+from tests.scenarios import MINI
+from tests.test_telegram_journey import TRAINEE, Running
+
+__all__ = ["TRAINEE", "Running", "mini_library", "run_bot", "settings_for", "settled_all", "turn_texts"]
+
+
+def mini_library(folder: Path) -> PracticeLibrary:
+    """A library holding only the mini fixture: loads in milliseconds."""
+    folder.mkdir(parents=True, exist_ok=True)
+    shutil.copy(MINI, folder)
+    library = PracticeLibrary(folder)
+    library.reload()
+    return library
+
+
+def settings_for(tg: FakeTelegram, library: PracticeLibrary, db: Path) -> Settings:
+    """Settings pointing the bot at the fake and an SQLite file, ignoring any ``.env``."""
+    return Settings(
+        telegram_bot_token=DEFAULT_TOKEN,
+        telegram_base_url=tg.base_url,
+        telegram_base_file_url=tg.base_file_url,
+        database_url=f"sqlite:///{db}",
+        dialogues_dir=library.folder,
+        _env_file=None,  # type: ignore[call-arg]
+    )
+
+
+@asynccontextmanager
+async def run_bot(
+    tg: FakeTelegram, library: PracticeLibrary, db: Path, **build: Any
+) -> AsyncIterator[Running]:
+    """Start the bot with long polling; ``build`` goes to ``build_application``."""
+    settings = settings_for(tg, library, db)
+    app: Application = build_application(settings, library, **build)  # type: ignore[type-arg]
+    done: set[int] = set()
+
+    async def finished(update: object, _: object) -> None:
+        if isinstance(update, Update):
+            done.add(update.update_id)
+
+    app.add_handler(TypeHandler(Update, finished), group=99)
+    await app.initialize()
+    assert app.post_init is not None and app.updater is not None
+    await app.post_init(app)
+    await app.updater.start_polling(poll_interval=0.0, timeout=1)
+    await app.start()
+    try:
+        yield Running(tg, app, settings, done)
+    finally:
+        await app.updater.stop()
+        await app.stop()
+        if app.post_shutdown is not None:
+            await app.post_shutdown(app)
+        await app.shutdown()
+
+
+async def turn_texts(running: Running, user: int) -> list[str]:
+    """The trainee texts of the active session's turns, in stored order."""
+    active = await running.app.bot_data["conversation"].store.active_session(user)
+    assert active is not None, "no active session"
+    return [turn["text"] for turn in active.snapshot["turns"]]
+
+
+async def settled_all(running: Running, update_ids: list[int], timeout: float = 15) -> None:
+    """Wait until every update in ``update_ids`` has been handled."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not set(update_ids) <= running.done:
+        if loop.time() > deadline:
+            missing = sorted(set(update_ids) - running.done)
+            raise AssertionError(f"updates {missing} not handled within {timeout}s")
+        await asyncio.sleep(0.01)
