@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import threading
 from collections import OrderedDict
 from collections.abc import Sequence
@@ -37,6 +38,9 @@ DIM = 384
 #: sentence-transformers truncates this model at 256 word pieces.
 MAX_TOKENS = 256
 _BATCH = 32
+#: Measured on the 2-core target: one short message takes ~3.9 ms with one
+#: intra-op thread and ~2.1 ms with two (bench/skills_eval.py), so use both.
+THREADS = min(2, os.cpu_count() or 1)
 _CACHE_SIZE = 4096
 
 Vector = npt.NDArray[np.float32]
@@ -97,6 +101,9 @@ class _LRU:
 class Embedder:
     """all-MiniLM-L6-v2 (int8 ONNX): mean-pooled, L2-normalised 384-d vectors."""
 
+    #: Names the vectors, so caches of fitted models can tell embedders apart.
+    model_id = "all-MiniLM-L6-v2-onnx-int8"
+
     def __init__(
         self,
         model_path: Path | None = None,
@@ -104,7 +111,7 @@ class Embedder:
         *,
         model_sha256: str = MODEL_SHA256,
         tokenizer_sha256: str = TOKENIZER_SHA256,
-        threads: int = 1,
+        threads: int = THREADS,
         cache_size: int = _CACHE_SIZE,
     ) -> None:
         # Imported here so a missing optional dependency surfaces as ImportError
@@ -128,8 +135,6 @@ class Embedder:
         self._tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")
 
         opts = ort.SessionOptions()
-        # One thread is fastest for one short message (thread hand-off costs more
-        # than it saves) and leaves the second core to the bot; see bench/.
         opts.intra_op_num_threads = threads
         opts.inter_op_num_threads = 1
         opts.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL

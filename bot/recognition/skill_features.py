@@ -17,19 +17,32 @@ _QUOTES = str.maketrans({"’": "'", "‘": "'", "`": "'", "“": '"', "”": '"
 _SPACES = re.compile(r"\s+")
 _TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z]+)?|[?!]")
 _SENT = re.compile(r"(?<=[.?!])\s+")
+_TAG_Q = re.compile(r"\b(right|yeah|okay|ok|correct|isn't it|is it|no)\s*\?\s*$")
 
-WH = frozenset(["what", "how", "why", "when", "where", "who", "whom", "whose", "which"])
-AUX = frozenset(
-    ["is", "are", "am", "was", "were", "do", "does", "did", "can", "could", "would", "will", "have", "has", "had", "should", "shall", "may", "might", "must", "isn't", "aren't", "wasn't", "weren't", "don't", "doesn't", "didn't", "can't", "couldn't", "wouldn't", "won't", "haven't", "hasn't", "shouldn't"]
+
+def _words(spaced: str) -> frozenset[str]:
+    return frozenset(spaced.split())
+
+
+WH = _words("what how why when where who whom whose which")
+AUX = _words(
+    "is are am was were do does did can could would will have has had should shall may "
+    "might must isn't aren't wasn't weren't don't doesn't didn't can't couldn't wouldn't "
+    "won't haven't hasn't shouldn't"
 )
-FILLERS = frozenset(
-    ["okay", "ok", "alright", "all", "right", "um", "uh", "uhm", "hmm", "mm", "mhm", "mm-hmm", "uh-huh", "yeah", "yes", "yep", "so", "well", "and", "oh", "ah", "right", "sure", "great", "good", "now"]
+FILLERS = _words(
+    "okay ok alright all right um uh uhm hmm mm mhm mm-hmm uh-huh yeah yes yep so well "
+    "and oh ah right sure great good now"
 )
-SECOND = frozenset(["you", "you're", "your", "yours", "yourself", "you've", "you'd", "you'll", "ya"])
-FIRST = frozenset(["i", "i'm", "me", "my", "mine", "myself", "i've", "i'd", "i'll"])
-WE = frozenset(["we", "we're", "our", "us", "ours", "let's", "we've", "we'll", "we'd"])
-STOP = frozenset(
-    ["a", "an", "the", "and", "or", "but", "so", "to", "of", "in", "on", "at", "for", "with", "about", "as", "is", "are", "was", "were", "be", "been", "it", "it's", "that", "this", "these", "those", "there", "here", "then", "than", "if", "i", "you", "he", "she", "they", "we", "me", "my", "your", "his", "her", "their", "our", "them", "him", "us", "do", "does", "did", "have", "has", "had", "not", "no", "yes", "yeah", "okay", "ok", "um", "uh", "like", "just", "really", "very", "what", "how", "why", "when", "where", "who", "which", "can", "could", "would", "will", "i'm", "you're", "it's", "that's", "don't", "know", "think", "get", "got", "go", "going", "mm", "hmm", "right", "well"]
+SECOND = _words("you you're your yours yourself you've you'd you'll ya")
+FIRST = _words("i i'm me my mine myself i've i'd i'll")
+WE = _words("we we're our us ours let's we've we'll we'd")
+STOP = _words(
+    "a an the and or but so to of in on at for with about as is are was were be been "
+    "it it's that this these those there here then than if i you he she they we me my "
+    "your his her their our them him us do does did have has had not no yes yeah okay ok "
+    "um uh like just really very what how why when where who which can could would will "
+    "i'm you're it's that's don't know think get got go going mm hmm right well"
 )
 
 #: (name, phrases) cue groups; each becomes a count feature (phrase hits in the text).
@@ -49,15 +62,17 @@ CUES: tuple[tuple[str, tuple[str, ...]], ...] = (
               "risk", "the way it works", "what happens is", "typically", "usually people",
               "a lot of people", "many people", "most people", "some people")),
     ("permission", ("is it okay if", "is it ok if", "would it be okay", "would it be ok",
-                    "would it be alright", "may i", "can i share", "could i share", "do you mind if",
-                    "would you like me to", "would you like to hear", "if you'd like", "if you want",
-                    "with your permission", "mind if i", "would that be okay")),
+                    "would it be alright", "may i", "can i share", "could i share",
+                    "do you mind if", "would you like me to", "would you like to hear",
+                    "if you'd like", "if you want", "with your permission", "mind if i",
+                    "would that be okay")),
     ("autonomy", ("up to you", "your choice", "your decision", "you decide", "your call",
                   "you're the one who", "you're the expert", "you know yourself", "no one can make",
                   "nobody can make", "it's yours", "your life", "in charge", "whatever you decide",
                   "you get to", "your own")),
-    ("collab", ("we could", "we can", "let's", "together", "what do you think", "how does that sound",
-                "what would you like", "where would you like", "would you like to",
+    ("collab", ("we could", "we can", "let's", "together", "what do you think",
+                "how does that sound", "what would you like", "where would you like",
+                "would you like to",
                 "what's your sense", "your ideas", "work out", "figure out")),
     ("affirm", ("great job", "good job", "well done", "appreciate", "thank you for", "thanks for",
                 "proud", "impressive", "courage", "brave", "strength", "strong", "commitment",
@@ -65,7 +80,10 @@ CUES: tuple[tuple[str, tuple[str, ...]], ...] = (
                 "you've done", "you managed", "you did")),
     ("confront", ("denial", "excuse", "excuses", "you always", "you never", "your fault",
                   "you're just", "come on", "be honest", "the truth is", "admit", "face it",
-                  "wake up", "obviously", "clearly you", "you're not listening", "i just told you")),
+                  "wake up", "obviously", "clearly you", "you're not listening",
+                  "i just told you")),
+    ("open_lead", ("tell me", "describe", "walk me through", "help me understand", "what else",
+                   "anything else", "say more", "how come", "in what way", "what about")),
     ("greeting", ("hi", "hello", "thank you", "thanks", "bye", "see you", "nice to meet",
                   "welcome", "good morning", "take care")),
 )
@@ -76,6 +94,7 @@ CUE_NAMES: tuple[str, ...] = (
     "any_wh_q", "len_log", "n_sents", "only_fillers", "short", "second", "first", "we",
     "digits", "prev_empty", "prev_q", "prev_len_log", "prev_wh", "overlap_jacc",
     "overlap_frac", "overlap_bigram", "starts_filler", "ends_dash", "starts_dash",
+    "q_wh", "q_aux", "q_or", "q_tag",
     *(f"cue_{name}" for name, _ in CUES),
 )
 
@@ -174,6 +193,8 @@ def cue_features(text: str, previous: str | None) -> list[float]:
         s.endswith("?") and st and st[0] in WH | AUX
         for s, st in zip(sents, sentence_starts, strict=True)
     )
+    q_starts = [st[0] for s, st in zip(sents, sentence_starts, strict=True) if "?" in s and st]
+    q_sents = [s for s in sents if "?" in s]
     content = set(_content(toks))
     pcontent = set(_content(ptoks))
     shared = content & pcontent
@@ -209,6 +230,10 @@ def cue_features(text: str, previous: str | None) -> list[float]:
         float(bool(words) and words[0] in FILLERS),
         float(text.rstrip().endswith(("-", "—", "–"))),
         float(text.lstrip().startswith(("-", "—", "–"))),
+        float(any(w in WH for w in q_starts)),
+        float(any(w in AUX for w in q_starts)),
+        float(any(" or " in s for s in q_sents)),
+        float(bool(_TAG_Q.search(cleaned))),
     ]
     feats.extend(min(_phrase_hits(padded, phrases), 3) / 3.0 for _, phrases in CUES)
     return feats

