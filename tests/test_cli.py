@@ -47,7 +47,7 @@ def test_play_without_scenario_lists_them_and_asks() -> None:
 
 def test_play_restart_and_guided_option() -> None:
     result = bot("play", "mini", "--dialogues", str(MINI.parent), stdin="/1\n/restart\n/quit\n")
-    assert "Or pick an option: /1 It sounds like" in result.stdout
+    assert "Or pick a reply:\n  /1  It sounds like" in result.stdout
     assert "Starting again." in result.stdout
 
 

@@ -81,8 +81,9 @@ def _partner(term: _Terminal, practice: Practice, session: Session, line: str) -
 def _options(term: _Terminal, practice: Practice, session: Session) -> None:
     options = practice.options(session)
     if options:
-        listed = "  ".join(f"/{o.index + 1} {o.text}" for o in options)
-        term.say(t("play.options", session.language, options=listed), "dim")
+        term.say(t("play.options", session.language), "dim")
+        for o in options:
+            term.say(f"  /{o.index + 1}  {o.text}", "dim")
 
 
 def play(
