@@ -79,27 +79,30 @@ def latency(n: int) -> None:
     if emb is None:
         print("sentence model not installed: no sentence-model timings")
         return
-    layer, full, embed_only = [], [], []
     chat = [(t, p) for t, p, _, _ in PROBES]
+    emb.embed([t for t, _ in pairs])  # as after move recognition: the text is cached
+    layer = []
     for text, prev in pairs:
-        emb.embed_one(text)  # cached, as after move recognition
         t0 = time.perf_counter()
         skills.classify_skills(text, prev)
         layer.append((time.perf_counter() - t0) * 1000)
-    for group, items in (("probe (chat-length)", chat), ("probe+AnnoMI", pairs)):
+    print("skill layer, embedding cached:        ", _pct(layer))
+    for group, items in (("probes (chat-length)", chat), ("probes+AnnoMI", pairs)):
         full, embed_only = [], []
-        for text, prev in items:
-            emb.cache.clear()
-            t0 = time.perf_counter()
-            emb.embed([text])
-            embed_only.append((time.perf_counter() - t0) * 1000)
-            emb.cache.clear()
-            t0 = time.perf_counter()
-            skills.classify_skills(text, prev)
-            full.append((time.perf_counter() - t0) * 1000)
+        for _ in range(3 if len(items) < 100 else 1):
+            for text, prev in items:
+                emb.cache.clear()
+                time.sleep(0.002)  # messages arrive one at a time, not back to back
+                t0 = time.perf_counter()
+                emb.embed([text])
+                embed_only.append((time.perf_counter() - t0) * 1000)
+                emb.cache.clear()
+                time.sleep(0.002)
+                t0 = time.perf_counter()
+                skills.classify_skills(text, prev)
+                full.append((time.perf_counter() - t0) * 1000)
         print(f"embedding alone, {group}:".ljust(38), _pct(embed_only))
         print(f"end to end incl. embedding, {group}:".ljust(38), _pct(full))
-    print("skill layer, embedding cached:        ", _pct(layer))
 
 
 def footprint() -> None:
@@ -130,7 +133,9 @@ def main() -> int:
     else:
         metrics = meta["cv"]
     print(format_metrics(metrics))
-    print(f"\nthreads: onnxruntime intra-op {embedding.THREADS}; cpus {os.cpu_count()}")
+    load = os.getloadavg()[0]
+    print(f"\nthreads: onnxruntime intra-op {embedding.THREADS}; cpus {os.cpu_count()}; "
+          f"load average {load:.2f} (timings are noisy when other jobs run)")
     load_time()
     latency(args.n)
     print("footprint:")

@@ -128,3 +128,12 @@ async def test_an_austrian_trainee_gets_german_and_others_english(bot: Running) 
     await bot.say("/help", user=GERMAN_TRAINEE + 1, language_code="fr")
     assert bot.texts(GERMAN_TRAINEE)[-1] == t("tg.help", "de")
     assert bot.texts(GERMAN_TRAINEE + 1)[-1] == t("tg.help", "en")
+
+
+async def test_command_descriptions_are_registered_per_language(bot: Running) -> None:
+    """Telegram shows a user the list for their app's language, English otherwise."""
+    english = {c["command"]: c["description"] for c in bot.tg.commands()}
+    german = {c["command"]: c["description"] for c in bot.tg.commands(language_code="de")}
+    assert english["hint"] == t("command.hint", "en")
+    assert set(german) == set(english)
+    assert german["hint"] == t("command.hint", "de") != english["hint"]

@@ -13,10 +13,13 @@ from typing import Any
 
 import pytest
 
+from bot.catalogue import available_languages
 from tests.fake_telegram import DEFAULT_TOKEN, RemoteFakeTelegram, spawn_fake_telegram
 from tests.scenarios import MINI, ROOT
 
 TRAINEE = 7007
+#: setMyCommands calls per start: the default list, then one per translation.
+COMMAND_LISTS = len(available_languages())
 
 
 def _env(tmp: Path, **extra: str) -> dict[str, str]:
@@ -80,7 +83,7 @@ def test_sigkill_mid_session_then_restart_continues(
     log = tmp_path / "bot.log"
     bot = _start(tmp_path, fake, log)
     try:
-        fake.wait_calls("setMyCommands", 1, timeout=60)
+        fake.wait_calls("setMyCommands", COMMAND_LISTS, timeout=60)
         fake.send_text(TRAINEE, "/start")
         messages = _wait_texts(fake, 2)
         fake.press_button(TRAINEE, messages[-1]["message_id"], "s:mini")
@@ -95,7 +98,7 @@ def test_sigkill_mid_session_then_restart_continues(
 
     bot = _start(tmp_path, fake, log)
     try:
-        fake.wait_calls("setMyCommands", 2, timeout=60)
+        fake.wait_calls("setMyCommands", 2 * COMMAND_LISTS, timeout=60)
         fake.send_text(TRAINEE, "would you come to one joint session and then decide")
         messages = _wait_texts(fake, 8)
         # Openness was 5 after the reflection, so the invitation now succeeds: the

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import os
 import threading
 from collections import OrderedDict
 from collections.abc import Sequence
@@ -38,9 +37,12 @@ DIM = 384
 #: sentence-transformers truncates this model at 256 word pieces.
 MAX_TOKENS = 256
 _BATCH = 32
-#: Measured on the 2-core target: one short message takes ~3.9 ms with one
-#: intra-op thread and ~2.1 ms with two (bench/skills_eval.py), so use both.
-THREADS = min(2, os.cpu_count() or 1)
+#: Intra-op threads. On the 2-core target, back to back on an idle machine, two
+#: threads embed a short message in ~2.1 ms against ~3.9 ms for one; but with
+#: messages arriving one at a time and the other core busy (the bot, the
+#: database, a neighbour) one thread has the better p95 (5.9 vs 9.0 ms) and never
+#: spins on the core the rest of the bot needs. See bench/skills_eval.py.
+THREADS = 1
 _CACHE_SIZE = 4096
 
 Vector = npt.NDArray[np.float32]

@@ -13,7 +13,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot.catalogue import t
+from bot.catalogue import DEFAULT_LANGUAGE, available_languages, t
 from bot.library import PracticeLibrary
 from bot.settings import Settings
 from bot.storage import open_store
@@ -45,6 +45,13 @@ def build_application(
         await application.bot.set_my_commands(
             [BotCommand(name, t(f"command.{name}")) for name in COMMANDS]
         )
+        # Telegram shows each user the list in their app's language, if one was set.
+        for language in available_languages():
+            if language != DEFAULT_LANGUAGE:
+                await application.bot.set_my_commands(
+                    [BotCommand(name, t(f"command.{name}", language)) for name in COMMANDS],
+                    language_code=language,
+                )
 
     async def post_shutdown(application: Application) -> None:  # type: ignore[type-arg]
         conversation = application.bot_data.get("conversation")
