@@ -103,6 +103,9 @@ def latency(recognizer: ScenarioRecognizer, texts: list[str]) -> tuple[float, fl
     """Warm p50 and p95 in ms for both layers (moves and micro-skills) together."""
     for text in texts[:20]:
         recognizer.recognize(text + " (warm-up)", "Why am I here?")
+    embedder = getattr(recognizer.moves, "embedder", None)
+    if embedder is not None:
+        embedder.cache.clear()  # measure fresh messages, not cached vectors
     times = []
     for text in texts:
         start = time.perf_counter()
