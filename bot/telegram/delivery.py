@@ -29,14 +29,13 @@ BACKOFF = 0.5
 
 
 async def with_retries(call: Callable[[], Awaitable[T]]) -> T | None:
-    """Run ``call``; retry server errors, time-outs and 429s; None if the chat is gone."""
+    """Run ``call``; retry server errors, time-outs and 429s (Forbidden is re-raised)."""
     delay = BACKOFF
     for attempt in range(1, ATTEMPTS + 1):
         try:
             return await call()
         except Forbidden:
-            log.info("the trainee blocked the bot; reply dropped")
-            return None
+            raise  # the chat is gone: retrying cannot help, and deliver() stops
         except RetryAfter as exc:
             wait = exc.retry_after
             seconds = wait.total_seconds() if hasattr(wait, "total_seconds") else float(wait)
@@ -77,15 +76,20 @@ async def _send_one(bot: Bot, chat_id: int, reply: Reply) -> None:
 
 async def deliver(bot: Bot, chat_id: int, replies: list[Reply]) -> None:
     """Send each reply in order (typing indicator, then text, photo or document)."""
-    for reply in replies:
-        if reply.typing:
-            await with_retries(partial(bot.send_chat_action, chat_id, ChatAction.TYPING))
-        await with_retries(partial(_send_one, bot, chat_id, reply))
+    try:
+        for reply in replies:
+            if reply.typing:
+                await with_retries(partial(bot.send_chat_action, chat_id, ChatAction.TYPING))
+            await with_retries(partial(_send_one, bot, chat_id, reply))
+    except Forbidden:
+        log.info("the trainee blocked the bot or left the chat; replies dropped")
 
 
 async def notify(bot: Bot, chat_id: int, html: str) -> None:
     """Send one short HTML message, swallowing delivery failures (used on error paths)."""
     try:
         await with_retries(partial(bot.send_message, chat_id, html, parse_mode=ParseMode.HTML))
+    except Forbidden:
+        log.info("the trainee blocked the bot; notice dropped")
     except Exception:  # an error path must not raise again
         log.warning("could not deliver a notice", exc_info=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from urllib.parse import urlparse
 
 from bot.errors import SettingsError
 from bot.library import PracticeLibrary
@@ -31,6 +32,7 @@ def configure_logging(settings: Settings, token: str) -> None:
     for handler in logging.getLogger().handlers:
         handler.setFormatter(formatter)
     logging.getLogger("httpx").setLevel(logging.WARNING)  # its INFO lines carry the URL
+    logging.getLogger("transitions").setLevel(logging.ERROR)  # "can't trigger" is expected
 
 
 def run(check_only: bool = False) -> int:
@@ -54,6 +56,7 @@ def run(check_only: bool = False) -> int:
         application.run_webhook(
             listen=settings.webhook_listen,
             port=settings.webhook_port,
+            url_path=urlparse(settings.webhook_url).path.lstrip("/"),
             webhook_url=settings.webhook_url,
             secret_token=secret,
         )
