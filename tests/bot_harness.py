@@ -1,8 +1,8 @@
 """Running the real bot in-process against the fake Bot API, shared by the Telegram tests.
 
-The journey tests keep their own copy; this one also lets a test shorten PTB's read
-time-out (to provoke ``TimedOut`` quickly) and wait on the handling of many updates.
-``Running.say`` and ``press`` act as :data:`TRAINEE` unless given ``user``.
+A test can shorten PTB's read time-out (to provoke ``TimedOut`` quickly), name
+admin ids, and wait on the handling of many updates. ``Running.say`` and
+``press`` act as :data:`TRAINEE` unless given ``user``.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ import asyncio
 import shutil
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +23,50 @@ from bot.settings import Settings
 from bot.telegram.app import build_application
 from tests.fake_telegram import DEFAULT_TOKEN, FakeTelegram
 from tests.scenarios import MINI
-from tests.test_telegram_journey import TRAINEE, Running
+
+TRAINEE = 5001
+
+
+@dataclass
+class Running:
+    """A started bot and the fake it talks to, with helpers that act as a trainee."""
+
+    tg: FakeTelegram
+    app: Application  # type: ignore[type-arg]
+    settings: Settings
+    done: set[int]
+
+    async def say(self, text: str, user: int = TRAINEE, **kw: Any) -> int:
+        """Send ``text`` and wait until the bot has answered it completely."""
+        update_id = self.tg.user_sends_text(user, text, **kw)
+        await self.settled(update_id)
+        return update_id
+
+    async def press(self, message_id: int, data: str, user: int = TRAINEE,
+                    check: bool = True) -> int:
+        update_id = self.tg.user_presses_button(user, message_id, data, check_button=check)
+        await self.settled(update_id)
+        return update_id
+
+    async def settled(self, update_id: int) -> None:
+        """Wait until every handler has finished with the update (replies all sent)."""
+        for _ in range(1500):
+            if update_id in self.done:
+                return
+            await asyncio.sleep(0.01)
+        raise AssertionError(f"update {update_id} was not handled within 15 s")
+
+    def texts(self, user: int = TRAINEE) -> list[str]:
+        return self.tg.texts(user)
+
+    def last_buttons(self, user: int = TRAINEE) -> tuple[int, list[str]]:
+        for message in reversed(self.tg.sent_messages(user)):
+            markup = message.get("reply_markup")
+            if markup:
+                data = [b["callback_data"] for row in markup["inline_keyboard"] for b in row]
+                return message["message_id"], data
+        raise AssertionError("no buttons sent")
+
 
 __all__ = [
     "TRAINEE", "Running", "mini_library", "run_bot", "settings_for", "settled_all", "turn_texts",
@@ -38,9 +82,12 @@ def mini_library(folder: Path) -> PracticeLibrary:
     return library
 
 
-def settings_for(tg: FakeTelegram, library: PracticeLibrary, db: Path) -> Settings:
+def settings_for(
+    tg: FakeTelegram, library: PracticeLibrary, db: Path, admin_ids: list[int] | None = None
+) -> Settings:
     """Settings pointing the bot at the fake and an SQLite file, ignoring any ``.env``."""
     return Settings(
+        admin_ids=admin_ids or [],
         telegram_bot_token=DEFAULT_TOKEN,
         telegram_base_url=tg.base_url,
         telegram_base_file_url=tg.base_file_url,
@@ -52,10 +99,11 @@ def settings_for(tg: FakeTelegram, library: PracticeLibrary, db: Path) -> Settin
 
 @asynccontextmanager
 async def run_bot(
-    tg: FakeTelegram, library: PracticeLibrary, db: Path, **build: Any
+    tg: FakeTelegram, library: PracticeLibrary, db: Path, *,
+    admin_ids: list[int] | None = None, webhook: dict[str, Any] | None = None, **build: Any
 ) -> AsyncIterator[Running]:
-    """Start the bot with long polling; ``build`` goes to ``build_application``."""
-    settings = settings_for(tg, library, db)
+    """Start the bot (long polling, or ``start_webhook(**webhook)``); ``build`` configures it."""
+    settings = settings_for(tg, library, db, admin_ids)
     app: Application = build_application(settings, library, **build)  # type: ignore[type-arg]
     done: set[int] = set()
 
@@ -67,7 +115,10 @@ async def run_bot(
     await app.initialize()
     assert app.post_init is not None and app.updater is not None
     await app.post_init(app)
-    await app.updater.start_polling(poll_interval=0.0, timeout=1)
+    if webhook is None:
+        await app.updater.start_polling(poll_interval=0.0, timeout=1)
+    else:
+        await app.updater.start_webhook(**webhook)
     await app.start()
     try:
         yield Running(tg, app, settings, done)

@@ -2,63 +2,16 @@
 
 from __future__ import annotations
 
-import asyncio
 import shutil
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import pytest
-from telegram import Update
-from telegram.ext import Application, TypeHandler
 
 from bot.library import PracticeLibrary
-from bot.settings import Settings
-from bot.telegram.app import build_application
-from tests.fake_telegram import DEFAULT_TOKEN, FakeTelegram
+from tests.bot_harness import TRAINEE, Running, run_bot
+from tests.fake_telegram import FakeTelegram
 from tests.scenarios import FLAGSHIP, MINI
-
-TRAINEE = 5001
-
-
-@dataclass
-class Running:
-    tg: FakeTelegram
-    app: Application  # type: ignore[type-arg]
-    settings: Settings
-    done: set[int]
-
-    async def say(self, text: str, user: int = TRAINEE, **kw: Any) -> int:
-        """Send ``text`` and wait until the bot has answered it completely."""
-        update_id = self.tg.user_sends_text(user, text, **kw)
-        await self.settled(update_id)
-        return update_id
-
-    async def press(self, message_id: int, data: str, user: int = TRAINEE,
-                    check: bool = True) -> int:
-        update_id = self.tg.user_presses_button(user, message_id, data, check_button=check)
-        await self.settled(update_id)
-        return update_id
-
-    async def settled(self, update_id: int) -> None:
-        """Wait until every handler has finished with the update (replies all sent)."""
-        for _ in range(1500):
-            if update_id in self.done:
-                return
-            await asyncio.sleep(0.01)
-        raise AssertionError(f"update {update_id} was not handled within 15 s")
-
-    def texts(self, user: int = TRAINEE) -> list[str]:
-        return self.tg.texts(user)
-
-    def last_buttons(self, user: int = TRAINEE) -> tuple[int, list[str]]:
-        for message in reversed(self.tg.sent_messages(user)):
-            markup = message.get("reply_markup")
-            if markup:
-                data = [b["callback_data"] for row in markup["inline_keyboard"] for b in row]
-                return message["message_id"], data
-        raise AssertionError("no buttons sent")
 
 
 def _library(folder: Path) -> PracticeLibrary:
@@ -75,46 +28,11 @@ def flagship_library(tmp_path_factory: pytest.TempPathFactory) -> PracticeLibrar
     return _library(folder)
 
 
-async def _run(tg: FakeTelegram, library: PracticeLibrary, db: Path,
-               admin_ids: list[int] | None = None) -> AsyncIterator[Running]:
-    settings = Settings(
-        telegram_bot_token=DEFAULT_TOKEN,
-        telegram_base_url=tg.base_url,
-        telegram_base_file_url=tg.base_file_url,
-        database_url=f"sqlite:///{db}",
-        dialogues_dir=library.folder,
-        admin_ids=admin_ids or [],
-        _env_file=None,  # type: ignore[call-arg]
-    )
-    app = build_application(settings, library)
-    done: set[int] = set()
-
-    async def finished(update: object, _: object) -> None:
-        if isinstance(update, Update):
-            done.add(update.update_id)
-
-    app.add_handler(TypeHandler(Update, finished), group=99)
-    await app.initialize()
-    assert app.post_init is not None
-    await app.post_init(app)
-    assert app.updater is not None
-    await app.updater.start_polling(poll_interval=0.0, timeout=1)
-    await app.start()
-    try:
-        yield Running(tg, app, settings, done)
-    finally:
-        await app.updater.stop()
-        await app.stop()
-        if app.post_shutdown is not None:
-            await app.post_shutdown(app)
-        await app.shutdown()
-
-
 @pytest.fixture
 async def bot(flagship_library: PracticeLibrary, tmp_path: Path) -> AsyncIterator[Running]:
-    async with FakeTelegram() as tg:
-        async for running in _run(tg, flagship_library, tmp_path / "bot.db", [TRAINEE]):
-            yield running
+    async with FakeTelegram() as tg, run_bot(tg, flagship_library, tmp_path / "bot.db",
+                       admin_ids=[TRAINEE]) as running:
+        yield running
 
 
 async def test_commands_are_registered(bot: Running) -> None:

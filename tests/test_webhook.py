@@ -20,11 +20,9 @@ from typing import Any
 
 import httpx
 import pytest
-from telegram import Update
-from telegram.ext import Application, TypeHandler
+from telegram.ext import Application
 
-from bot.telegram.app import build_application
-from tests.bot_harness import mini_library, settings_for
+from tests.bot_harness import mini_library, run_bot
 from tests.fake_telegram import DEFAULT_TOKEN, FakeTelegram
 from tests.scenarios import MINI
 
@@ -81,30 +79,12 @@ def _text_update(update_id: int, text: str, user: int = USER) -> dict[str, Any]:
 async def hooked(tmp_path: Path) -> AsyncIterator[Hooked]:
     async with FakeTelegram() as tg:
         library = mini_library(tmp_path / "d")
-        app = build_application(settings_for(tg, library, tmp_path / "bot.db"), library)
-        done: set[int] = set()
-
-        async def finished(update: object, _: object) -> None:
-            if isinstance(update, Update):
-                done.add(update.update_id)
-
-        app.add_handler(TypeHandler(Update, finished), group=99)
-        await app.initialize()
-        assert app.post_init is not None and app.updater is not None
-        await app.post_init(app)
         port = _free_port()
-        await app.updater.start_webhook(listen="127.0.0.1", port=port, url_path=URL_PATH,
-                                        webhook_url=PUBLIC_URL, secret_token=SECRET)
-        await app.start()
-        tg.add_user(USER, first_name="Robin")  # the user has opened a chat with the bot
-        try:
-            yield Hooked(tg, app, f"http://127.0.0.1:{port}/{URL_PATH}", done)
-        finally:
-            await app.updater.stop()
-            await app.stop()
-            if app.post_shutdown is not None:
-                await app.post_shutdown(app)
-            await app.shutdown()
+        webhook = {"listen": "127.0.0.1", "port": port, "url_path": URL_PATH,
+                   "webhook_url": PUBLIC_URL, "secret_token": SECRET}
+        async with run_bot(tg, library, tmp_path / "bot.db", webhook=webhook) as running:
+            tg.add_user(USER, first_name="Robin")  # the user has opened a chat with the bot
+            yield Hooked(tg, running.app, f"http://127.0.0.1:{port}/{URL_PATH}", running.done)
 
 
 async def test_the_webhook_is_registered_with_the_secret(hooked: Hooked) -> None:
