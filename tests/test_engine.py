@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import itertools
 import json
+from pathlib import Path
 
 import pytest
 
-from bot.engine.practice import SessionEndedError, SessionMismatchError
+from bot.engine.practice import Practice, SessionEndedError, SessionMismatchError
 from bot.engine.session import Session
 from tests.scenarios import mini_practice
 
@@ -179,3 +180,25 @@ def test_undecodable_text_is_made_storable() -> None:
     result = practice.turn(session, "hello \udcff there\x00")
     assert result.text == "hello ? there"
     result.text.encode("utf-8")
+
+
+def test_texts_in_the_trainees_language_fall_back_to_the_base(tmp_path: Path) -> None:
+    from bot.recognition.recognizer import ScenarioRecognizer
+    from bot.scenario.loader import parse_scenario
+    from tests.scenarios import MINI
+
+    text = MINI.read_text(encoding="utf-8").replace(
+        'lines: ["Why am I here?", "Alex is the one in therapy.", "I\'ve not got long."]',
+        "lines:\n      - {en: 'Why am I here?', de: 'Warum bin ich hier?'}",
+    ).replace("    feedback: Putting Sam's worry into words lowers the guard.",
+              "    feedback: {en: Putting it into words helps., de: In Worte fassen hilft.}")
+    path = tmp_path / "mini.yaml"
+    path.write_text(text, encoding="utf-8")
+    scenario = parse_scenario(path)
+    practice = Practice(scenario, ScenarioRecognizer(scenario, with_skills=False))
+    german = practice.start(language="de")
+    assert german.opening == "Warum bin ich hier?"
+    result = practice.turn(german, REFLECT)
+    assert result.feedback.moves[0].text == "In Worte fassen hilft."
+    assert practice.hint(german) == "Sam is listening. A small invitation may work now."
+    assert practice.start(language="fr").opening == "Why am I here?"
