@@ -185,3 +185,11 @@ async def test_reload_is_for_admins_only(bot: Running) -> None:
     assert "Only administrators" in bot.tg.texts(outsider)[-1]
     await bot.say("/reload")
     assert bot.texts()[-1].startswith("Reloaded.")
+
+
+def test_feedback_is_shortened_for_the_phone_but_whole_in_the_transcript() -> None:
+    from bot.telegram.replies import brief
+
+    long = "First point here. Second point follows. Third is only in the transcript."
+    assert brief(long) == "First point here. Second point follows."
+    assert brief("word " * 100).endswith("…") and len(brief("word " * 100)) <= 240

@@ -21,7 +21,7 @@ from bot.engine.summary import render_summary, render_transcript, summarize
 from bot.errors import UnknownScenarioError
 from bot.library import PracticeLibrary
 from bot.storage.models import TurnRow
-from bot.telegram.replies import Button, Reply, bold, esc, italic, split_html_lines
+from bot.telegram.replies import Button, Reply, bold, brief, esc, italic, split_html_lines
 
 log = logging.getLogger(__name__)
 
@@ -189,7 +189,7 @@ class Conversation:
             lines.append(f"❔ {bold(t('tg.unclear', language))}: {unclear}")
         for move in feedback.moves:
             mark = {"good": "✅", "neutral": "▫️", "poor": "⚠️"}[move.kind]
-            lines.append(f"{mark} {bold(move.label)}: {esc(move.text)}")
+            lines.append(f"{mark} {bold(move.label)}: {esc(brief(move.text))}")
             if move.better:
                 lines.append(f"💡 {italic(t('tg.better', language))}: {esc(move.better)}")
         if feedback.skills is not None and feedback.understood:

@@ -7,6 +7,7 @@ before it is put into HTML.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from html import escape
 
@@ -46,6 +47,18 @@ def bold(text: str) -> str:
 
 def italic(text: str) -> str:
     return f"<i>{esc(text)}</i>"
+
+
+def brief(text: str, sentences: int = 2, limit: int = 240) -> str:
+    """The first sentences of a long explanation, so feedback fits a phone screen.
+
+    The full text stays in the transcript document.
+    """
+    parts = re.split(r"(?<=[.!?])\s+", text.strip())
+    short = " ".join(parts[:sentences])
+    if len(short) > limit:
+        short = short[: limit - 1].rsplit(" ", 1)[0] + "…"
+    return short
 
 
 def split_html_lines(lines: list[str], limit: int = MAX_MESSAGE) -> list[str]:
