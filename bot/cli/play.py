@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TextIO
 
 from bot.catalogue import t
-from bot.engine.feedback import meter_bar, render_plain
+from bot.engine.feedback import render_plain
 from bot.engine.practice import Practice
 from bot.engine.session import Session
 from bot.engine.summary import render_summary, summarize
@@ -146,5 +146,6 @@ def play(
         if result.ended:
             term.say()
             term.say(render_summary(summarize(scenario, session), scenario, lang), "bold")
-            m = scenario.spec.meter
-            term.say(" ".join(meter_bar(v, m.min, m.max, 5) for v in session.meter_curve), "dim")
+            label = scenario.text(scenario.spec.meter.label, lang)
+            curve = " → ".join(str(v) for v in session.meter_curve)
+            term.say(f"{label}, turn by turn: {curve}", "dim")
