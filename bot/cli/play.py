@@ -148,4 +148,4 @@ def play(
             term.say(render_summary(summarize(scenario, session), scenario, lang), "bold")
             label = scenario.text(scenario.spec.meter.label, lang)
             curve = " → ".join(str(v) for v in session.meter_curve)
-            term.say(f"{label}, turn by turn: {curve}", "dim")
+            term.say(t("play.curve", lang, label=label, curve=curve), "dim")
