@@ -100,6 +100,10 @@ class _LRU:
         return len(self._data)
 
 
+def _unit(vector: np.ndarray) -> np.ndarray:
+    return np.asarray(vector / max(float(np.linalg.norm(vector)), 1e-12), dtype=np.float32)
+
+
 class Embedder:
     """all-MiniLM-L6-v2 (int8 ONNX): mean-pooled, L2-normalised 384-d vectors."""
 
@@ -182,6 +186,37 @@ class Embedder:
                     vec.setflags(write=False)
                     self.cache.put(text, vec)
                     out[missing[text]] = vec
+        return out
+
+    def embed_parts(self, text: str, parts: list[str]) -> Vector:
+        """``text`` and each of its substrings ``parts`` from one model run.
+
+        A part's vector is the mean of the contextual token vectors inside its
+        span, so reading the clauses of a message costs no extra model runs.
+        A part that cannot be located (or was truncated away) is embedded alone.
+        """
+        enc = self._tokenizer.encode(text)
+        ids = np.asarray([enc.ids], dtype=np.int64)
+        mask = np.asarray([enc.attention_mask], dtype=np.int64)
+        feeds = {"input_ids": ids, "attention_mask": mask}
+        if "token_type_ids" in self._inputs:
+            feeds["token_type_ids"] = np.zeros_like(ids)
+        hidden = self._session.run(None, feeds)[0][0]
+        special = np.asarray(enc.special_tokens_mask, dtype=bool)
+        starts = np.asarray([a for a, _ in enc.offsets])
+        ends = np.asarray([b for _, b in enc.offsets])
+        out = np.empty((len(parts) + 1, DIM), dtype=np.float32)
+        out[0] = _unit(hidden[np.asarray(enc.attention_mask, dtype=bool)].mean(axis=0))
+        cursor = 0
+        for i, part in enumerate(parts, 1):
+            begin = text.find(part, cursor)
+            inside = (~special) & (starts >= begin) & (ends <= begin + len(part)) & (ends > starts)
+            if begin < 0 or not inside.any():
+                out[i] = self.embed([part])[0]
+                continue
+            cursor = begin + len(part)
+            out[i] = _unit(hidden[inside].mean(axis=0))
+        self.cache.put(text, out[0].copy())
         return out
 
     def embed_one(self, text: str) -> Vector:

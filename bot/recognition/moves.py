@@ -197,9 +197,10 @@ class MoveModel:
         grams = self.vectorizer.transform([normalise(t) for t in texts])
         return np.hstack([grams, vectors * self.tuning.embedding_weight]).astype(np.float32)
 
-    def probabilities(self, texts: list[str]) -> np.ndarray:
+    def probabilities(self, texts: list[str], vectors: np.ndarray | None = None) -> np.ndarray:
         """P(class | text) for each text: one column per move, the last one "none"."""
-        vectors = self._embed(texts)
+        if vectors is None:
+            vectors = self._embed(texts)
         linear = _softmax(self._features(texts, vectors) @ self.weights + self.biases)
         if vectors.shape[1] == 0 or self.tuning.knn_weight == 0:
             return linear
@@ -219,7 +220,10 @@ class MoveModel:
         """The moves in ``text`` that pass the thresholds, best first."""
         tuning = self.tuning
         parts = clauses(text)
-        probs = self.probabilities(parts)[:, :-1]
+        vectors = None
+        if len(parts) > 1 and hasattr(self.embedder, "embed_parts"):
+            vectors = self.embedder.embed_parts(parts[0], parts[1:])  # type: ignore[union-attr]
+        probs = self.probabilities(parts, vectors)[:, :-1]
         found: dict[int, float] = {}
         whole = probs[0]
         best = int(np.argmax(whole))

@@ -44,7 +44,8 @@ class ScenarioRecognizer:
         self.with_skills = with_skills
 
     def recognize(self, text: str, previous: str | None = None) -> Recognition:
+        # Moves first: their one model run leaves the text's vector in the
+        # embedder's cache, so the skill layer reuses it instead of running again.
+        moves = self.moves.read(text) if text.strip() else []
         skills = read_skills(text, previous) if self.with_skills else None
-        if not text.strip():
-            return Recognition([], skills)
-        return Recognition(self.moves.read(text), skills)
+        return Recognition(moves, skills)
