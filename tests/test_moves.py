@@ -114,3 +114,24 @@ def test_without_the_sentence_model_it_falls_back_to_lexical_and_says_so_once() 
     assert result.returncode == 0, result.stderr
     assert "pressure" in result.stdout
     assert result.stderr.count("lexical") == 1, result.stderr
+
+
+def test_clause_vectors_come_from_one_model_run() -> None:
+    import numpy as np
+
+    from bot.recognition.embedding import get_embedder
+
+    embedder = get_embedder()
+    if embedder is None:
+        pytest.skip("sentence model not installed")
+    text = "I hear you, but honestly you need to come"
+    parts = clauses(text)[1:]
+    vectors = embedder.embed_parts(text, [*parts, "not in the text at all"])
+    assert vectors.shape == (4, 384)
+    assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
+    embedder.cache.clear()
+    assert np.allclose(vectors[0], embedder.embed([text])[0], atol=1e-5)
+    assert np.allclose(vectors[3], embedder.embed(["not in the text at all"])[0], atol=1e-5)
+    # a clause's vector is close to, but not the same as, the clause embedded alone
+    alone = embedder.embed([parts[1]])[0]
+    assert 0.7 < float(vectors[2] @ alone) < 0.9999
