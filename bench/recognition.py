@@ -167,12 +167,14 @@ def footprint_mb() -> dict[str, float]:
 
 
 def skill_scores() -> dict[str, Any]:
-    """The skill model's recorded cross-validation scores (training is reproducible)."""
-    path = ROOT / "bot" / "recognition" / "data" / "skills_scores.json"
-    if not path.exists():
-        return {}
-    data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
-    return data
+    """The skill model's grouped-CV scores, recorded when it was trained (reproducibly)."""
+    path = ROOT / "bot" / "recognition" / "data" / "skills_model.json"
+    cv = json.loads(path.read_text(encoding="utf-8"))["cv"]["sentence"]
+    return {
+        "behaviour_macro_f1": cv["behaviour"]["macro_f1"],
+        "open_closed_macro_f1": cv["open_vs_closed"]["macro_f1"],
+        "simple_complex_macro_f1": cv["complex_vs_simple"]["macro_f1"],
+    }
 
 
 def main() -> None:
