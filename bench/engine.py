@@ -32,7 +32,7 @@ if str(ROOT) not in sys.path:
 
 from bot.engine.machine import CompiledScenario  # noqa: E402
 from bot.engine.practice import Practice  # noqa: E402
-from bot.engine.recognition import Recognition, Recognizer  # noqa: E402
+from bot.engine.recognition import Recognition, Recognizer, SkillNote  # noqa: E402
 from bot.engine.session import MoveGuess, Session  # noqa: E402
 from bot.scenario.loader import parse_scenario  # noqa: E402
 from bot.scenario.model import Scenario  # noqa: E402
@@ -64,6 +64,9 @@ class PreRecognised:
 
     def recognize(self, text: str, previous: str | None = None) -> Recognition:
         return self.table.get(text, self.empty)
+
+    def read_skills(self, text: str, previous: str | None = None) -> SkillNote | None:
+        return self.table.get(text, self.empty).skills
 
 
 @dataclass

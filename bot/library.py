@@ -11,7 +11,6 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from bot.engine.practice import Practice
 from bot.engine.recognition import Recognizer
@@ -25,24 +24,20 @@ log = logging.getLogger(__name__)
 RecognizerFactory = Callable[[Scenario], Recognizer]
 
 
-def default_recognizer(scenario: Scenario) -> Recognizer:
+def default_recognizer(scenario: Scenario, cache_dir: Path | None = None) -> Recognizer:
     """The full recogniser (moves with embeddings when installed, plus skills).
 
-    Fitted move models are cached in ``DATA_DIR/cache`` by the file's hash.
+    Fitted move models are cached in ``cache_dir`` (by default ``DATA_DIR/cache``)
+    by the file's hash. Imported lazily: tools that never read text stay light.
     """
+    from bot.recognition.embedding import get_embedder
     from bot.recognition.recognizer import ScenarioRecognizer
-    from bot.settings import load_settings
 
-    cache_dir = load_settings().data_dir / "cache"
-    return ScenarioRecognizer(scenario, embedder=_embedder(), cache_dir=cache_dir)
+    if cache_dir is None:
+        from bot.settings import load_settings
 
-
-def _embedder() -> Any:
-    try:
-        from bot.recognition.embedding import get_embedder
-    except ImportError:
-        return None
-    return get_embedder()
+        cache_dir = load_settings().data_dir / "cache"
+    return ScenarioRecognizer(scenario, embedder=get_embedder(), cache_dir=cache_dir)
 
 
 @dataclass

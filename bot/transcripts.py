@@ -15,9 +15,9 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from bot.engine.practice import Practice
+from bot.engine.session import Session
 from bot.errors import Problem, ScenarioError
-from bot.scenario.loader import _format_problems
-from bot.scenario.validate import scenario_files
+from bot.scenario.loader import format_problems
 from bot.scenario.yaml_source import SourceMap, load_yaml
 
 
@@ -63,12 +63,9 @@ class TranscriptReport:
 
 
 def _check_turn(
-    practice: Practice, session: object, turn: Turn, path: tuple[str | int, ...],
+    practice: Practice, session: Session, turn: Turn, path: tuple[str | int, ...],
     source: SourceMap,
 ) -> list[Problem]:
-    from bot.engine.session import Session
-
-    assert isinstance(session, Session)
     if session.ended:
         return [source.problem(path, "fail: the conversation had already ended")]
     option = turn.option - 1 if turn.option is not None else None
@@ -98,7 +95,7 @@ def run_transcript_file(path: Path, practices: dict[str, Practice]) -> Transcrip
     try:
         spec = TranscriptFile.model_validate(data)
     except ValidationError as exc:
-        raise ScenarioError(_format_problems(exc, data, source)) from exc
+        raise ScenarioError(format_problems(exc, data, source)) from exc
     practice = practices.get(spec.scenario)
     if practice is None:
         problem = source.problem(("scenario",), f"unknown scenario '{spec.scenario}'")
@@ -122,7 +119,3 @@ def run_transcript_file(path: Path, practices: dict[str, Practice]) -> Transcrip
             passed += 1
     return TranscriptReport(passed, failed, problems)
 
-
-def transcript_files(paths: list[Path]) -> list[Path]:
-    """Transcript files among ``paths`` (folders are searched one level deep)."""
-    return scenario_files(paths)

@@ -6,8 +6,9 @@ from pathlib import Path
 
 from bot.errors import ScenarioError
 from bot.library import PracticeLibrary
+from bot.scenario.validate import scenario_files
 from bot.settings import load_settings
-from bot.transcripts import run_transcript_file, transcript_files
+from bot.transcripts import run_transcript_file
 
 
 def test_transcripts(paths: list[Path], folder: Path | None = None) -> int:
@@ -19,7 +20,7 @@ def test_transcripts(paths: list[Path], folder: Path | None = None) -> int:
         print(problem)
     practices = {p.scenario.id: p for p in library.practices()}
     passed = failed = 0
-    for path in transcript_files(paths or [dialogues / "tests"]):
+    for path in scenario_files(paths or [dialogues / "tests"]):
         try:
             result = run_transcript_file(path, practices)
         except ScenarioError as exc:

@@ -14,7 +14,7 @@ from typing import Any
 
 from transitions import Machine
 
-from bot.scenario.conditions import Condition
+from bot.scenario.conditions import Comparison, Condition
 from bot.scenario.model import AutoRule, Reaction, Scenario
 
 RULES_TRIGGER = "_check_rules"
@@ -69,14 +69,15 @@ class CompiledScenario:
             for move, reactions in table.items():
                 for reaction in reactions:
                     self._add(move, state, reaction.to, reaction.condition, reaction)
+        limit = scenario.spec.turn_limit
         for state in scenario.states:
             for rule in scenario.rules:
                 self._add(RULES_TRIGGER, state, rule.to, rule.condition, rule)
-            limit = scenario.spec.turn_limit
             if limit is not None:
-                cond = Condition(f"turn >= {limit.turns}", ())
-                rule = AutoRule(cond, limit.to, tuple(limit.lines), ("turn_limit",))
-                self._add(LIMIT_TRIGGER, state, limit.to, None, rule)
+                at_limit = Condition(f"turn >= {limit.turns}",
+                                     (Comparison("turn", ">=", limit.turns),))
+                rule = AutoRule(at_limit, limit.to, tuple(limit.lines), ("turn_limit",))
+                self._add(LIMIT_TRIGGER, state, limit.to, at_limit, rule)
 
     def _add(
         self,

@@ -23,7 +23,6 @@ from bot.engine.machine import LIMIT_TRIGGER, RULES_TRIGGER, CompiledScenario, S
 from bot.engine.recognition import Recognition, Recognizer
 from bot.engine.session import MoveGuess, Session, TurnRecord
 from bot.errors import BotError
-from bot.scenario.format import Ending
 from bot.scenario.model import AutoRule, Reaction, Scenario
 
 #: Longest message the engine reads; Telegram's own limit is 4,096 characters.
@@ -104,9 +103,6 @@ class Practice:
             for i, o in enumerate(state.options)
         ]
 
-    def ending(self, session: Session) -> Ending | None:
-        return self.scenario.endings.get(session.state)
-
     # -- playing ----------------------------------------------------------
     def turn(self, session: Session, text: str, *, option: int | None = None) -> TurnResult:
         """Play one trainee message (or guided option) and update ``session`` in place."""
@@ -125,8 +121,8 @@ class Practice:
                 raise IndexError(f"no guided option {option} in state '{session.state}'")
             chosen = options[option]
             text = chosen.text
-            recognition = Recognition([MoveGuess(chosen.move, 1.0)])
-            recognition.skills = self.recognizer.recognize(text, previous).skills
+            skills = self.recognizer.read_skills(text, previous)
+            recognition = Recognition([MoveGuess(chosen.move, 1.0)], skills)
         else:
             recognition = self.recognizer.recognize(text, previous)
         moves = [m for m in recognition.moves if m.id in self.scenario.moves]
@@ -191,15 +187,13 @@ class Practice:
     def _after_turn(self, session: Session, state: str, meter: int) -> Step:
         values = self._values(session, meter)
         step = self.compiled.fire(state, RULES_TRIGGER, values)
-        limit = self.scenario.spec.turn_limit
-        if step.taken is None and limit is not None and values["turn"] >= limit.turns:
+        if step.taken is None:  # the machine knows the limit; without one this stays put
             step = self.compiled.fire(state, LIMIT_TRIGGER, values)
         return step
 
     def _reply(self, session: Session, steps: list[Step]) -> str:
         ending = self.scenario.endings.get(session.state)
-        if ending is not None:
-            session.ended = True
+        if ending is not None:  # _record marks the session ended
             session.last_line = self.scenario.text(ending.line, session.language)
             return session.last_line
         for step in reversed(steps):
@@ -258,13 +252,13 @@ class Practice:
         self, session: Session, text: str, recognition: Recognition, *, guided: bool
     ) -> TurnResult:
         before_state = session.state
-        steps = [self._after_turn(session, session.state, session.meter)]
+        step = self._after_turn(session, session.state, session.meter)
         unclear = self.scenario.spec.unclear
-        session.state = steps[-1].state
-        if steps[-1].taken is None:
+        session.state = step.state
+        if step.taken is None:
             reply = pick_line(session, self.scenario, "unclear", unclear.lines)
         else:
-            reply = self._reply(session, steps)
+            reply = self._reply(session, [step])
         feedback = self._meter_feedback(
             session,
             session.meter,

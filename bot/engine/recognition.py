@@ -31,3 +31,7 @@ class Recognizer(Protocol):
     """Reads a trainee message in the context of the partner's previous line."""
 
     def recognize(self, text: str, previous: str | None = None) -> Recognition: ...
+
+    def read_skills(self, text: str, previous: str | None = None) -> SkillNote | None:
+        """How a fixed text was said (guided options already know their move)."""
+        ...

@@ -4,27 +4,24 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
-from typing import Any
 
 from bot.engine.recognition import Recognition, SkillNote
 from bot.engine.session import MoveGuess
 from bot.recognition.moves import Embedder, MoveModel
+from bot.recognition.skills import classify_skills
 from bot.scenario.model import Scenario
 
 log = logging.getLogger(__name__)
 
 
-def read_skills(text: str, previous: str | None) -> SkillNote | None:
-    try:
-        from bot.recognition.skills import classify_skills
-    except ImportError:  # the skills model is optional for move recognition
-        return None
-    reading: Any = classify_skills(text, previous)
+def read_skills(text: str, previous: str | None) -> SkillNote:
+    """The scenario-free micro-skill reading, in the engine's terms."""
+    reading = classify_skills(text, previous)
     return SkillNote(
         behaviour=reading.behaviour,
         behaviour_confidence=float(reading.behaviour_confidence),
         skills=[MoveGuess(s.id, round(float(s.confidence), 3)) for s in reading.skills],
-        tentative=frozenset(getattr(reading, "tentative", ()) or ()),
+        tentative=reading.tentative,
     )
 
 
@@ -49,3 +46,6 @@ class ScenarioRecognizer:
         moves = self.moves.read(text) if text.strip() else []
         skills = read_skills(text, previous) if self.with_skills else None
         return Recognition(moves, skills)
+
+    def read_skills(self, text: str, previous: str | None = None) -> SkillNote | None:
+        return read_skills(text, previous) if self.with_skills else None

@@ -52,7 +52,7 @@ def _data_path(data: Any, loc: tuple[str | int, ...]) -> PathKey:
     return tuple(path)
 
 
-def _format_problems(exc: ValidationError, data: Any, source: SourceMap) -> list[Problem]:
+def format_problems(exc: ValidationError, data: Any, source: SourceMap) -> list[Problem]:
     fields = _all_field_names()
     problems: list[Problem] = []
     for err in exc.errors():
@@ -184,7 +184,7 @@ def parse_scenario(path: Path, text: str | None = None) -> Scenario:
     try:
         spec = fmt.ScenarioFile.model_validate(data)
     except ValidationError as exc:
-        raise ScenarioError(_format_problems(exc, data, source)) from exc
+        raise ScenarioError(format_problems(exc, data, source)) from exc
     builder = _Builder(spec, source)
     reactions, rules = builder.build()
     if builder.problems:

@@ -132,7 +132,10 @@ class Conversation:
 
     async def message(self, who: Trainee, text: str, update_id: int) -> list[Reply]:
         """A typed trainee message: play a turn, save it, then build the replies."""
-        return await self._play(who, text, None, update_id)
+        loaded = await self._load(who)
+        if loaded is None or loaded[2].ended:
+            return await self._no_session(who)
+        return await self._play(who, loaded, text, None, update_id)
 
     async def option(self, who: Trainee, turn: int, index: int, update_id: int) -> list[Reply]:
         """A tapped guided option; stale or forged buttons are refused politely."""
@@ -141,17 +144,17 @@ class Conversation:
             return [Reply(esc(t("tg.stale_button", who.language)))]
         if not 0 <= index < len(loaded[1].options(loaded[2])):
             return [Reply(esc(t("tg.stale_button", who.language)))]
-        return await self._play(who, "", index, update_id)
+        return await self._play(who, loaded, "", index, update_id)
 
     async def _play(
-        self, who: Trainee, text: str, option: int | None, update_id: int
+        self,
+        who: Trainee,
+        loaded: tuple[int, Practice, Session],
+        text: str,
+        option: int | None,
+        update_id: int,
     ) -> list[Reply]:
-        loaded = await self._load(who)
-        if loaded is None:
-            return await self._no_session(who)
         session_id, practice, session = loaded
-        if session.ended:
-            return await self._no_session(who)
         index = session.turn
         try:
             result = await asyncio.to_thread(practice.turn, session, text, option=option)

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import logging
+from functools import partial
 from urllib.parse import urlparse
 
 from bot.errors import SettingsError
-from bot.library import PracticeLibrary
+from bot.library import PracticeLibrary, default_recognizer
 from bot.settings import Settings, load_settings
 from bot.telegram.app import build_application
 
@@ -45,7 +46,8 @@ def run(check_only: bool = False) -> int:
         print("settings ok")
         return 0
     configure_logging(settings, token)
-    library = PracticeLibrary(settings.dialogues_dir)
+    recognizer = partial(default_recognizer, cache_dir=settings.data_dir / "cache")
+    library = PracticeLibrary(settings.dialogues_dir, recognizer)
     report = library.reload()
     if not library.ids():
         raise SettingsError(f"no loadable scenario in {settings.dialogues_dir}")
