@@ -7,6 +7,7 @@ import sys
 import time
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from bot.recognition.moves import MoveModel, clauses
@@ -135,3 +136,31 @@ def test_clause_vectors_come_from_one_model_run() -> None:
     # a clause's vector is close to, but not the same as, the clause embedded alone
     alone = embedder.embed([parts[1]])[0]
     assert 0.7 < float(vectors[2] @ alone) < 0.9999
+
+
+def test_sparse_and_dense_n_gram_rows_agree() -> None:
+    from bot.recognition.ngrams import NgramVectorizer
+
+    vectorizer = NgramVectorizer.fit(["you need to come", "it is up to you", "come once"])
+    texts = ["you need to come come", "nothing known here", "up to you"]
+    assert np.allclose(vectorizer.transform_sparse(texts).toarray(), vectorizer.transform(texts))
+
+
+def test_example_vectors_are_stored_so_an_edit_embeds_only_what_changed(tmp_path: Path) -> None:
+    from bot.recognition.vector_store import VectorStore
+
+    calls: list[list[str]] = []
+
+    def embed(texts: list[str]) -> np.ndarray:
+        calls.append(texts)
+        return np.asarray([[len(t), 1.0] for t in texts], dtype=np.float32)
+
+    path = tmp_path / "vectors.npz"
+    first = VectorStore(path).vectors(["a", "bb", "a"], embed)
+    assert calls == [["a", "bb"]]
+    assert first.tolist() == [[1, 1], [2, 1], [1, 1]]
+    again = VectorStore(path).vectors(["bb", "ccc"], embed)  # a new process, one new text
+    assert calls[-1] == ["ccc"]
+    assert again.tolist() == [[2, 1], [3, 1]]
+    path.write_bytes(b"garbage")
+    assert VectorStore(path).vectors(["a"], embed).tolist() == [[1, 1]]

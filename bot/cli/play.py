@@ -107,6 +107,9 @@ def play(
     except UnknownScenarioError:
         term.say(t("play.unknown", name=scenario_id), "warn")
         return 2
+    if term.interactive:  # a new or edited scenario is fitted first: say why we wait
+        title = scenario.text(scenario.spec.title)
+        term.say(t("play.loading", scenario.language, name=title), "dim")
     practice = Practice(scenario, default_recognizer(scenario))
     session = practice.start(seed=seed)
     _brief(term, practice, session)

@@ -14,9 +14,11 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import threading
 from collections import OrderedDict
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -179,14 +181,21 @@ class Embedder:
         if missing:
             # Sorting by length keeps padding small when many texts are embedded.
             todo = sorted(missing, key=len)
-            for start in range(0, len(todo), _BATCH):
-                chunk = todo[start : start + _BATCH]
-                vecs = self._run(chunk)
+            chunks = [todo[i : i + _BATCH] for i in range(0, len(todo), _BATCH)]
+            for chunk, vecs in zip(chunks, self._run_all(chunks), strict=True):
                 for text, vec in zip(chunk, vecs, strict=True):
                     vec.setflags(write=False)
                     self.cache.put(text, vec)
                     out[missing[text]] = vec
         return out
+
+    def _run_all(self, chunks: list[list[str]]) -> list[Vector]:
+        """Many batches (fitting a scenario) run on every core; the model releases the GIL."""
+        workers = min(len(chunks), os.cpu_count() or 1)
+        if workers < 2:
+            return [self._run(chunk) for chunk in chunks]
+        with ThreadPoolExecutor(workers, thread_name_prefix="embed") as pool:
+            return list(pool.map(self._run, chunks))
 
     def embed_parts(self, text: str, parts: list[str]) -> Vector:
         """``text`` and each of its substrings ``parts`` from one model run.

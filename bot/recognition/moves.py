@@ -27,6 +27,7 @@ import numpy as np
 from bot.engine.session import MoveGuess
 from bot.recognition.ngrams import NgramVectorizer
 from bot.recognition.text_norm import normalise
+from bot.recognition.vector_store import VectorStore
 from bot.scenario.model import Scenario
 from bot.scenario.yaml_source import safe_load
 
@@ -34,7 +35,7 @@ log = logging.getLogger(__name__)
 DATA = Path(__file__).with_name("data")
 
 #: Bump when the fitting code changes, so stale caches are not reused.
-MODEL_VERSION = 3
+MODEL_VERSION = 4
 
 
 @dataclass(frozen=True)
@@ -54,9 +55,9 @@ class Tuning:
     #: How many nearest examples per move are averaged.
     knn_k: int = 3
     #: Inverse regularisation of the softmax regression.
-    c: float = 20.0
+    c: float = 50.0
     #: Weight of the embedding block against the n-gram block.
-    embedding_weight: float = 2.0
+    embedding_weight: float = 1.5
 
 
 TUNING = Tuning()
@@ -115,6 +116,12 @@ class MoveModel:
         }
         self._load_or_fit(cache_dir)
 
+    @property
+    def embedder_id(self) -> str:
+        if self.embedder is None:
+            return "lexical"
+        return str(getattr(self.embedder, "model_id", "none"))
+
     # -- fitting -----------------------------------------------------------
     def _training_set(self) -> tuple[list[str], np.ndarray]:
         texts: list[str] = []
@@ -128,8 +135,7 @@ class MoveModel:
         return texts, np.asarray(labels)
 
     def _cache_key(self) -> str:
-        parts = [self.scenario.digest, str(MODEL_VERSION), repr(self.tuning),
-                 getattr(self.embedder, "model_id", "none") if self.embedder else "lexical",
+        parts = [self.scenario.digest, str(MODEL_VERSION), repr(self.tuning), self.embedder_id,
                  hashlib.sha256("\n".join(background_phrases()).encode()).hexdigest()]
         return hashlib.sha256("|".join(parts).encode()).hexdigest()[:24]
 
@@ -142,22 +148,29 @@ class MoveModel:
                 return
             except (OSError, ValueError, KeyError) as exc:
                 log.warning("ignoring unreadable model cache %s: %s", path, exc)
-        self._fit()
+        self._fit(cache_dir)
         if path is not None:
             try:
                 self._save(path)
             except OSError as exc:
                 log.warning("could not write model cache %s: %s", path, exc)
 
-    def _fit(self) -> None:
+    def _fit(self, cache_dir: Path | None = None) -> None:
+        from scipy.sparse import csr_matrix, hstack
         from sklearn.linear_model import LogisticRegression
         from threadpoolctl import threadpool_limits
 
         texts, labels = self._training_set()
         self.vectorizer = NgramVectorizer.fit([normalise(t) for t in texts])
-        self.example_vectors = self._embed(texts)
+        if self.embedder is not None and cache_dir is not None:
+            store = VectorStore(cache_dir / f"vectors-{self.embedder_id}.npz")
+            self.example_vectors = store.vectors(texts, self._embed)
+        else:
+            self.example_vectors = self._embed(texts)
         self.example_labels = labels
-        features = self._features(texts, self.example_vectors)
+        grams = self.vectorizer.transform_sparse([normalise(t) for t in texts])
+        dense = csr_matrix(self.example_vectors * self.tuning.embedding_weight)
+        features = hstack([grams, dense], format="csr")
         clf = LogisticRegression(C=self.tuning.c, max_iter=3000)
         with threadpool_limits(1):  # small problem: BLAS threads only contend (8x slower)
             clf.fit(features, labels)
