@@ -164,3 +164,17 @@ def test_example_vectors_are_stored_so_an_edit_embeds_only_what_changed(tmp_path
     assert again.tolist() == [[2, 1], [3, 1]]
     path.write_bytes(b"garbage")
     assert VectorStore(path).vectors(["a"], embed).tolist() == [[1, 1]]
+
+
+def test_bulk_embedding_on_several_threads_matches_one_at_a_time() -> None:
+    from bot.recognition.embedding import get_embedder
+
+    embedder = get_embedder()
+    if embedder is None:
+        pytest.skip("sentence model not installed")
+    texts = [f"message number {i} about coming to a session" for i in range(70)]
+    embedder.cache.clear()
+    together = embedder.embed(texts)  # three batches, spread over the cores
+    embedder.cache.clear()
+    alone = np.stack([embedder.embed([t])[0] for t in texts[::7]])
+    assert np.allclose(together[::7], alone, atol=1e-5)

@@ -46,8 +46,9 @@ class Tuning:
     threshold: float = 0.30
     #: A second move (from a clause) needs this probability.
     clause_threshold: float = 0.50
-    #: A poor move found in any clause needs only this (poor moves must not slip by).
-    poor_threshold: float = 0.40
+    #: A poor move found in a clause needs this (once lower than the clause
+    #: threshold; with examples from nine writers that only added false alarms).
+    poor_threshold: float = 0.50
     #: Share of the k-NN vote in the fused probability.
     knn_weight: float = 0.35
     #: Sharpness of the k-NN softmax over mean cosine similarities.
