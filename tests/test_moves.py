@@ -170,6 +170,27 @@ def test_example_vectors_are_stored_so_an_edit_embeds_only_what_changed(tmp_path
     assert VectorStore(path).vectors(["a"], embed).tolist() == [[1, 1]]
 
 
+def test_the_vector_store_trims_the_phrases_used_longest_ago(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bot.recognition import vector_store
+
+    monkeypatch.setattr(vector_store, "MAX_VECTORS", 3)
+    calls: list[list[str]] = []
+
+    def embed(texts: list[str]) -> np.ndarray:
+        calls.append(texts)
+        return np.ones((len(texts), 2), dtype=np.float32)
+
+    path = tmp_path / "vectors.npz"
+    vector_store.VectorStore(path).vectors(["a", "b"], embed)
+    vector_store.VectorStore(path).vectors(["c", "a"], embed)  # a used again: b is oldest
+    vector_store.VectorStore(path).vectors(["d"], embed)
+    calls.clear()
+    vector_store.VectorStore(path).vectors(["a", "c", "d"], embed)
+    assert calls == []
+
+
 def test_bulk_embedding_on_several_threads_matches_one_at_a_time() -> None:
     from bot.recognition.embedding import get_embedder
 

@@ -18,8 +18,8 @@ import numpy as np
 
 log = logging.getLogger(__name__)
 
-#: The store is trimmed to this many vectors (about 15 MB), newest kept.
-MAX_VECTORS = 10_000
+#: The store is trimmed to this many vectors (about 60 MB), those used last kept.
+MAX_VECTORS = 40_000
 
 
 def text_key(text: str) -> str:
@@ -49,6 +49,8 @@ class VectorStore:
         if missing:
             for text, vec in zip(missing, embed(missing), strict=True):
                 self._vectors[text_key(text)] = np.asarray(vec, dtype=np.float32)
+            for key in keys:  # this scenario's phrases are the last to be trimmed
+                self._vectors[key] = self._vectors.pop(key)
             self._save()
         return np.stack([self._vectors[k] for k in keys]) if keys else np.zeros((0, 0), "f4")
 
