@@ -8,6 +8,7 @@ running bot down.
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -63,9 +64,18 @@ class PracticeLibrary:
         self.make_recognizer = recognizer
         self._practices: dict[str, Practice] = {}
         self._files: dict[Path, str] = {}
+        self._reloading = threading.Lock()
 
     def reload(self) -> ReloadReport:
-        """(Re)load every file in the folder; broken files keep their last good version."""
+        """(Re)load every file in the folder; broken files keep their last good version.
+
+        Safe to call from a worker thread while turns are served: one reload
+        runs at a time, and a practice is swapped in only once it is ready.
+        """
+        with self._reloading:
+            return self._reload()
+
+    def _reload(self) -> ReloadReport:
         report = ReloadReport()
         seen: set[Path] = set()
         for path in scenario_files([self.folder]):

@@ -193,3 +193,39 @@ def test_feedback_is_shortened_for_the_phone_but_whole_in_the_transcript() -> No
     long = "First point here. Second point follows. Third is only in the transcript."
     assert brief(long) == "First point here. Second point follows."
     assert brief("word " * 100).endswith("…") and len(brief("word " * 100)) <= 240
+
+
+async def test_a_slow_reload_does_not_hold_up_other_trainees(tmp_path: Path) -> None:
+    """Refitting an edited scenario takes seconds; the other chats keep being answered."""
+    import threading
+    import time
+
+    from bot.recognition.recognizer import ScenarioRecognizer
+    from bot.scenario.model import Scenario
+
+    slow = threading.Event()
+
+    def recognizer(scenario: Scenario) -> ScenarioRecognizer:
+        if slow.is_set():
+            time.sleep(2.5)  # stands in for fitting a large scenario
+        return ScenarioRecognizer(scenario, with_skills=False)
+
+    folder = tmp_path / "dialogues"
+    folder.mkdir()
+    shutil.copy(MINI, folder)
+    library = PracticeLibrary(folder, recognizer)
+    library.reload()
+    async with FakeTelegram() as tg, run_bot(tg, library, tmp_path / "bot.db",
+                                             admin_ids=[TRAINEE]) as bot:
+        edited = folder / MINI.name
+        edited.write_text(edited.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
+        slow.set()
+        reload_id = bot.tg.user_sends_text(TRAINEE, "/reload")
+        other = 6006
+        start = time.perf_counter()
+        await bot.settled(bot.tg.user_sends_text(other, "/help"))
+        assert time.perf_counter() - start < 1.5
+        assert bot.tg.texts(other)
+        assert reload_id not in bot.done  # still refitting
+        await bot.settled(reload_id)
+        assert bot.texts()[-1].startswith("Reloaded.") and "mini" in bot.texts()[-1]

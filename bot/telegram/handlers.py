@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 
@@ -112,7 +113,9 @@ async def reload(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if who.user_id not in context.bot_data.get("admin_ids", ()):
         await _send(update, context, [Reply(esc(t("tg.reload_denied", who.language)))])
         return
-    report = _conversation(context).library.reload()
+    # Refitting an edited scenario takes seconds: off the event loop, so every
+    # other chat keeps being answered meanwhile.
+    report = await asyncio.to_thread(_conversation(context).library.reload)
     text = t(
         "tg.reloaded", who.language,
         loaded=", ".join(report.loaded) or "-", unchanged=", ".join(report.unchanged) or "-",
