@@ -17,6 +17,7 @@ import hashlib
 import json
 import logging
 import re
+import time
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -150,8 +151,13 @@ class MoveModel:
                 return
             except (OSError, ValueError, KeyError) as exc:
                 log.warning("ignoring unreadable model cache %s: %s", path, exc)
+        log.info("fitting the move model of %s (first load of this version only)",
+                 self.scenario.id)
+        started = time.perf_counter()
         self._fit(cache_dir)
         self._index_examples()
+        log.info("fitted %s from %d phrases in %.1f s", self.scenario.id,
+                 len(self.example_labels), time.perf_counter() - started)
         if path is not None:
             try:
                 self._save(path)
