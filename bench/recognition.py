@@ -18,6 +18,8 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -64,40 +66,34 @@ def move_scores(model: mv.MoveModel, rows: list[dict[str, Any]]) -> dict[str, fl
     }
 
 
+Keep = Callable[[list[str], np.ndarray], list[int]]
+
+
+def fitted_on(scenario: Any, keep: Keep, cache_dir: Path | None = None) -> mv.MoveModel:
+    """The move model fitted on part of its training set: ``keep(texts, labels)`` picks rows."""
+
+    class Subset(mv.MoveModel):
+        def _training_set(self) -> tuple[list[str], np.ndarray]:
+            texts, labels = super()._training_set()
+            chosen = keep(texts, labels)
+            return [texts[i] for i in chosen], labels[chosen]
+
+    return Subset(scenario, get_embedder(), cache_dir=cache_dir)
+
+
 def cross_validation(scenario_path: Path, folds: int = 5) -> dict[str, float]:
     """Stratified k-fold over the examples themselves (each move's phrases held out in turn)."""
     from sklearn.model_selection import StratifiedKFold
 
     scenario = parse_scenario(scenario_path)
-    embedder = get_embedder()
     ids = list(scenario.moves)
-    texts: list[str] = []
-    labels: list[int] = []
-    for i, move in enumerate(scenario.moves.values()):
-        texts += move.examples
-        labels += [i] * len(move.examples)
-    y = np.asarray(labels)
-
-    class Fold(mv.MoveModel):
-        def __init__(self, keep: np.ndarray) -> None:
-            self.keep = keep
-            super().__init__(scenario, embedder)
-
-        def _training_set(self) -> tuple[list[str], np.ndarray]:
-            background = list(mv.background_phrases())
-            chosen = [texts[i] for i in self.keep] + background
-            return chosen, np.concatenate([y[self.keep], np.full(len(background), len(ids))])
-
-    rows = []
+    texts = [t for move in scenario.moves.values() for t in move.examples]
+    y = np.asarray([i for i, move in enumerate(scenario.moves.values()) for _ in move.examples])
+    background = list(range(len(texts), len(texts) + len(mv.background_phrases())))
+    parts = []
     for train, test in StratifiedKFold(folds, shuffle=True, random_state=1).split(texts, y):
-        model = Fold(train)
-        rows += [(model, texts[i], ids[y[i]]) for i in test]
-    by_model: dict[int, list[dict[str, Any]]] = {}
-    models: dict[int, mv.MoveModel] = {}
-    for model, text, move in rows:
-        models[id(model)] = model
-        by_model.setdefault(id(model), []).append({"text": text, "moves": [move]})
-    parts = [move_scores(models[k], v) for k, v in by_model.items()]
+        model = fitted_on(scenario, lambda _t, _l, train=train: [*train, *background])
+        parts.append(move_scores(model, [{"text": texts[i], "moves": [ids[y[i]]]} for i in test]))
     total = sum(p["n"] for p in parts)
     return {k: sum(p[k] * p["n"] for p in parts) / total for k in parts[0] if k != "n"}
 
@@ -113,25 +109,30 @@ RETIRED = {  # earlier evaluation sets, now part of the examples
 def leave_one_writer_out() -> dict[str, dict[str, float]]:
     """Fit without one retired set's messages (examples and background), score on it."""
     scenario = parse_scenario(FLAGSHIP)
-    embedder = get_embedder()
     out = {}
     for writer, (moves_file, off_file) in RETIRED.items():
         rows, off_rows = _rows(moves_file), _rows(off_file)
-        drop = {normalise(r["text"]) for r in rows + off_rows}
-
-        class WithoutWriter(mv.MoveModel):
-            excluded = frozenset(drop)
-
-            def _training_set(self) -> tuple[list[str], np.ndarray]:
-                texts, labels = super()._training_set()
-                keep = [i for i, t in enumerate(texts) if normalise(t) not in self.excluded]
-                return [texts[i] for i in keep], labels[keep]
-
-        model = WithoutWriter(scenario, embedder)
+        drop = frozenset(normalise(r["text"]) for r in rows + off_rows)
+        model = fitted_on(scenario, lambda texts, _l, drop=drop: [
+            i for i, t in enumerate(texts) if normalise(t) not in drop])
         out[writer] = move_scores(model, rows)
         out[writer]["offtopic"] = sum(bool(model.read(r["text"])) for r in off_rows) / len(
             off_rows)
     return out
+
+
+def first_per_move(n: int) -> Keep:
+    """Keep the first ``n`` examples of each move, and all background phrases."""
+    def keep(_texts: list[str], labels: np.ndarray) -> list[int]:
+        background = int(labels.max())
+        seen: Counter[int] = Counter()
+        chosen = []
+        for i, label in enumerate(labels.tolist()):
+            seen[label] += 1
+            if label == background or seen[label] <= n:
+                chosen.append(i)
+        return chosen
+    return keep
 
 
 def fit_seconds() -> dict[str, float]:
@@ -141,14 +142,7 @@ def fit_seconds() -> dict[str, float]:
     if embedder is None:
         return {}
 
-    class Small(mv.MoveModel):
-        def _training_set(self) -> tuple[list[str], np.ndarray]:
-            texts, labels = super()._training_set()
-            keep = [i for i in range(len(texts))
-                    if labels[i] == len(self.move_ids) or (labels[:i] == labels[i]).sum() < 20]
-            return [texts[i] for i in keep], labels[keep]
-
-    def timed(make: Any) -> float:
+    def timed(make: Callable[[], object]) -> float:
         embedder.cache.clear()
         start = time.perf_counter()
         make()
@@ -164,7 +158,7 @@ def fit_seconds() -> dict[str, float]:
         edited = parse_scenario(edited_file)
         refit = timed(lambda: mv.MoveModel(edited, embedder, cache_dir=cache))
         cached = timed(lambda: mv.MoveModel(edited, embedder, cache_dir=cache))
-    small = timed(lambda: Small(scenario, embedder))
+    small = timed(lambda: fitted_on(scenario, first_per_move(20)))
     return {"fresh": fresh, "edit": refit, "cached": cached, "small": small}
 
 

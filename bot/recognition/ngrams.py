@@ -41,8 +41,7 @@ class NgramVectorizer:
         """Column indices and L2-normalised tf-idf values of one text's known n-grams."""
         counts = Counter(g for g in grams(text) if g in self.vocabulary)
         cols = [self.vocabulary[g] for g in counts]
-        vals = np.array([(1 + math.log(n)) for n in counts.values()], np.float32)
-        vals *= self.idf[cols] if cols else vals
+        vals = np.array([1 + math.log(n) for n in counts.values()], np.float32) * self.idf[cols]
         norm = float(np.linalg.norm(vals))
         return cols, vals / norm if norm else vals
 
