@@ -72,7 +72,7 @@ def test_off_topic_text_is_not_read_as_a_move(text: str) -> None:
     assert read(text) == []
 
 
-def test_the_fitted_model_is_cached_by_file_hash(tmp_path: Path) -> None:
+def test_the_fitted_model_is_cached_by_what_the_fit_reads(tmp_path: Path) -> None:
     scenario = parse_scenario(FLAGSHIP)
     start = time.perf_counter()
     first = MoveModel(scenario, None, cache_dir=tmp_path)
@@ -84,8 +84,14 @@ def test_the_fitted_model_is_cached_by_file_hash(tmp_path: Path) -> None:
     assert load < fit
     text = "It sounds like you're worried you'd be blamed."
     assert first.read(text) == second.read(text)
+    original = FLAGSHIP.read_text(encoding="utf-8")
     edited = tmp_path / "edited.yaml"
-    edited.write_text(FLAGSHIP.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
+    # Sam's lines and the feedback are not read by the fit: no refit for them.
+    edited.write_text(original + "\n# edited\n", encoding="utf-8")
+    MoveModel(parse_scenario(edited), None, cache_dir=tmp_path)
+    assert list(tmp_path.glob("moves-hesitant_partner-*.npz")) == [cached]
+    edited.write_text(original.replace("Thanks for agreeing to talk.",
+                                       "Thanks for agreeing to talk today.", 1), encoding="utf-8")
     MoveModel(parse_scenario(edited), None, cache_dir=tmp_path)
     assert len(list(tmp_path.glob("moves-hesitant_partner-*.npz"))) == 2
     assert cached.exists()

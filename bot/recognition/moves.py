@@ -97,6 +97,11 @@ def _softmax(logits: np.ndarray) -> np.ndarray:
     return np.asarray(exp / exp.sum(axis=1, keepdims=True))
 
 
+def seed_path(embedder_id: str) -> Path:
+    """The shipped vectors of the bundled phrases for this embedder (see seed_vectors)."""
+    return DATA / f"phrase-vectors-{embedder_id}.npz"
+
+
 class MoveModel:
     """The fitted move classifier of one scenario (moves plus a final "none" class)."""
 
@@ -126,6 +131,10 @@ class MoveModel:
         return str(getattr(self.embedder, "model_id", "none"))
 
     # -- fitting -----------------------------------------------------------
+    def vector_seed(self) -> Path | None:
+        """The shipped phrase vectors to reuse (overridden to time a fit from nothing)."""
+        return seed_path(self.embedder_id)
+
     def _training_set(self) -> tuple[list[str], np.ndarray]:
         texts: list[str] = []
         labels: list[int] = []
@@ -138,8 +147,14 @@ class MoveModel:
         return texts, np.asarray(labels)
 
     def _cache_key(self) -> str:
-        parts = [self.scenario.digest, str(MODEL_VERSION), repr(self.tuning), self.embedder_id,
-                 hashlib.sha256("\n".join(background_phrases()).encode()).hexdigest()]
+        """A hash of what the fit reads, not of the whole file.
+
+        Editing Sam's lines or the feedback then reloads at once; only a change
+        to the moves' examples (or the code, settings, embedder) refits.
+        """
+        texts, labels = self._training_set()
+        training = json.dumps([self.move_ids, texts, labels.tolist()])
+        parts = [training, str(MODEL_VERSION), repr(self.tuning), self.embedder_id]
         return hashlib.sha256("|".join(parts).encode()).hexdigest()[:24]
 
     def _load_or_fit(self, cache_dir: Path | None) -> None:
@@ -171,8 +186,11 @@ class MoveModel:
         texts, labels = self._training_set()
         normalised = [normalise(t) for t in texts]
         self.vectorizer = NgramVectorizer.fit(normalised)
-        if self.embedder is not None and cache_dir is not None:
-            store = VectorStore(cache_dir / f"vectors-{self.embedder_id}.npz")
+        if self.embedder is not None:
+            store = VectorStore(
+                cache_dir / f"vectors-{self.embedder_id}.npz" if cache_dir else None,
+                seed=self.vector_seed(),
+            )
             self.example_vectors = store.vectors(texts, self._embed)
         else:
             self.example_vectors = self._embed(texts)

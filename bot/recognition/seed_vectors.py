@@ -1,0 +1,51 @@
+"""Write the shipped phrase vectors: background phrases and the bundled scenarios' examples.
+
+A fresh install would otherwise embed every example phrase before the first
+trainee can start (about 15 s for the flagship on two cores). Vectors are
+looked up by a hash of the phrase, so an edited scenario still reuses every
+unchanged phrase and embeds only the new ones. Run after changing the bundled
+examples (a test says so when they are not all covered):
+
+    python -m bot.recognition.seed_vectors [dialogues]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from bot.recognition.embedding import get_embedder
+from bot.recognition.moves import background_phrases, seed_path
+from bot.recognition.vector_store import text_key, write_vectors
+from bot.scenario.loader import parse_scenario
+from bot.scenario.validate import scenario_files
+
+
+def bundled_phrases(folders: list[Path]) -> list[str]:
+    """Every phrase a bundled scenario's fit embeds, sorted and without repeats."""
+    phrases = set(background_phrases())
+    for path in scenario_files(folders):
+        for move in parse_scenario(path).moves.values():
+            phrases.update(move.examples)
+    return sorted(phrases)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("folders", nargs="*", type=Path, default=[Path("dialogues")])
+    args = parser.parse_args(argv)
+    embedder = get_embedder()
+    if embedder is None:
+        print("the sentence model is not installed; nothing to write", file=sys.stderr)
+        return 1
+    phrases = bundled_phrases(args.folders)
+    vectors = embedder.embed(phrases)
+    path = seed_path(embedder.model_id)
+    write_vectors(path, sorted(zip((text_key(p) for p in phrases), vectors, strict=True)))
+    print(f"wrote {len(phrases)} phrase vectors to {path}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
