@@ -197,7 +197,7 @@ def test_the_vector_store_trims_the_phrases_used_longest_ago(
     assert calls == []
 
 
-def test_bulk_embedding_on_several_threads_matches_one_at_a_time() -> None:
+def test_bulk_embedding_in_padded_batches_matches_one_at_a_time() -> None:
     from bot.recognition.embedding import get_embedder
 
     embedder = get_embedder()
@@ -205,7 +205,7 @@ def test_bulk_embedding_on_several_threads_matches_one_at_a_time() -> None:
         pytest.skip("sentence model not installed")
     texts = [f"message number {i} about coming to a session" for i in range(70)]
     embedder.cache.clear()
-    together = embedder.embed(texts)  # three batches, spread over the cores
+    together = embedder.embed(texts)  # three padded batches
     embedder.cache.clear()
     alone = np.stack([embedder.embed([t])[0] for t in texts[::7]])
     assert np.allclose(together[::7], alone, atol=1e-5)

@@ -14,11 +14,9 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import os
 import threading
 from collections import OrderedDict
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -39,12 +37,14 @@ DIM = 384
 #: sentence-transformers truncates this model at 256 word pieces.
 MAX_TOKENS = 256
 _BATCH = 32
-#: Intra-op threads. On the 2-core target, back to back on an idle machine, two
-#: threads embed a short message in ~2.1 ms against ~3.9 ms for one; but with
-#: messages arriving one at a time and the other core busy (the bot, the
-#: database, a neighbour) one thread has the better p95 (5.9 vs 9.0 ms) and never
-#: spins on the core the rest of the bot needs. See bench/skills_eval.py.
-THREADS = 1
+#: Intra-op threads, for single messages and for the batches of a fit alike.
+#: On the 2-core target two threads embed faster than one, with bit-identical
+#: vectors. One thread once had the better p95 with the other core busy, but
+#: that core was busy with OpenBLAS spinning after the k-NN product (see
+#: MoveModel.probabilities) and with ORT's own spinning worker. With neither
+#: spinning, both layers take p95 9.0 ms against 10.0 idle, and 10.6 against
+#: 24 ms beside a busy neighbour (bench/recognition.py's messages).
+THREADS = 2
 _CACHE_SIZE = 4096
 
 Vector = npt.NDArray[np.float32]
@@ -147,6 +147,8 @@ class Embedder:
         opts.inter_op_num_threads = 1
         opts.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
         opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+        # A spinning worker takes the other core from the bot between messages.
+        opts.add_session_config_entry("session.intra_op.allow_spinning", "0")
         self._session: Any = ort.InferenceSession(
             model_bytes, sess_options=opts, providers=["CPUExecutionProvider"]
         )
@@ -181,21 +183,13 @@ class Embedder:
         if missing:
             # Sorting by length keeps padding small when many texts are embedded.
             todo = sorted(missing, key=len)
-            chunks = [todo[i : i + _BATCH] for i in range(0, len(todo), _BATCH)]
-            for chunk, vecs in zip(chunks, self._run_all(chunks), strict=True):
-                for text, vec in zip(chunk, vecs, strict=True):
+            for start in range(0, len(todo), _BATCH):
+                chunk = todo[start : start + _BATCH]
+                for text, vec in zip(chunk, self._run(chunk), strict=True):
                     vec.setflags(write=False)
                     self.cache.put(text, vec)
                     out[missing[text]] = vec
         return out
-
-    def _run_all(self, chunks: list[list[str]]) -> list[Vector]:
-        """Many batches (fitting a scenario) run on every core; the model releases the GIL."""
-        workers = min(len(chunks), os.cpu_count() or 1)
-        if workers < 2:
-            return [self._run(chunk) for chunk in chunks]
-        with ThreadPoolExecutor(workers, thread_name_prefix="embed") as pool:
-            return list(pool.map(self._run, chunks))
 
     def embed_parts(self, text: str, parts: list[str]) -> Vector:
         """``text`` and each of its substrings ``parts`` from one model run.
