@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import shutil
+import subprocess
 import sys
 from pathlib import Path
 
@@ -16,6 +18,7 @@ from hypothesis import strategies as st
 from bot.errors import ModelIntegrityError
 from bot.recognition import embedding, skills
 from bot.recognition.skill_model import HEADS, META_PATH, MODEL_PATH, SKILLS, load_params
+from tests.scenarios import ROOT
 
 META = json.loads(META_PATH.read_text(encoding="utf-8"))
 EMBEDDER = embedding.get_embedder()
@@ -250,3 +253,23 @@ def test_training_is_deterministic() -> None:
     for name in fit1:
         assert np.array_equal(fit1[name].weights, fit2[name].weights)
         assert np.array_equal(fit1[name].bias, fit2[name].bias)
+
+
+def test_readings_are_identical_in_every_process() -> None:
+    """Python salts string hashes per process; no reading may depend on set order."""
+    code = (
+        "import json, sys; from bot.recognition.skills import get_params\n"
+        "p = get_params().probabilities(sys.argv[1], sys.argv[2])\n"
+        "print(json.dumps(p.tolist()))"
+    )
+    text = "So you'd be fine talking about the money, as long as nobody takes sides?"
+    previous = ("Honestly the money, the kids, her mother, the whole weekend thing, "
+                "none of it gets sorted and I'm tired of rows about bills and holidays.")
+    outputs = set()
+    for seed in ("1", "2", "3", "4", "5", "6"):
+        result = subprocess.run(
+            [sys.executable, "-c", code, text, previous], cwd=ROOT, capture_output=True,
+            text=True, check=True, env={**os.environ, "PYTHONHASHSEED": seed},
+        )
+        outputs.add(result.stdout)
+    assert len(outputs) == 1

@@ -165,7 +165,8 @@ def term_counts(text: str, previous: str | None) -> dict[str, Counter[str]]:
     else:
         ctx["P:F:" + ptoks[0]] += 1
         ctx["P:L:" + ptoks[-1]] += 1
-        ctx.update("P:" + t for t in set(ptoks) if t not in STOP)
+        # dict, not set: a fixed order keeps sums (and so training) byte-reproducible
+        ctx.update("P:" + t for t in dict.fromkeys(ptoks) if t not in STOP)
     return {"w": words, "c": chars, "p": ctx}
 
 
