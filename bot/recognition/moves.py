@@ -275,10 +275,9 @@ class MoveModel:
         linear = _softmax(self._logits(texts, vectors))
         if vectors.shape[1] == 0 or self.tuning.knn_weight == 0:
             return linear
-        # One BLAS thread, like the embedder: for this product OpenBLAS wakes a
-        # second thread, which then spins on the other core between messages
-        # (process CPU 2x wall) and stalls the product whenever that core is busy:
-        # p95 24 ms against 10.7 ms with a busy neighbour, +0.5 ms when idle.
+        # One BLAS thread: for this product OpenBLAS wakes a second thread that
+        # then spins on the other core between messages (process CPU 2x wall)
+        # and stalls whenever that core is busy (p95 24 ms beside a busy core).
         with _blas().limit(limits=1, user_api="blas"):
             sims = vectors @ self._vectors_t
         bounds = self._class_bounds
