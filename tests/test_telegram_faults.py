@@ -11,6 +11,7 @@ import logging
 import time
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -188,11 +189,11 @@ async def test_a_slow_chat_does_not_hold_up_another_trainee(bot: Running) -> Non
     await _start_mini(bot, OTHER)
     stall = 3.0
     calls = len(bot.tg.calls)
-    bot.tg.delay_next("sendChatAction", stall)  # the slow trainee's next call hangs
+    bot.tg.delay_next("sendMessage", stall)  # the slow trainee's next reply hangs
     slow = bot.tg.user_sends_text(TRAINEE, REFLECT)
     await bot.tg.wait_for(
-        lambda: any(c.method == "sendChatAction" for c in bot.tg.calls[calls:]),
-        what="the slow trainee's typing action",
+        lambda: any(c.method == "sendMessage" for c in bot.tg.calls[calls:]),
+        what="the slow trainee's reply",
     )
     started = time.monotonic()
     fast = bot.tg.user_sends_text(OTHER, REFLECT)
@@ -202,6 +203,32 @@ async def test_a_slow_chat_does_not_hold_up_another_trainee(bot: Running) -> Non
     assert bot.texts(OTHER)[-2].startswith("Sam:")
     await bot.settled(slow)
     assert bot.texts(TRAINEE)[-2].startswith("Sam:")
+
+
+async def test_typing_shows_only_while_a_turn_is_slow(
+    bot: Running, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bot.telegram import conversation
+
+    await _start_mini(bot, TRAINEE)
+    calls = len(bot.tg.calls)
+    await bot.say(REFLECT)  # a turn takes milliseconds: no indicator, one call fewer
+    assert not [c for c in bot.tg.calls[calls:] if c.method == "sendChatAction"]
+
+    message = conversation.Conversation.message
+
+    async def slow_message(self: conversation.Conversation, *args: Any) -> Any:
+        await asyncio.sleep(1.5)  # a first load, a busy database…
+        return await message(self, *args)
+
+    monkeypatch.setattr(conversation.Conversation, "message", slow_message)
+    calls = len(bot.tg.calls)
+    await bot.say(REFLECT_2)
+    sent = [c for c in bot.tg.calls[calls:] if c.method.startswith("send")]
+    assert [c.method for c in sent[:2]] == ["sendChatAction", "sendMessage"]
+    assert sent[0].params["action"] == "typing"
+    assert [c.method for c in sent].count("sendChatAction") == 1  # renewed after 4 s
+    assert bot.texts()[-2].startswith("Sam:")  # then the turn is answered as usual
 
 
 async def test_rapid_messages_of_one_trainee_are_played_strictly_in_order(

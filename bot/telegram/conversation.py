@@ -112,7 +112,7 @@ class Conversation:
         buttons = [
             [Button(o.text[:60], f"o:{session.turn}:{o.index}")] for o in options
         ]
-        return Reply(f"{bold(name)}: {esc(line)}", buttons, typing=True)
+        return Reply(f"{bold(name)}: {esc(line)}", buttons)
 
     # -- playing -----------------------------------------------------------
     async def _load(self, who: Trainee) -> tuple[int, Practice, Session] | None:

@@ -14,7 +14,7 @@ from functools import partial
 from typing import Any, TypeVar
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, InputFile
-from telegram.constants import ChatAction, ParseMode
+from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
 
 from bot.telegram.replies import Button, Reply
@@ -75,11 +75,9 @@ async def _send_one(bot: Bot, chat_id: int, reply: Reply) -> None:
 
 
 async def deliver(bot: Bot, chat_id: int, replies: list[Reply]) -> None:
-    """Send each reply in order (typing indicator, then text, photo or document)."""
+    """Send each reply in order (text, photo or document)."""
     try:
         for reply in replies:
-            if reply.typing:
-                await with_retries(partial(bot.send_chat_action, chat_id, ChatAction.TYPING))
             await with_retries(partial(_send_one, bot, chat_id, reply))
     except Forbidden:
         log.info("the trainee blocked the bot or left the chat; replies dropped")

@@ -14,6 +14,7 @@ from bot.catalogue import normalise_language, t
 from bot.telegram.conversation import Conversation, Trainee
 from bot.telegram.delivery import deliver, notify
 from bot.telegram.replies import Reply, esc
+from bot.telegram.typing_indicator import typing_while_slow
 
 log = logging.getLogger(__name__)
 
@@ -30,6 +31,12 @@ def _trainee(update: Update) -> Trainee:
     user = update.effective_user
     assert user is not None  # guarded by the filters each handler is registered with
     return Trainee(user.id, normalise_language(user.language_code), user.first_name or "")
+
+
+def _chat_id(update: Update) -> int:
+    chat = update.effective_chat
+    assert chat is not None  # messages and button presses always come from a chat
+    return chat.id
 
 
 def _seed(update: Update) -> int:
@@ -136,8 +143,9 @@ async def text_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     message = update.message
     if message is None or message.text is None:
         return
-    replies = await _conversation(context).message(_trainee(update), message.text,
-                                                   update.update_id)
+    async with typing_while_slow(context.bot, _chat_id(update)):
+        replies = await _conversation(context).message(_trainee(update), message.text,
+                                                       update.update_id)
     await _send(update, context, replies)
 
 
@@ -166,7 +174,8 @@ async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         replies = await conversation.start_scenario(who, match.group(1), _seed(update))
     elif (match := _OPTION.match(data)) is not None:
         turn, index = int(match.group(1)), int(match.group(2))
-        replies = await conversation.option(who, turn, index, update.update_id)
+        async with typing_while_slow(context.bot, _chat_id(update)):
+            replies = await conversation.option(who, turn, index, update.update_id)
     elif data == "pick":
         replies = await conversation.scenarios(who)
     elif data in ("del:yes", "del:no"):

@@ -32,8 +32,6 @@ class Reply:
     photo: bytes | None = None
     document: bytes | None = None
     filename: str = ""
-    #: Show the typing indicator before this message.
-    typing: bool = False
 
 
 def esc(text: str) -> str:
