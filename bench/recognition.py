@@ -174,8 +174,8 @@ def fit_seconds() -> dict[str, float]:
         make()
         return time.perf_counter() - start
 
-    def edited(old: str, new: str) -> Any:
-        path = Path(tmp) / "edited.yaml"
+    def edited(folder: Path, old: str, new: str) -> Any:
+        path = folder / "edited.yaml"
         path.write_text(FLAGSHIP.read_text(encoding="utf-8").replace(old, new, 1), "utf-8")
         return parse_scenario(path)
 
@@ -183,9 +183,10 @@ def fit_seconds() -> dict[str, float]:
     with tempfile.TemporaryDirectory() as tmp:
         cache = Path(tmp)
         out["fresh"] = timed(lambda: mv.MoveModel(scenario, embedder, cache_dir=cache))
-        line = edited("the less I want to come.", "the less I feel like coming.")
+        line = edited(cache, "the less I want to come.", "the less I feel like coming.")
         out["line"] = timed(lambda: mv.MoveModel(line, embedder, cache_dir=cache))
-        example = edited("Thanks for agreeing to talk.", "Thanks for agreeing to talk today.")
+        example = edited(cache, "Thanks for agreeing to talk.",
+                         "Thanks for agreeing to talk today.")
         out["edit"] = timed(lambda: mv.MoveModel(example, embedder, cache_dir=cache))
         out["cached"] = timed(lambda: mv.MoveModel(example, embedder, cache_dir=cache))
     out["small"] = timed(lambda: fitted_on(scenario, first_per_move(20), seeded=False))
