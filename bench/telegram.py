@@ -56,6 +56,7 @@ from bot.recognition.recognizer import ScenarioRecognizer  # noqa: E402
 from bot.scenario.model import Scenario  # noqa: E402
 from bot.settings import Settings  # noqa: E402
 from bot.telegram.app import build_application  # noqa: E402
+from tests.bot_harness import started  # noqa: E402
 from tests.fake_telegram import DEFAULT_TOKEN, FakeTelegram  # noqa: E402
 
 MINI = ROOT / "tests" / "fixtures" / "valid" / "mini.yaml"
@@ -182,20 +183,8 @@ async def running(
     harness = Harness(tg, app)
     app.add_handler(TypeHandler(Update, harness.finished), group=99)
     app.add_error_handler(harness.failed)
-    await app.initialize()
-    if app.post_init is not None:
-        await app.post_init(app)
-    assert app.updater is not None
-    await app.updater.start_polling(poll_interval=0.0, timeout=1)
-    await app.start()
-    try:
+    async with started(app):
         return await body(harness)
-    finally:
-        await app.updater.stop()
-        await app.stop()
-        if app.post_shutdown is not None:
-            await app.post_shutdown(app)
-        await app.shutdown()
 
 
 async def play_ours(

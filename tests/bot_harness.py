@@ -69,7 +69,8 @@ class Running:
 
 
 __all__ = [
-    "TRAINEE", "Running", "mini_library", "run_bot", "settings_for", "settled_all", "turn_texts",
+    "TRAINEE", "Running", "mini_library", "run_bot", "settings_for", "settled_all", "started",
+    "turn_texts",
 ]
 
 
@@ -112,16 +113,29 @@ async def run_bot(
             done.add(update.update_id)
 
     app.add_handler(TypeHandler(Update, finished), group=99)
+    async with started(app, webhook):
+        yield Running(tg, app, settings, done)
+
+
+@asynccontextmanager
+async def started(
+    app: Application, webhook: dict[str, Any] | None = None  # type: ignore[type-arg]
+) -> AsyncIterator[None]:
+    """What ``run_polling`` does around its loop, step by step so a test can act in between.
+
+    Long polling, or ``start_webhook(**webhook)``; the bot always shuts down in order.
+    """
     await app.initialize()
-    assert app.post_init is not None and app.updater is not None
-    await app.post_init(app)
+    assert app.updater is not None
+    if app.post_init is not None:
+        await app.post_init(app)
     if webhook is None:
         await app.updater.start_polling(poll_interval=0.0, timeout=1)
     else:
         await app.updater.start_webhook(**webhook)
     await app.start()
     try:
-        yield Running(tg, app, settings, done)
+        yield
     finally:
         await app.updater.stop()
         await app.stop()
