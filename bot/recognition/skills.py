@@ -134,6 +134,6 @@ def classify_skills(text: str, previous: str | None) -> SkillReading:
     if embedder is None:
         probs = params.probabilities(text, previous)
         return read_probabilities(probs, params, "lexical")
-    # embed_one hits the LRU when move recognition already embedded this text.
-    probs = params.probabilities(text, previous, embedder.embed_one(text))
+    # A cache hit when move recognition already ran the model on this text.
+    probs = params.probabilities(text, previous, embedder.layer_features(text))
     return read_probabilities(probs, params, "sentence")
