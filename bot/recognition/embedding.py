@@ -49,7 +49,7 @@ _CACHE_SIZE = 4096
 #: Outputs of the middle encoder layers (2 to 5 of 6), mean-pooled for the
 #: micro-skill model. The top layer is tuned for topic similarity and blurs the
 #: speech act ("you feel..." vs "do you feel...?"); the middle layers keep it:
-#: grouped-CV behaviour macro-F1 0.766 with the top layer, 0.782 with these four
+#: grouped-CV behaviour macro-F1 0.765 with the top layer, 0.782 with these four
 #: (layer 3 or 4 alone 0.775). They come out of the same model run.
 SKILL_LAYERS = ("layer_norm_4", "layer_norm_6", "layer_norm_8", "layer_norm_10")
 LAYER_DIM = DIM * len(SKILL_LAYERS)
