@@ -202,3 +202,18 @@ def test_texts_in_the_trainees_language_fall_back_to_the_base(tmp_path: Path) ->
     assert result.feedback.moves[0].text == "In Worte fassen hilft."
     assert practice.hint(german) == "Sam is listening. A small invitation may work now."
     assert practice.start(language="fr").opening == "Why am I here?"
+
+
+def test_a_move_the_state_does_not_list_leaves_sam_put_without_a_warning(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    practice = mini_practice()
+    session = practice.start()
+    practice.turn(session, REFLECT)
+    practice.turn(session, PRESSURE)
+    assert session.state == "defensive"  # which lists no reaction to an invitation
+    with caplog.at_level("DEBUG"):
+        result = practice.turn(session, INVITE)
+    assert result.state_after == "defensive" and result.main_move == "invite"
+    # It once printed "Can't trigger event invite from state defensive!" into `play`.
+    assert not [r for r in caplog.records if r.levelno >= 30], caplog.text

@@ -55,6 +55,10 @@ class CompiledScenario:
         self.scenario = scenario
         self._cursor = _Cursor()
         self._lock = threading.Lock()
+        #: (state, trigger) pairs with at least one transition. A move a state
+        #: does not list leaves Sam where he is; it is not fired at all, because
+        #: ``transitions`` would log a warning for every such (normal) turn.
+        self._fires: set[tuple[str, str]] = set()
         states: list[dict[str, object]] = [{"name": name} for name in scenario.states]
         states += [{"name": name, "final": True} for name in scenario.endings]
         self.machine = Machine(
@@ -87,6 +91,7 @@ class CompiledScenario:
         condition: Condition | None,
         taken: Reaction | AutoRule,
     ) -> None:
+        self._fires.add((source, trigger))
         self.machine.add_transition(
             trigger,
             source,
@@ -97,6 +102,8 @@ class CompiledScenario:
 
     def fire(self, state: str, trigger: str, values: Mapping[str, int]) -> Step:
         """Fire ``trigger`` from ``state``; no matching transition means staying put."""
+        if (state, trigger) not in self._fires:
+            return Step(state, None)
         with self._lock:
             cursor = self._cursor
             cursor.state = state

@@ -33,7 +33,6 @@ def configure_logging(settings: Settings, token: str) -> None:
     for handler in logging.getLogger().handlers:
         handler.setFormatter(formatter)
     logging.getLogger("httpx").setLevel(logging.WARNING)  # its INFO lines carry the URL
-    logging.getLogger("transitions").setLevel(logging.ERROR)  # "can't trigger" is expected
 
 
 def run(check_only: bool = False) -> int:
