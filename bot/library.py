@@ -146,10 +146,16 @@ def find_scenario(folder: Path, scenario_id: str) -> Scenario:
 
 def list_scenarios(folder: Path) -> list[Scenario]:
     """Every loadable scenario in ``folder``, by id."""
-    found = []
+    found: dict[str, Scenario] = {}
     for path in scenario_files([folder]):
         try:
-            found.append(parse_scenario(path))
+            scenario = parse_scenario(path)
         except ScenarioError as exc:
             log.warning("skipping broken scenario: %s", exc.problems[0])
-    return sorted(found, key=lambda s: s.id)
+            continue
+        if scenario.id in found:  # as the bot does: the first file keeps the id
+            log.warning("skipping %s: scenario id '%s' is already used by %s",
+                        path, scenario.id, found[scenario.id].path)
+            continue
+        found[scenario.id] = scenario
+    return sorted(found.values(), key=lambda s: s.id)

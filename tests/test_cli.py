@@ -116,3 +116,45 @@ def test_broken_transcript_points_at_the_line(tmp_path: Path) -> None:
     result = bot("test", str(transcript), "--dialogues", str(MINI.parent))
     assert result.returncode == 1
     assert f"{transcript}:6:16: error: fail: Sam is in 'warming', not 'defensive'" in result.stdout
+
+
+def test_play_mistyped_commands_cost_no_turn_and_end_shows_the_summary() -> None:
+    script = "/help\n/9\nit sounds like you're worried about being blamed\n/end\nhello?\n/quit\n"
+    result = bot("play", "mini", "--dialogues", str(MINI.parent), stdin=script)
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "There is no command /help." in out and "There is no command /9." in out
+    assert "You ended the conversation." in out
+    assert "Turns: 1" in out  # only the reflection was a turn
+    assert "The conversation has ended." in out  # nothing more goes to Sam
+    assert "WARNING" not in result.stderr
+
+
+def test_classify_survives_other_encodings_and_reports_unusable_json() -> None:
+    lines = [
+        b"caf\xe9 ok?",  # Windows-1252, not UTF-8
+        b'{"text": "What worries you?", ',
+        b'{"txt": "hello"}',
+        json.dumps({"text": "Hi", "previous": 5}).encode(),
+    ]
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "classify"], cwd=ROOT, input=b"\n".join(lines),
+        capture_output=True, timeout=120,
+    )
+    assert result.returncode == 0, result.stderr.decode()
+    rows = [json.loads(line) for line in result.stdout.decode().splitlines()]
+    assert len(rows) == 4 and rows[0]["text"] == "caf\ufffd ok?" and rows[3]["text"] == "Hi"
+    errors = result.stderr.decode()
+    assert "line 2: not valid JSON" in errors
+    assert 'line 3: JSON without a "text" string' in errors
+    assert 'line 4: "previous" is not a string' in errors
+
+
+def test_graph_of_a_folder_or_a_broken_file_is_one_clear_line(tmp_path: Path) -> None:
+    folder = bot("graph", str(MINI.parent))
+    assert folder.returncode == 2
+    assert folder.stderr == f"error: {MINI.parent} is a folder; give one scenario file, " \
+        f"e.g. {MINI.parent}/<id>.yaml\n"
+    broken = bot("graph", str(BROKEN / "syntax_error.yaml"))
+    assert broken.returncode == 2
+    assert broken.stderr.count("error:") == 1 and "Traceback" not in broken.stderr

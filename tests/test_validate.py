@@ -54,3 +54,33 @@ def test_flagship_has_no_errors() -> None:
 def test_missing_file_is_reported() -> None:
     [problem] = validate_paths([BROKEN / "nope.yaml"])
     assert problem.severity == "error" and "no such file" in problem.message
+
+
+def test_a_copied_scenario_keeping_its_id_is_an_error(tmp_path: Path) -> None:
+    text = (FIXTURES / "valid" / "mini.yaml").read_text(encoding="utf-8")
+    (tmp_path / "a.yaml").write_text(text, encoding="utf-8")
+    (tmp_path / "b_copy.yaml").write_text(text, encoding="utf-8")
+    [problem] = validate_paths([tmp_path])
+    assert str(problem).startswith(f"{tmp_path / 'b_copy.yaml'}:2:1: error: scenario id 'mini'")
+    assert f"already used by {tmp_path / 'a.yaml'}" in problem.message
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        ("    label: Reflection", "\tlabel: Reflection", "indent with spaces, not tabs"),
+        ("      - you seem unsure whether this is worth your time",
+         "      - Note: you seem unsure", "put the whole text in double quotes"),
+        ("    label: Reflection", "  label: Reflection", "check the indentation"),
+    ],
+    ids=["tab", "unquoted-colon", "dedent"],
+)
+def test_common_yaml_slips_are_explained_in_plain_words(
+    tmp_path: Path, old: str, new: str, expected: str
+) -> None:
+    text = (FIXTURES / "valid" / "mini.yaml").read_text(encoding="utf-8")
+    assert old in text
+    path = tmp_path / "mini.yaml"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    [problem] = validate_paths([path])
+    assert problem.severity == "error" and expected in problem.message, problem

@@ -6,6 +6,7 @@ start with ``{`` (``previous`` is the partner's line before, used as context).
 
 from __future__ import annotations
 
+import io
 import json
 import sys
 from pathlib import Path
@@ -16,16 +17,22 @@ from bot.recognition.recognizer import read_skills
 from bot.settings import load_settings
 
 
-def _parse(line: str) -> tuple[str, str | None]:
-    if line.lstrip().startswith("{"):
-        try:
-            data = json.loads(line)
-        except json.JSONDecodeError:
-            return line, None
-        if isinstance(data, dict) and isinstance(data.get("text"), str):
-            previous = data.get("previous")
-            return data["text"], previous if isinstance(previous, str) else None
-    return line, None
+def _parse(line: str) -> tuple[str, str | None, str | None]:
+    """(text, previous, problem). A JSON line that cannot be used is still read,
+    as plain text, so every input line gets its output line; the problem is
+    reported on standard error so a broken test file does not pass unnoticed."""
+    if not line.lstrip().startswith("{"):
+        return line, None, None
+    try:
+        data = json.loads(line)
+    except json.JSONDecodeError as exc:
+        return line, None, f"not valid JSON ({exc.msg}, column {exc.colno}); read as plain text"
+    if not isinstance(data, dict) or not isinstance(data.get("text"), str):
+        return line, None, 'JSON without a "text" string; read as plain text'
+    previous = data.get("previous")
+    if previous is not None and not isinstance(previous, str):
+        return data["text"], None, '"previous" is not a string; ignored'
+    return data["text"], previous, None
 
 
 def classify(
@@ -36,17 +43,21 @@ def classify(
     stdout: TextIO | None = None,
 ) -> int:
     """Read messages from standard input and write one JSON object per line."""
-    source = stdin or sys.stdin
+    # Text exported from Windows or a spreadsheet may not be UTF-8: replace what
+    # cannot be decoded rather than fail on it.
+    source = stdin or io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8", errors="replace")
     out = stdout or sys.stdout
     recognizer = None
     if scenario_id is not None:
         scenario = find_scenario(folder or load_settings().dialogues_dir, scenario_id)
         recognizer = default_recognizer(scenario)
-    for raw in source:
+    for number, raw in enumerate(source, 1):
         line = raw.rstrip("\n")
         if not line.strip():
             continue
-        text, previous = _parse(line)
+        text, previous, problem = _parse(line)
+        if problem:
+            print(f"line {number}: {problem}", file=sys.stderr)
         result: dict[str, Any] = {"text": text}
         if recognizer is not None:
             reading = recognizer.recognize(text, previous)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from bot.errors import BotError
 from bot.scenario.loader import parse_scenario
 from bot.scenario.model import Scenario
 
@@ -29,5 +30,7 @@ def mermaid(scenario: Scenario) -> str:
 
 
 def graph(path: Path) -> int:
+    if path.is_dir():
+        raise BotError(f"{path} is a folder; give one scenario file, e.g. {path}/<id>.yaml")
     print(mermaid(parse_scenario(path)), end="")
     return 0

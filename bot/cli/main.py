@@ -8,7 +8,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from bot.errors import BotError
+from bot.errors import BotError, ScenarioError
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -76,6 +76,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             from bot.telegram.run import run
 
             return int(run(check_only=args.check))
+    except ScenarioError as exc:  # already "file:line:col: error: ..." per problem
+        print(exc, file=sys.stderr)
+        return 2
     except BotError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

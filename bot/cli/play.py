@@ -86,6 +86,16 @@ def _options(term: _Terminal, practice: Practice, session: Session) -> None:
             term.say(f"  /{o.index + 1}  {o.text}", "dim")
 
 
+def _finish(term: _Terminal, practice: Practice, session: Session) -> None:
+    """The end-of-session summary and the meter's curve."""
+    scenario, lang = practice.scenario, session.language
+    term.say()
+    term.say(render_summary(summarize(scenario, session), scenario, lang), "bold")
+    label = scenario.text(scenario.spec.meter.label, lang)
+    curve = " → ".join(str(v) for v in session.meter_curve)
+    term.say(t("play.curve", lang, label=label, curve=curve), "dim")
+
+
 def play(
     scenario_id: str | None,
     *,
@@ -114,8 +124,10 @@ def play(
     session = practice.start(seed=seed)
     _brief(term, practice, session)
     lang = session.language
+    finished = False  # ended by the scenario, or early with /end
     while True:
-        if not session.ended:
+        finished = finished or session.ended
+        if not finished:
             _options(term, practice, session)
         text = term.ask(f"{t('play.you', lang)}: ")
         if text is None or text.strip() == "/quit":
@@ -129,26 +141,32 @@ def play(
         if command == "/restart":
             term.say(t("play.restarted", lang), "dim")
             session = practice.start(seed=seed + 1)
+            finished = False
             _brief(term, practice, session)
             continue
-        if session.ended:
+        if finished:
             term.say(t("play.ended", lang), "dim")
             continue
         if not command:
             continue
+        if command == "/end":
+            term.say(t("play.ended_early", lang), "dim")
+            _finish(term, practice, session)
+            finished = True
+            continue
         option = None
-        if command[1:].isdigit() and command.startswith("/"):
-            index = int(command[1:]) - 1
-            if 0 <= index < len(practice.options(session)):
-                option = index
+        if command.startswith("/") and " " not in command:
+            # A mistyped command is not a message to Sam, and costs no turn.
+            number = command[1:]
+            if number.isdigit() and 0 < int(number) <= len(practice.options(session)):
+                option = int(number) - 1
+            else:
+                term.say(t("play.unknown_command", lang, command=command), "warn")
+                continue
         result = practice.turn(session, text, option=option)
         _partner(term, practice, session, result.reply)
         if feedback:
             body = render_plain(result.feedback, lang)
             term.say("\n".join(f"  {line}" for line in body.splitlines()), "dim")
         if result.ended:
-            term.say()
-            term.say(render_summary(summarize(scenario, session), scenario, lang), "bold")
-            label = scenario.text(scenario.spec.meter.label, lang)
-            curve = " → ".join(str(v) for v in session.meter_curve)
-            term.say(t("play.curve", lang, label=label, curve=curve), "dim")
+            _finish(term, practice, session)

@@ -131,6 +131,7 @@ def scenario_files(paths: Iterable[Path]) -> list[Path]:
 def validate_paths(paths: Iterable[Path]) -> list[Problem]:
     """Load and check every file; a file that fails to load reports why."""
     problems: list[Problem] = []
+    owners: dict[str, Path] = {}
     for path in scenario_files(paths):
         if not path.exists():
             problems.append(Problem(str(path), 1, 1, "error", "no such file"))
@@ -141,4 +142,10 @@ def validate_paths(paths: Iterable[Path]) -> list[Problem]:
             problems += exc.problems
             continue
         problems += check_scenario(scenario)
+        # A copied file keeps its id; the bot would load only one of the two.
+        first = owners.setdefault(scenario.id, path)
+        if first != path:
+            problems.append(_Checker(scenario).source.problem(
+                ("id",), f"scenario id '{scenario.id}' is already used by {first}; "
+                "give each scenario its own id", severity="error", prefer_key=True))
     return problems

@@ -124,6 +124,25 @@ class _Walker:
         return self.loader.construct_object(node, deep=True)
 
 
+#: PyYAML's wording, and what an educator should look for instead.
+_HINTS = (
+    ("'\\t'", "indent with spaces, not tabs"),
+    ("expected <block end>", "check the indentation here and on the line above; text "
+     "containing ': ' must be in double quotes"),
+    ("mapping values are not allowed", "check the indentation here and on the line above; "
+     "text containing ': ' must be in double quotes"),
+    ("found unexpected end of stream", "a quote was opened and never closed"),
+)
+
+
+def _plain_hint(reason: str) -> str:
+    """A plain-words hint after PyYAML's own message, when we recognise it."""
+    for needle, hint in _HINTS:
+        if needle in reason:
+            return f" ({hint})"
+    return ""
+
+
 def load_yaml(path: Path, text: str | None = None) -> tuple[Any, SourceMap]:
     """Load one YAML document safely; raise ScenarioError with positions on any problem."""
     name = str(path)
@@ -144,7 +163,8 @@ def load_yaml(path: Path, text: str | None = None) -> tuple[Any, SourceMap]:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         reason = exc.problem or exc.context or "invalid YAML"
-        raise ScenarioError([Problem(name, line, col, "error", f"YAML syntax: {reason}")]) from exc
+        message = f"YAML syntax: {reason}{_plain_hint(reason)}"
+        raise ScenarioError([Problem(name, line, col, "error", message)]) from exc
     except yaml.YAMLError as exc:
         raise ScenarioError([Problem(name, 1, 1, "error", f"YAML: {exc}")]) from exc
     finally:
