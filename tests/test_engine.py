@@ -217,3 +217,41 @@ def test_a_move_the_state_does_not_list_leaves_sam_put_without_a_warning(
     assert result.state_after == "defensive" and result.main_move == "invite"
     # It once printed "Can't trigger event invite from state defensive!" into `play`.
     assert not [r for r in caplog.records if r.levelno >= 30], caplog.text
+
+
+def test_an_unhelpful_turn_never_counts_as_a_good_mi_skill() -> None:
+    from bot.engine.session import MoveGuess
+    from bot.engine.summary import summarize
+
+    practice = mini_practice()
+    session = practice.start()
+    practice.turn(session, REFLECT)
+    result = practice.turn(session, PRESSURE)
+    assert result.feedback.moves[0].kind == "poor"
+    assert result.feedback.skills is None  # no "reads like a reflection" beside "Pressure"
+    # Even if the skill layer heard blame or pressure as a reflection:
+    session.turns[-1].behaviour = "reflection"
+    session.turns[-1].skills = [MoveGuess("complex_reflection", 0.9), MoveGuess("affirm", 0.8)]
+    summary = summarize(practice.scenario, session)
+    first = session.turns[0]
+    assert summary.reflections == int(first.behaviour == "reflection")
+    assert summary.complex_reflections == sum(s.id == "complex_reflection" for s in first.skills)
+    assert summary.adherent == sum(s.id == "affirm" for s in first.skills)
+    assert summary.non_adherent >= 1
+
+
+def test_hedged_skills_read_as_one_plain_sentence() -> None:
+    from bot.engine.feedback import skill_phrase
+    from bot.engine.recognition import SkillNote
+    from bot.engine.session import MoveGuess
+
+    note = SkillNote(
+        behaviour="reflection",
+        behaviour_confidence=0.7,
+        skills=[MoveGuess("open_question", 0.9), MoveGuess("complex_reflection", 0.55),
+                MoveGuess("emphasize_autonomy", 0.7)],
+        tentative=frozenset({"complex_reflection", "emphasize_autonomy"}),
+    )
+    assert skill_phrase(note, "en") == (
+        "an open question, this reads like a complex reflection and emphasising autonomy"
+    )

@@ -47,16 +47,20 @@ def meter_bar(value: int, low: int, high: int, width: int = 10) -> str:
 
 
 def skill_phrase(note: SkillNote, language: str | None) -> str:
-    """'open question, affirmation', hedged where the classifier is weak."""
-    parts = []
+    """'an open question, an affirmation', with the weak guesses hedged together
+    ("this reads like a complex reflection and emphasising autonomy")."""
+    sure: list[str] = []
+    unsure: list[str] = []
     for guess in note.skills[:3]:
         name = t(f"skill.{guess.id}", language)
-        if guess.id in note.tentative or guess.confidence < 0.6:
-            name = t("feedback.skills_tentative", language, skill=name)
-        parts.append(name)
-    if not parts:
-        parts.append(t(f"skill.{note.behaviour}", language))
-    return ", ".join(parts)
+        tentative = guess.id in note.tentative or guess.confidence < 0.6
+        (unsure if tentative else sure).append(name)
+    if unsure:
+        joined = t("feedback.skills_and", language).join(unsure)
+        sure.append(t("feedback.skills_tentative", language, skill=joined))
+    if not sure:
+        sure.append(t(f"skill.{note.behaviour}", language))
+    return ", ".join(sure)
 
 
 def render_plain(feedback: TurnFeedback, language: str | None = None) -> str:

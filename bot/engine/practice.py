@@ -245,7 +245,9 @@ class Practice:
             meter_max=m.max,
             moves=items,
             unclear_text=unclear_text,
-            skills=recognition.skills,
+            # Beside an unhelpful move, "reads like a reflection" would contradict
+            # the move's feedback; the move says what went wrong.
+            skills=None if any(i.kind == "poor" for i in items) else recognition.skills,
         )
 
     def _unclear(

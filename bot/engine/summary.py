@@ -56,12 +56,20 @@ def summarize(scenario: Scenario, session: Session) -> Summary:
     kinds: Counter[str] = Counter()
     skills: Counter[str] = Counter()
     behaviours: Counter[str] = Counter()
+    poor_turns = 0
     for turn in session.turns:
-        for move in turn.moves:
+        turn_kinds = [scenario.moves[m.id].kind if m.id in scenario.moves else "neutral"
+                      for m in turn.moves]
+        for move, kind in zip(turn.moves, turn_kinds, strict=True):
             counts[move.id] += 1
-            kinds[scenario.moves[move.id].kind if move.id in scenario.moves else "neutral"] += 1
+            kinds[kind] += 1
         if not turn.moves:
             kinds["unclear"] += 1
+        if "poor" in turn_kinds:
+            # Blame phrased as a reflection is still blame: MI coding calls such a
+            # turn non-adherent, so it must not improve the reflection figures.
+            poor_turns += 1
+            continue
         if turn.behaviour:
             behaviours[turn.behaviour] += 1
         for skill in turn.skills:
@@ -81,7 +89,7 @@ def summarize(scenario: Scenario, session: Session) -> Summary:
         reflections=behaviours["reflection"],
         complex_reflections=skills["complex_reflection"],
         adherent=sum(skills[s] for s in ADHERENT),
-        non_adherent=sum(skills[s] for s in NON_ADHERENT),
+        non_adherent=sum(skills[s] for s in NON_ADHERENT) + poor_turns,
         move_counts=counts,
     )
 
