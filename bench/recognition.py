@@ -6,10 +6,11 @@ test sets are ``bench/data/moves_test4.jsonl``, ``moves_test5.jsonl`` and
 and the settings by someone who never saw them (TEST4/5/6_README.md); they
 are also scored pooled. Set 6 follows the latest freeze (it also covers the
 ``own_misstep`` move); sets 4 and 5 were written before it, but the examples
-added since were written by someone who had not seen them either. The four earlier evaluation sets were retired into the
-examples (data/README.md); leaving each one out in turn ("leave one writer
-out") is how settings were chosen, because it asks what the split of the
-examples cannot: does the model cope with a writer it has never read?
+added since were written by someone who had not seen them either. The four
+earlier evaluation sets were retired into the examples (data/README.md);
+leaving each one out in turn ("leave one writer out") is how settings were
+chosen, because it asks what the split of the examples cannot: does the
+model cope with a writer it has never read?
 """
 
 from __future__ import annotations

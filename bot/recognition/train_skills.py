@@ -24,7 +24,7 @@ import sys
 import time
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -73,6 +73,15 @@ BALANCED_HEADS = frozenset({"open|q", "complex|r", "advice|i", *OWN_SKILLS})
 #: affirmations etc., so they count little.
 ANNOMI_OWN_NEG_WEIGHT = 0.1
 N_FOLDS = 5
+#: Our own examples are written without a previous line, and every AnnoMI line
+#: has one, so "is there a previous line" told the model which data set a line
+#: came from. In play, where Sam's line is always there, most statements
+#: (affirmations, information, even a breach of confidentiality) then read as
+#: reflections. Each own example therefore trains once more after a seeded
+#: AnnoMI client line, at this weight (bench/skills_in_play.py measures it).
+OWN_CONTEXT_WEIGHT = 0.5
+#: Source of those copies; the metrics score only the original lines.
+COPY = "own:context"
 
 _MAIN = {"question": "question", "reflection": "reflection",
          "therapist_input": "input", "other": "other"}
@@ -173,6 +182,15 @@ def load_own(path: Path) -> list[Example]:
                 targets=targets, weights={h: 1.0 for h in targets},
             ))
     return out
+
+
+def context_copies(annomi: Sequence[Example], own: Sequence[Example]) -> list[Example]:
+    """The copies described at OWN_CONTEXT_WEIGHT, each in its original's fold."""
+    rng = random.Random(SEED)
+    clients = sorted({ex.previous for ex in annomi if ex.previous.strip()})
+    return [replace(ex, previous=rng.choice(clients), source=COPY,
+                    weights={h: w * OWN_CONTEXT_WEIGHT for h, w in ex.weights.items()})
+            for ex in own if not ex.previous]
 
 
 def _all_skills() -> tuple[str, ...]:
@@ -306,7 +324,8 @@ def fit_all(examples: Sequence[Example], feats: Features, idx: np.ndarray
             ) -> tuple[Vocab, dict[str, Linear]]:
     """Both variants on the examples at idx."""
     train = [examples[i] for i in idx]
-    vocab = fit_vocab(train)
+    # Copies repeat their originals' words; counting them would admit one-off terms.
+    vocab = fit_vocab([ex for ex in train if ex.source != COPY])
     Xs = sparse_matrix(train, vocab)
     variants = {v: fit_variant(train, Xs, feats.dense(v, idx), v)
                 for v in ("sentence", "lexical")}
@@ -355,8 +374,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     annomi = load_annomi(args.csv)
     own = load_own(args.examples)
-    examples = annomi + own
-    print(f"{len(annomi)} AnnoMI lines, {len(own)} own examples", file=sys.stderr)
+    copies = context_copies(annomi, own)
+    examples = annomi + own + copies
+    print(f"{len(annomi)} AnnoMI lines, {len(own)} own examples, {len(copies)} context copies",
+          file=sys.stderr)
     feats = compute_features(examples)
 
     metrics: dict[str, Any] = {}
@@ -391,6 +412,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "C_behaviour": C_BEHAVIOUR, "C_binary": C_BINARY,
             "C_own": C_OWN, "annomi_own_neg_weight": ANNOMI_OWN_NEG_WEIGHT,
             "behaviour_class_weight_power": BEH_CLASS_WEIGHT_POWER,
+            "own_context_weight": OWN_CONTEXT_WEIGHT,
             "balanced_heads": sorted(BALANCED_HEADS),
             "vocab_size": vocab.size,
         },
