@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from bot.engine.practice import Practice
 from bot.engine.session import Session
 from bot.errors import Problem, ScenarioError
-from bot.scenario.loader import format_problems
+from bot.scenario.loader import did_you_mean, format_problems
 from bot.scenario.yaml_source import SourceMap, load_yaml
 
 
@@ -89,6 +89,33 @@ def _check_turn(
     return problems
 
 
+def _unknown_names(
+    transcript: Transcript, index: int, practice: Practice, source: SourceMap
+) -> list[Problem]:
+    """Misspelt moves, states and endings, named like ``validate`` names them.
+
+    Without this a typo reads as a failed expectation ("Sam is in 'guarded',
+    not 'gaurded'"), which sends an educator looking for a bug in the scenario.
+    """
+    scenario = practice.scenario
+    places = [*scenario.states, *scenario.endings]
+    problems = []
+
+    def check(name: str | None, known: list[str], kind: str, where: tuple[str | int, ...]) -> None:
+        if name is not None and name not in known:
+            problems.append(source.problem(
+                where, f"unknown {kind} '{name}'{did_you_mean(name, known)}"))
+
+    for j, turn in enumerate(transcript.turns):
+        at = ("transcripts", index, "turns", j)
+        for k, move in enumerate(turn.moves):
+            check(move, list(scenario.moves), "move", (*at, "moves", k))
+        check(turn.main, list(scenario.moves), "move", (*at, "main"))
+        check(turn.state, places, "state or ending", (*at, "state"))
+    check(transcript.ending, list(scenario.endings), "ending", ("transcripts", index, "ending"))
+    return problems
+
+
 def run_transcript_file(path: Path, practices: dict[str, Practice]) -> TranscriptReport:
     """Run every transcript in ``path`` against the loaded scenarios."""
     data, source = load_yaml(path)
@@ -103,6 +130,11 @@ def run_transcript_file(path: Path, practices: dict[str, Practice]) -> Transcrip
     passed = failed = 0
     problems: list[Problem] = []
     for i, transcript in enumerate(spec.transcripts):
+        unknown = _unknown_names(transcript, i, practice, source)
+        if unknown:
+            failed += 1
+            problems += unknown
+            continue
         session = practice.start(seed=transcript.seed)
         found: list[Problem] = []
         for j, turn in enumerate(transcript.turns):

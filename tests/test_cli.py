@@ -118,6 +118,29 @@ def test_broken_transcript_points_at_the_line(tmp_path: Path) -> None:
     assert f"{transcript}:6:16: error: fail: Sam is in 'warming', not 'defensive'" in result.stdout
 
 
+def test_misspelt_names_in_a_transcript_get_a_did_you_mean(tmp_path: Path) -> None:
+    transcript = tmp_path / "t.yaml"
+    transcript.write_text(
+        "scenario: mini\n"
+        "transcripts:\n"
+        "  - name: typos\n"
+        "    turns:\n"
+        "      - say: it sounds like you're worried about being blamed\n"
+        "        moves: [reflekt]\n"
+        "        state: warmin\n"
+        "    ending: agred\n",
+        encoding="utf-8",
+    )
+    result = bot("test", str(transcript), "--dialogues", str(MINI.parent))
+    assert result.returncode == 1
+    out = result.stdout
+    assert f"{transcript}:6:17: error: unknown move 'reflekt' (did you mean 'reflect'?)" in out
+    assert f"{transcript}:7:16: error: unknown state or ending 'warmin' (did you mean " \
+        "'warming'?)" in out
+    assert f"{transcript}:8:13: error: unknown ending 'agred' (did you mean 'agreed'?)" in out
+    assert "fail:" not in out  # not run against expectations that cannot be met
+
+
 def test_play_mistyped_commands_cost_no_turn_and_end_shows_the_summary() -> None:
     script = "/help\n/9\nit sounds like you're worried about being blamed\n/end\nhello?\n/quit\n"
     result = bot("play", "mini", "--dialogues", str(MINI.parent), stdin=script)

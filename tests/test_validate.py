@@ -84,3 +84,14 @@ def test_common_yaml_slips_are_explained_in_plain_words(
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
     [problem] = validate_paths([path])
     assert problem.severity == "error" and expected in problem.message, problem
+
+
+def test_an_example_written_twice_in_one_move_is_a_warning(tmp_path: Path) -> None:
+    text = (FIXTURES / "valid" / "mini.yaml").read_text(encoding="utf-8")
+    line = "      - you seem unsure whether this is worth your time\n"
+    assert line in text
+    path = tmp_path / "mini.yaml"
+    path.write_text(text.replace(line, line + line.replace("you seem", "You seem"), 1),
+                    encoding="utf-8")
+    [problem] = validate_paths([path])
+    assert problem.severity == "warning" and "written twice in 'reflect'" in problem.message

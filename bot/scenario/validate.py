@@ -92,8 +92,14 @@ class _Checker:
     def examples(self) -> None:
         owner: dict[str, str] = {}
         for move_id, move in self.scenario.moves.items():
+            mine: set[str] = set()
             for i, example in enumerate(move.examples):
                 key = normalise(example)
+                if key in mine:
+                    self.add(("moves", move_id, "examples", i), "warning",
+                             f"example '{example}' is written twice in '{move_id}'")
+                    continue
+                mine.add(key)
                 first = owner.setdefault(key, move_id)
                 if first != move_id:
                     self.add(("moves", move_id, "examples", i), "error",
