@@ -102,38 +102,31 @@ def test_flagship_transcripts_pass() -> None:
     assert " 0 failed" in result.stdout
 
 
-def test_broken_transcript_points_at_the_line(tmp_path: Path) -> None:
+def _test_one_reflection(tmp_path: Path, expectations: str) -> tuple[Path, str]:
+    """Run `bot test` on one mini transcript: a reflection, then ``expectations``."""
     transcript = tmp_path / "t.yaml"
     transcript.write_text(
         "scenario: mini\n"
         "transcripts:\n"
-        "  - name: wrong expectation\n"
+        "  - name: one reflection\n"
         "    turns:\n"
-        "      - say: it sounds like you're worried about being blamed\n"
-        "        state: defensive\n",
+        "      - say: it sounds like you're worried about being blamed\n" + expectations,
         encoding="utf-8",
     )
     result = bot("test", str(transcript), "--dialogues", str(MINI.parent))
     assert result.returncode == 1
-    assert f"{transcript}:6:16: error: fail: Sam is in 'warming', not 'defensive'" in result.stdout
+    return transcript, result.stdout
+
+
+def test_broken_transcript_points_at_the_line(tmp_path: Path) -> None:
+    transcript, out = _test_one_reflection(tmp_path, "        state: defensive\n")
+    assert f"{transcript}:6:16: error: fail: Sam is in 'warming', not 'defensive'" in out
 
 
 def test_misspelt_names_in_a_transcript_get_a_did_you_mean(tmp_path: Path) -> None:
-    transcript = tmp_path / "t.yaml"
-    transcript.write_text(
-        "scenario: mini\n"
-        "transcripts:\n"
-        "  - name: typos\n"
-        "    turns:\n"
-        "      - say: it sounds like you're worried about being blamed\n"
-        "        moves: [reflekt]\n"
-        "        state: warmin\n"
-        "    ending: agred\n",
-        encoding="utf-8",
+    transcript, out = _test_one_reflection(
+        tmp_path, "        moves: [reflekt]\n        state: warmin\n    ending: agred\n"
     )
-    result = bot("test", str(transcript), "--dialogues", str(MINI.parent))
-    assert result.returncode == 1
-    out = result.stdout
     assert f"{transcript}:6:17: error: unknown move 'reflekt' (did you mean 'reflect'?)" in out
     assert f"{transcript}:7:16: error: unknown state or ending 'warmin' (did you mean " \
         "'warming'?)" in out
