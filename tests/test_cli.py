@@ -34,7 +34,7 @@ def test_play_scripted_reads_one_message_per_line() -> None:
     assert "Hint: Find out what worries Sam." in out
     assert "Sam: OK, one session." in out
     assert "Reflection (helpful)" in out
-    assert "Outcome: success" in out
+    assert "Outcome: goal reached" in out
     assert "\033[" not in out  # plain output when not a terminal
 
 
