@@ -21,8 +21,6 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-import numpy as np
-
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
@@ -85,13 +83,8 @@ def agreement(params: SkillParams, rows: list[tuple[str, str]], previous: list[s
 
 
 def _params(argv: list[str]) -> SkillParams:
-    if not argv:
-        return load_params()
-    from bot.recognition.skill_model import unpack
-
-    meta = json.loads(Path(argv[1]).read_text(encoding="utf-8"))
-    with np.load(argv[0], allow_pickle=False) as npz:
-        return unpack({k: npz[k] for k in npz.files}, meta)
+    """The shipped model, or another one written by train_skills (npz and its json)."""
+    return load_params(Path(argv[0]), Path(argv[1])) if argv else load_params()
 
 
 def main(argv: list[str]) -> int:

@@ -74,15 +74,14 @@ def format_problems(exc: ValidationError, data: Any, source: SourceMap) -> list[
                     "digits and '_', starting with a letter",
                 )
             )
-        elif kind == "string_type" and isinstance(err.get("input"), dict):
-            # `- Note: unquoted` is read by YAML as a key and a value, not as text.
-            where = ".".join(str(p) for p in path) or "file"
-            problems.append(source.problem(
-                path, f"{where}: expected text, but ': ' inside it made YAML read a key and a "
-                "value; put the whole text in double quotes"))
         else:
             where = ".".join(str(p) for p in path) or "file"
-            problems.append(source.problem(path, f"{where}: {err['msg']}"))
+            message = err["msg"]
+            if kind == "string_type" and isinstance(err.get("input"), dict):
+                # `- Note: unquoted` is read by YAML as a key and a value, not as text.
+                message = ("expected text, but ': ' inside it made YAML read a key and a "
+                           "value; put the whole text in double quotes")
+            problems.append(source.problem(path, f"{where}: {message}"))
     return _unique(problems)
 
 

@@ -40,10 +40,15 @@ def _reachable(start: Iterable[str], edges: dict[str, set[str]]) -> set[str]:
     return seen
 
 
+def _source(scenario: Scenario) -> SourceMap:
+    """Where the scenario's keys sit in its file (a bare map if it was built in code)."""
+    return scenario.source or SourceMap(str(scenario.path or scenario.id))
+
+
 class _Checker:
     def __init__(self, scenario: Scenario) -> None:
         self.scenario = scenario
-        self.source = scenario.source or SourceMap(str(scenario.path or scenario.id))
+        self.source = _source(scenario)
         self.problems: list[Problem] = []
 
     def add(self, path: PathKey, severity: str, message: str) -> None:
@@ -151,7 +156,7 @@ def validate_paths(paths: Iterable[Path]) -> list[Problem]:
         # A copied file keeps its id; the bot would load only one of the two.
         first = owners.setdefault(scenario.id, path)
         if first != path:
-            problems.append(_Checker(scenario).source.problem(
+            problems.append(_source(scenario).problem(
                 ("id",), f"scenario id '{scenario.id}' is already used by {first}; "
                 "give each scenario its own id", severity="error", prefer_key=True))
     return problems

@@ -124,13 +124,15 @@ class _Walker:
         return self.loader.construct_object(node, deep=True)
 
 
+_INDENTATION = (
+    "check the indentation here and on the line above; text containing ': ' must be in "
+    "double quotes"
+)
 #: PyYAML's wording, and what an educator should look for instead.
 _HINTS = (
     ("'\\t'", "indent with spaces, not tabs"),
-    ("expected <block end>", "check the indentation here and on the line above; text "
-     "containing ': ' must be in double quotes"),
-    ("mapping values are not allowed", "check the indentation here and on the line above; "
-     "text containing ': ' must be in double quotes"),
+    ("expected <block end>", _INDENTATION),
+    ("mapping values are not allowed", _INDENTATION),
     ("found unexpected end of stream", "a quote was opened and never closed"),
 )
 
