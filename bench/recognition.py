@@ -42,7 +42,7 @@ from bot.scenario.loader import parse_scenario  # noqa: E402
 
 DATA = ROOT / "bench" / "data"
 #: Evaluation sets written after the last freeze, never used to choose anything.
-HELD_OUT = ("test4", "test5", "test6")
+HELD_OUT = ("test7",)
 FLAGSHIP = ROOT / "dialogues" / "hesitant_partner.yaml"
 
 
@@ -130,6 +130,9 @@ RETIRED = {  # earlier evaluation sets, now part of the examples
     "second writer": ("moves_test.jsonl", "offtopic_test.jsonl"),
     "third writer": ("moves_test2.jsonl", "offtopic_test2.jsonl"),
     "fourth writer": ("moves_test3.jsonl", "offtopic_test3.jsonl"),
+    "held-out set 4": ("moves_test4.jsonl", "offtopic_test4.jsonl"),
+    "held-out set 5": ("moves_test5.jsonl", "offtopic_test5.jsonl"),
+    "held-out set 6": ("moves_test6.jsonl", "offtopic_test6.jsonl"),
 }
 
 
@@ -278,7 +281,8 @@ def main() -> None:
     fits = fit_seconds()
     recognizer = ScenarioRecognizer(scenario, embedder=embedder)
     held_out = {name: _rows(f"moves_{name}.jsonl") for name in HELD_OUT}
-    held_out["pooled"] = [row for rows in held_out.values() for row in rows]
+    if len(held_out) > 1:
+        held_out["pooled"] = [row for rows in held_out.values() for row in rows]
     off_rows = [row for name in HELD_OUT for row in _rows(f"offtopic_{name}.jsonl")]
     off = sum(bool(recognizer.moves.read(r["text"])) for r in off_rows) / len(off_rows)
     writers = leave_one_writer_out()
