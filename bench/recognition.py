@@ -42,7 +42,7 @@ from bot.scenario.loader import parse_scenario  # noqa: E402
 
 DATA = ROOT / "bench" / "data"
 #: Evaluation sets written after the last freeze, never used to choose anything.
-HELD_OUT = ("test7",)
+HELD_OUT = ("test8",)
 FLAGSHIP = ROOT / "dialogues" / "hesitant_partner.yaml"
 
 
@@ -133,6 +133,7 @@ RETIRED = {  # earlier evaluation sets, now part of the examples
     "held-out set 4": ("moves_test4.jsonl", "offtopic_test4.jsonl"),
     "held-out set 5": ("moves_test5.jsonl", "offtopic_test5.jsonl"),
     "held-out set 6": ("moves_test6.jsonl", "offtopic_test6.jsonl"),
+    "held-out set 7": ("moves_test7.jsonl", "offtopic_test7.jsonl"),
 }
 
 
