@@ -197,6 +197,20 @@ def fit_seconds() -> dict[str, float]:
     return out
 
 
+def _sorted_ms(call: Callable[[str], object], texts: list[str]) -> list[float]:
+    """Each text's wall time through ``call``, in ms, sorted."""
+    times = []
+    for text in texts:
+        start = time.perf_counter()
+        call(text)
+        times.append((time.perf_counter() - start) * 1000)
+    return sorted(times)
+
+
+def _p95(times: list[float]) -> float:
+    return times[int(len(times) * 0.95) - 1]
+
+
 def latency(recognizer: ScenarioRecognizer, texts: list[str]) -> tuple[float, float]:
     """Warm p50 and p95 in ms for both layers (moves and micro-skills) together."""
     for text in texts[:20]:
@@ -204,13 +218,10 @@ def latency(recognizer: ScenarioRecognizer, texts: list[str]) -> tuple[float, fl
     embedder = getattr(recognizer.moves, "embedder", None)
     if embedder is not None:
         embedder.cache.clear()  # measure fresh messages, not cached vectors
-    times = []
-    for text in texts:
-        start = time.perf_counter()
-        recognizer.recognize(text, "I just don't want to be blamed for everything.")
-        times.append((time.perf_counter() - start) * 1000)
-    times.sort()
-    return statistics.median(times), times[int(len(times) * 0.95) - 1]
+    times = _sorted_ms(
+        lambda text: recognizer.recognize(text, "I just don't want to be blamed for everything."),
+        texts)
+    return statistics.median(times), _p95(times)
 
 
 def model_run_p95(embedder: Any, texts: list[str]) -> float:
@@ -220,13 +231,7 @@ def model_run_p95(embedder: Any, texts: list[str]) -> float:
     a day), so the latency is also given as a multiple of this, measured in the
     same process right after it.
     """
-    times = []
-    for text in texts:
-        start = time.perf_counter()
-        embedder._run([text])
-        times.append((time.perf_counter() - start) * 1000)
-    times.sort()
-    return times[int(len(times) * 0.95) - 1]
+    return _p95(_sorted_ms(lambda text: embedder._run([text]), texts))
 
 
 def startup_seconds() -> float:
