@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from bot.recognition.moves import MoveModel, clauses
+from bot.recognition.moves import MoveModel, clauses, keyword_found
 from bot.scenario.loader import parse_scenario
 from tests.scenarios import FLAGSHIP, ROOT, flagship_practice
 
@@ -25,6 +25,29 @@ def test_clauses_split_on_but_and_sentences() -> None:
         "I hear you, but honestly you need to come", "I hear you", "honestly you need to come",
     ]
     assert clauses("short one") == ["short one"]
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("Have you thought about a support group?", True),
+        ("Why not try a support group first?", True),  # a suggestion, not a denial
+        ("No pressure, but a support group would sort you out.", True),  # another clause
+        ("Rather than a support group, would you come once with Alex?", False),
+        ("It wouldn't be a support group, just the two of you.", False),
+        ("I'm not sending you to a support group.", False),
+        ("Not a support group. But honestly a support group is what you need.", True),
+        ("Let's talk about the weather.", False),
+    ],
+)
+def test_a_keyword_counts_unless_its_clause_denies_it(text: str, found: bool) -> None:
+    assert keyword_found(text, "support group") is found
+
+
+def test_a_denied_keyword_does_not_flag_a_good_message() -> None:
+    text = "Instead of a support group, how about one joint session with Alex and me?"
+    assert "refer_support_group" not in read(text)
+    assert "refer_support_group" in read("Why don't you join a support group for partners?")
 
 
 @pytest.mark.parametrize(

@@ -89,6 +89,41 @@ def background_phrases() -> tuple[str, ...]:
     return tuple(str(x) for x in data["phrases"])
 
 
+#: Words that, shortly before a keyword in the same clause, deny it: "rather
+#: than a support group", "it wouldn't be your own therapist". "Why not ..." is
+#: a suggestion, not a denial. A denied keyword only stops forcing its move;
+#: the learned model still reads the message.
+_NEGATORS = frozenset({"not", "no", "never", "without", "rather", "instead", "nor", "cannot"})
+_NEGATION_WINDOW = 5
+_PIECES = re.compile(r"[.,;:!?()]+|\s[-–—]+\s|\b(?:but|though|although|however)\b", re.I)
+
+
+def _denied(before: list[str]) -> bool:
+    """True when the words just before a keyword negate it."""
+    window = before[-_NEGATION_WINDOW:]
+    for i, word in enumerate(window):
+        position = len(before) - len(window) + i
+        if word in _NEGATORS and not (word == "not" and position and before[position - 1] == "why"):
+            return True
+    return False
+
+
+def keyword_found(text: str, keyword: str) -> bool:
+    """``keyword`` (normalised) occurs in ``text`` and is not denied in its clause."""
+    if not keyword or f" {keyword} " not in f" {normalise(text).replace('?', ' ? ')} ":
+        return False
+    located = False
+    for piece in _PIECES.split(text):
+        padded = f" {normalise(piece)} "
+        start = padded.find(f" {keyword} ")
+        while start >= 0:
+            located = True
+            if not _denied(padded[:start].split()):
+                return True
+            start = padded.find(f" {keyword} ", start + 1)
+    return not located  # spans a split point: count it as written
+
+
 def clauses(text: str) -> list[str]:
     """The message, then its clauses that are long enough to carry a move on their own."""
     parts = [p.strip() for p in _CLAUSE_SPLIT.split(text) if p and p.strip()]
@@ -311,9 +346,8 @@ class MoveModel:
             limit = tuning.poor_threshold if self.poor[j] else tuning.clause_threshold
             if row[j] >= limit:
                 found[j] = max(found.get(j, 0.0), float(row[j]))
-        norm = f" {normalise(text)} "
         for j, move_id in enumerate(self.move_ids):
-            if any(k and f" {k} " in norm for k in self.keywords[move_id]):
+            if any(keyword_found(text, k) for k in self.keywords[move_id]):
                 found[j] = max(found.get(j, 0.0), 0.9)
         order = sorted(found.items(), key=lambda kv: -kv[1])
         return [MoveGuess(self.move_ids[j], round(p, 3)) for j, p in order]
