@@ -128,7 +128,7 @@ def main() -> int:
     if args.cv:
         from bot.recognition import train_skills as ts
 
-        examples = ts.load_annomi(ts.DEFAULT_CSV) + ts.load_own(ts.EXAMPLES_PATH)
+        examples = ts.training_examples()
         metrics = ts.cross_validate(examples, ts.compute_features(examples))
     else:
         metrics = meta["cv"]

@@ -193,6 +193,14 @@ def context_copies(annomi: Sequence[Example], own: Sequence[Example]) -> list[Ex
             for ex in own if not ex.previous]
 
 
+def training_examples(csv_path: Path = DEFAULT_CSV, examples_path: Path = EXAMPLES_PATH
+                      ) -> list[Example]:
+    """Everything the model trains on: AnnoMI, our examples and their context copies."""
+    annomi = load_annomi(csv_path)
+    own = load_own(examples_path)
+    return annomi + own + context_copies(annomi, own)
+
+
 def _all_skills() -> tuple[str, ...]:
     from bot.recognition.skill_model import SKILLS
 
@@ -372,12 +380,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--skip-cv", action="store_true", help="fit only (for quick checks)")
     args = parser.parse_args(argv)
 
-    annomi = load_annomi(args.csv)
-    own = load_own(args.examples)
-    copies = context_copies(annomi, own)
-    examples = annomi + own + copies
-    print(f"{len(annomi)} AnnoMI lines, {len(own)} own examples, {len(copies)} context copies",
-          file=sys.stderr)
+    examples = training_examples(args.csv, args.examples)
+    annomi = [ex for ex in examples if ex.source == "annomi"]
+    own = [ex for ex in examples if ex.source == "own"]
+    print(f"{len(annomi)} AnnoMI lines, {len(own)} own examples, "
+          f"{len(examples) - len(annomi) - len(own)} context copies", file=sys.stderr)
     feats = compute_features(examples)
 
     metrics: dict[str, Any] = {}
