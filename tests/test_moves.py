@@ -233,3 +233,17 @@ def test_bulk_embedding_gives_exactly_the_vectors_of_one_at_a_time() -> None:
     embedder.cache.clear()
     alone = np.stack([embedder.embed([t])[0] for t in texts[::7]])
     assert np.array_equal(together[::7], alone)
+
+
+def test_the_k_nn_product_split_over_two_threads_matches_the_whole_product() -> None:
+    from bot.recognition import moves
+
+    model = flagship_practice().recognizer.moves
+    if model.embedder is None:
+        pytest.skip("sentence model not installed")
+    assert model._vectors_t.shape[1] >= moves.SPLIT_KNN_FROM  # the split path runs
+    vectors = model._embed(["Would you come once, just to see?", "You need to come.",
+                            "Is the shop open on Sunday?"])
+    split = model._similarities(vectors)
+    assert split.shape == (3, model._vectors_t.shape[1])
+    np.testing.assert_allclose(split, vectors @ model._vectors_t, rtol=0, atol=1e-6)
