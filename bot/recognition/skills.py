@@ -18,7 +18,14 @@ from typing import Literal
 import numpy as np
 
 from bot.recognition.embedding import get_embedder
-from bot.recognition.skill_model import BEHAVIOURS, HEADS, OWN_SKILLS, SkillParams, load_params
+from bot.recognition.skill_model import (
+    BEHAVIOURS,
+    HEADS,
+    OWN_SKILLS,
+    SkillParams,
+    WordFeatures,
+    load_params,
+)
 
 Behaviour = Literal["question", "reflection", "input", "other"]
 
@@ -127,13 +134,20 @@ def read_probabilities(
     return SkillReading(behaviour, round(beh[b], 4), guesses, variant)
 
 
-def classify_skills(text: str, previous: str | None) -> SkillReading:
+def word_features(text: str, previous: str | None) -> WordFeatures:
+    """The part of a reading that needs no sentence model (see ScenarioRecognizer)."""
+    return get_params().word_features(text, previous)
+
+
+def classify_skills(
+    text: str, previous: str | None, words: WordFeatures | None = None
+) -> SkillReading:
     """Main behaviour and all micro-skills in a trainee message (previous: the partner's line)."""
     params = get_params()
     embedder = get_embedder()
     if embedder is None:
-        probs = params.probabilities(text, previous)
+        probs = params.probabilities(text, previous, words=words)
         return read_probabilities(probs, params, "lexical")
     # A cache hit when move recognition already ran the model on this text.
-    probs = params.probabilities(text, previous, embedder.layer_features(text))
+    probs = params.probabilities(text, previous, embedder.layer_features(text), words)
     return read_probabilities(probs, params, "sentence")
