@@ -135,7 +135,7 @@ def clauses(text: str) -> list[str]:
 #: Above this many example vectors the k-NN product is split in two column
 #: halves, one computed here and one on a helper thread, each on one BLAS
 #: thread (BLAS releases the GIL), so both cores share it: p95 of both layers
-#: 9.2 -> 8.6 ms on the flagship (10,246 vectors). Every reading stayed the
+#: 9.2 -> 8.6 ms on the flagship (9,646 vectors). Every reading stayed the
 #: same on 10,047 messages; probabilities moved by at most 1.2e-7.
 SPLIT_KNN_FROM = 2000
 _knn_helper = ThreadPoolExecutor(max_workers=1, thread_name_prefix="knn")
