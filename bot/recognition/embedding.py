@@ -40,7 +40,7 @@ TOKENIZER_PATH = Path(__file__).parent / "data" / "minilm_tokenizer.json"
 DIM = 384
 #: sentence-transformers truncates this model at 256 word pieces.
 MAX_TOKENS = 256
-#: Intra-op threads, for single messages and for the batches of a fit alike.
+#: Intra-op threads, for live messages and for the phrases of a fit alike.
 #: On the 2-core target two threads embed faster than one, with bit-identical
 #: vectors. One thread once had the better p95 with the other core busy, but
 #: that core was busy with OpenBLAS spinning after the k-NN product (see
@@ -216,7 +216,10 @@ class Embedder:
         return hidden, mask, np.hstack([_pool(h, mask) for h in layers])
 
     def _run(self, texts: Sequence[str]) -> Vector:
-        """Full rows (sentence vector, then middle layers) for one padded batch; no caching."""
+        """Full rows (sentence vector, then middle layers) from one run; no caching.
+
+        Callers pass one text: see :meth:`encode` for why texts are not batched.
+        """
         hidden, mask, layers = self._forward(self._tokenizer.encode_batch(list(texts)))
         return np.hstack([_pool(hidden, mask), layers])
 

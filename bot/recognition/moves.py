@@ -365,8 +365,9 @@ class MoveModel:
             limit = tuning.poor_threshold if self.poor[j] else tuning.clause_threshold
             if row[j] >= limit:
                 found[j] = max(found.get(j, 0.0), float(row[j]))
+        norm = f" {normalise(text).replace('?', ' ? ')} "
         for j, move_id in enumerate(self.move_ids):
-            if any(keyword_found(text, k) for k in self.keywords[move_id]):
+            if any(f" {k} " in norm and keyword_found(text, k) for k in self.keywords[move_id]):
                 found[j] = max(found.get(j, 0.0), 0.9)
         order = sorted(found.items(), key=lambda kv: -kv[1])
         return [MoveGuess(self.move_ids[j], round(p, 3)) for j, p in order]
