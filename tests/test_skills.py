@@ -339,3 +339,13 @@ def test_readings_are_identical_in_every_process() -> None:
         )
         outputs.add(result.stdout)
     assert len(outputs) == 1
+
+
+def test_word_features_read_on_the_helper_thread_give_the_same_reading() -> None:
+    from bot.recognition.recognizer import read_skills
+    from tests.scenarios import flagship_practice
+
+    recognizer = flagship_practice().recognizer
+    text = "So you'd come if nobody takes sides, is that it?"
+    previous = "I'm not walking into a room where it's two against one."
+    assert recognizer.recognize(text, previous).skills == read_skills(text, previous)
