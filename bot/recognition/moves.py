@@ -109,13 +109,18 @@ def _denied(before: list[str]) -> bool:
     return False
 
 
+def _padded(text: str) -> str:
+    """Normalised text with a space at both ends and around "?", for word matches."""
+    return f" {normalise(text).replace('?', ' ? ')} "
+
+
 def keyword_found(text: str, keyword: str) -> bool:
     """``keyword`` (normalised) occurs in ``text`` and is not denied in its clause."""
-    if not keyword or f" {keyword} " not in f" {normalise(text).replace('?', ' ? ')} ":
+    if not keyword or f" {keyword} " not in _padded(text):
         return False
     located = False
     for piece in _PIECES.split(text):
-        padded = f" {normalise(piece)} "
+        padded = _padded(piece)
         start = padded.find(f" {keyword} ")
         while start >= 0:
             located = True
@@ -365,7 +370,7 @@ class MoveModel:
             limit = tuning.poor_threshold if self.poor[j] else tuning.clause_threshold
             if row[j] >= limit:
                 found[j] = max(found.get(j, 0.0), float(row[j]))
-        norm = f" {normalise(text).replace('?', ' ? ')} "
+        norm = _padded(text)
         for j, move_id in enumerate(self.move_ids):
             if any(f" {k} " in norm and keyword_found(text, k) for k in self.keywords[move_id]):
                 found[j] = max(found.get(j, 0.0), 0.9)

@@ -181,7 +181,8 @@ class SkillParams:
         the sentence variant, None the lexical one. ``words``, if given, must be
         this text's :meth:`word_features`."""
         variant = "sentence" if layers is not None else "lexical"
-        words = words or self.word_features(text, previous)
+        if words is None:
+            words = self.word_features(text, previous)
         dense = dense_vector(words.cues, layers)
         logits = self.variants[variant].logits(self.vocab.size, words.idx, words.vals, dense)
         return head_probabilities(logits)
