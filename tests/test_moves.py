@@ -12,7 +12,7 @@ import pytest
 
 from bot.recognition.moves import MoveModel, clauses, keyword_found
 from bot.scenario.loader import parse_scenario
-from tests.scenarios import FLAGSHIP, ROOT, flagship_practice
+from tests.scenarios import FLAGSHIP, MINI, ROOT, flagship_practice
 
 
 def read(text: str) -> list[str]:
@@ -118,6 +118,39 @@ def test_the_fitted_model_is_cached_by_what_the_fit_reads(tmp_path: Path) -> Non
     MoveModel(parse_scenario(edited), None, cache_dir=tmp_path)
     assert len(list(tmp_path.glob("moves-hesitant_partner-*.npz"))) == 2
     assert cached.exists()
+
+
+class _Rebuilt:
+    """An embedder whose model file was rebuilt under the same ``model_id``."""
+
+    model_id = "same-family"
+
+    def __init__(self, build: int) -> None:
+        self.cache_id = f"same-family-build{build}"
+        self.build = build
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        rows = np.random.default_rng([self.build, *map(len, texts)]).normal(size=(len(texts), 8))
+        return np.asarray(rows / np.linalg.norm(rows, axis=1, keepdims=True), np.float32)
+
+
+def test_a_rebuilt_model_does_not_reuse_the_old_models_cached_vectors(tmp_path: Path) -> None:
+    scenario = parse_scenario(MINI)
+    old = MoveModel(scenario, _Rebuilt(1), cache_dir=tmp_path)
+    new = MoveModel(scenario, _Rebuilt(2), cache_dir=tmp_path)
+    fresh = MoveModel(scenario, _Rebuilt(2))  # no cache at all
+    assert not np.array_equal(old.example_vectors, new.example_vectors)
+    assert np.array_equal(new.example_vectors, fresh.example_vectors)
+    assert np.array_equal(new.weights, fresh.weights)
+
+
+def test_the_sentence_models_cache_id_names_its_exact_file() -> None:
+    from bot.recognition.embedding import MODEL_SHA256, get_embedder
+
+    embedder = get_embedder()
+    if embedder is None:
+        pytest.skip("sentence model not installed")
+    assert embedder.cache_id == f"{embedder.model_id}-{MODEL_SHA256[:12]}"
 
 
 def test_a_corrupt_cache_is_ignored(tmp_path: Path) -> None:

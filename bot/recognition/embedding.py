@@ -204,6 +204,9 @@ class Embedder:
         )
         self._inputs = {i.name for i in self._session.get_inputs()}
         self.cache = _LRU(cache_size)
+        #: Names these exact vectors in caches on disk: a rebuilt model file
+        #: under the same ``model_id`` must not reuse the old one's vectors.
+        self.cache_id = f"{self.model_id}-{model_sha256[:12]}"
 
     def _forward(self, enc: Sequence[Any]) -> tuple[np.ndarray, np.ndarray, Vector]:
         """One model run: last hidden states, the mask, and the pooled middle layers."""

@@ -190,9 +190,15 @@ class MoveModel:
 
     @property
     def embedder_id(self) -> str:
+        """The embedder's family, which names its shipped phrase vectors."""
         if self.embedder is None:
             return "lexical"
         return str(getattr(self.embedder, "model_id", "none"))
+
+    @property
+    def cache_id(self) -> str:
+        """The embedder's exact model, which names what this machine caches."""
+        return str(getattr(self.embedder, "cache_id", self.embedder_id))
 
     # -- fitting -----------------------------------------------------------
     def vector_seed(self) -> Path | None:
@@ -218,7 +224,7 @@ class MoveModel:
         """
         texts, labels = self._training_set()
         training = json.dumps([self.move_ids, texts, labels.tolist()])
-        parts = [training, str(MODEL_VERSION), repr(self.tuning), self.embedder_id]
+        parts = [training, str(MODEL_VERSION), repr(self.tuning), self.cache_id]
         return hashlib.sha256("|".join(parts).encode()).hexdigest()[:24]
 
     def _load_or_fit(self, cache_dir: Path | None) -> None:
@@ -252,7 +258,7 @@ class MoveModel:
         self.vectorizer = NgramVectorizer.fit(normalised)
         if self.embedder is not None:
             store = VectorStore(
-                cache_dir / f"vectors-{self.embedder_id}.npz" if cache_dir else None,
+                cache_dir / f"vectors-{self.cache_id}.npz" if cache_dir else None,
                 seed=self.vector_seed(),
             )
             self.example_vectors = store.vectors(texts, self._embed)
