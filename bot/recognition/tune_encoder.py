@@ -19,7 +19,8 @@ to ONNX with the top layer and the skill layers as outputs, quantised like the
 shipped model before it (int8 weights per output channel, activations per
 run), written to ``data/`` and pinned by
 sha256 in ``embedding.py``. Training runs on the CPU in about ten minutes on
-two cores and is seeded; the bot itself needs none of this
+two cores; it is seeded and deterministic (a rebuild gave the same sha256 on
+the same machine). The bot itself needs none of this
 (``pip install torch==2.13.0`` for a CPU build, then ``pip install -e '.[models]'``).
 """
 
