@@ -37,6 +37,11 @@ def test_clauses_split_on_but_and_sentences() -> None:
         ("It wouldn't be a support group, just the two of you.", False),
         ("I'm not sending you to a support group.", False),
         ("Not a support group. But honestly a support group is what you need.", True),
+        ("Why don't you join a support group for partners?", True),  # negative questions
+        ("Wouldn't a support group help?", True),
+        ("Have you not thought of a support group?", True),
+        ("It's not a support group thing with strangers.", False),
+        ("Not a support group, just one session with you, Alex and me.", False),
         ("Let's talk about the weather.", False),
     ],
 )
@@ -93,6 +98,17 @@ def test_look_alike_pairs_are_told_apart(good: str, poor: str) -> None:
 )
 def test_off_topic_text_is_not_read_as_a_move(text: str) -> None:
     assert read(text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I'm not suggesting a support group, just one session with you, Alex and me.",
+        "Not a support group, just one session with you, Alex and me.",
+    ],
+)
+def test_a_poor_move_whose_keyword_is_only_denied_is_not_read(text: str) -> None:
+    assert read(text) == ["invite_trial_session"]
 
 
 def test_the_fitted_model_is_cached_by_what_the_fit_reads(tmp_path: Path) -> None:

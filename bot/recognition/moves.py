@@ -93,11 +93,35 @@ def background_phrases() -> tuple[str, ...]:
 
 #: Words that, shortly before a keyword in the same clause, deny it: "rather
 #: than a support group", "it wouldn't be your own therapist". "Why not ..." is
-#: a suggestion, not a denial. A denied keyword only stops forcing its move;
-#: the learned model still reads the message.
+#: a suggestion, not a denial. A denied keyword does not force its move, and an
+#: unhelpful move whose keywords a message only denies is not read from it.
 _NEGATORS = frozenset({"not", "no", "never", "without", "rather", "instead", "nor", "cannot"})
 _NEGATION_WINDOW = 5
 _PIECES = re.compile(r"[.,;:!?()]+|\s[-–—]+\s|\b(?:but|though|although|however)\b", re.I)
+
+
+#: A clause that opens with one of these, then "not" and a pronoun or an
+#: article, asks a negative question ("why don't you join...", "wouldn't a
+#: group help?", "have you not thought of..."): a suggestion, not a denial.
+_AUXILIARIES = frozenset({"do", "does", "did", "would", "could", "should", "will", "can",
+                          "is", "are", "was", "were", "have", "has", "had"})
+_ASKED = frozenset({"you", "it", "a", "an", "the", "that", "this", "we", "they"})
+_LEADS = frozenset({"so", "and", "but", "well", "then", "why"})
+
+
+def _asks(before: list[str], position: int) -> bool:
+    """True when the "not" at ``position`` belongs to a negative question."""
+    start = 0
+    while start < position and before[start] in _LEADS:
+        start += 1
+    opening = before[start:position + 2]
+    if start and before[start - 1] == "why":
+        return True  # "why not ...", "why do not you ..."
+    if len(opening) < 3 or opening[0] not in _AUXILIARIES:
+        return False
+    # "do not you ...", "would not a ...", "have you not ..."
+    return (opening[1] == "not" and opening[2] in _ASKED) or (
+        opening[1] in _ASKED and opening[2] == "not")
 
 
 def _denied(before: list[str]) -> bool:
@@ -105,7 +129,7 @@ def _denied(before: list[str]) -> bool:
     window = before[-_NEGATION_WINDOW:]
     for i, word in enumerate(window):
         position = len(before) - len(window) + i
-        if word in _NEGATORS and not (word == "not" and position and before[position - 1] == "why"):
+        if word in _NEGATORS and not (word == "not" and _asks(before, position)):
             return True
     return False
 
@@ -379,7 +403,13 @@ class MoveModel:
                 found[j] = max(found.get(j, 0.0), float(row[j]))
         norm = _padded(text)
         for j, move_id in enumerate(self.move_ids):
-            if any(f" {k} " in norm and keyword_found(text, k) for k in self.keywords[move_id]):
+            present = [k for k in self.keywords[move_id] if f" {k} " in norm]
+            if any(keyword_found(text, k) for k in present):
                 found[j] = max(found.get(j, 0.0), 0.9)
+            elif present and self.poor[j]:
+                # Mentioned only in denials ("I'm not suggesting a support group,
+                # just one session"): the clause "I'm not suggesting a support
+                # group", read alone, must not make the denial the move.
+                found.pop(j, None)
         order = sorted(found.items(), key=lambda kv: -kv[1])
         return [MoveGuess(self.move_ids[j], round(p, 3)) for j, p in order]
