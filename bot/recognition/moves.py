@@ -114,9 +114,9 @@ def _asks(before: list[str], position: int) -> bool:
     start = 0
     while start < position and before[start] in _LEADS:
         start += 1
-    opening = before[start:position + 2]
     if start and before[start - 1] == "why":
         return True  # "why not ...", "why do not you ..."
+    opening = before[start:position + 2]
     if len(opening) < 3 or opening[0] not in _AUXILIARIES:
         return False
     # "do not you ...", "would not a ...", "have you not ..."

@@ -53,8 +53,9 @@ HEAD_LEARNING_RATE = 1e-3
 WARMUP_STEPS = 50
 #: Cosine softmax sharpness (the k-NN vote downstream uses a temperature of 20 too).
 SCALE = 20.0
-#: Graph outputs of the exported model: the top layer, then what SKILL_LAYERS names.
-HIDDEN_STATES = (2, 3, 4, 5)
+#: Graph outputs of the exported model: the top layer, then the hidden states
+#: that SKILL_LAYERS names ("layer_2" is the output of the second layer).
+HIDDEN_STATES = tuple(int(name.removeprefix("layer_")) for name in SKILL_LAYERS)
 
 
 def training_phrases(folder: Path) -> tuple[list[str], list[int]]:
