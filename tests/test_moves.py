@@ -40,6 +40,9 @@ def test_clauses_split_on_but_and_sentences() -> None:
         ("Why don't you join a support group for partners?", True),  # negative questions
         ("Wouldn't a support group help?", True),
         ("Have you not thought of a support group?", True),
+        ("Can't you just join a support group?", True),  # "can't" is "cannot"
+        ("so why can't you try a support group", True),
+        ("You cannot call this a support group.", False),
         ("It's not a support group thing with strangers.", False),
         ("Not a support group, just one session with you, Alex and me.", False),
         ("Let's talk about the weather.", False),
@@ -53,6 +56,7 @@ def test_a_denied_keyword_does_not_flag_a_good_message() -> None:
     text = "Instead of a support group, how about one joint session with Alex and me?"
     assert "refer_support_group" not in read(text)
     assert "refer_support_group" in read("Why don't you join a support group for partners?")
+    assert "refer_support_group" in read("Can't you just join a support group?")
 
 
 @pytest.mark.parametrize(

@@ -102,7 +102,8 @@ _PIECES = re.compile(r"[.,;:!?()]+|\s[-–—]+\s|\b(?:but|though|although|howev
 
 #: A clause that opens with one of these, then "not" and a pronoun or an
 #: article, asks a negative question ("why don't you join...", "wouldn't a
-#: group help?", "have you not thought of..."): a suggestion, not a denial.
+#: group help?", "have you not thought of...", "can't you just..."): a
+#: suggestion, not a denial.
 _AUXILIARIES = frozenset({"do", "does", "did", "would", "could", "should", "will", "can",
                           "is", "are", "was", "were", "have", "has", "had"})
 _ASKED = frozenset({"you", "it", "a", "an", "the", "that", "this", "we", "they"})
@@ -110,12 +111,15 @@ _LEADS = frozenset({"so", "and", "but", "well", "then", "why"})
 
 
 def _asks(before: list[str], position: int) -> bool:
-    """True when the "not" at ``position`` belongs to a negative question."""
+    """True when the "not" or "cannot" at ``position`` belongs to a negative question."""
     start = 0
     while start < position and before[start] in _LEADS:
         start += 1
     if start and before[start - 1] == "why":
-        return True  # "why not ...", "why do not you ..."
+        return True  # "why not ...", "why do not you ...", "why cannot you ..."
+    if before[position] == "cannot":  # "can't you ..." is normalised to "cannot you ..."
+        following = before[position + 1:position + 2]
+        return position == start and bool(following) and following[0] in _ASKED
     opening = before[start:position + 2]
     if len(opening) < 3 or opening[0] not in _AUXILIARIES:
         return False
@@ -129,7 +133,7 @@ def _denied(before: list[str]) -> bool:
     window = before[-_NEGATION_WINDOW:]
     for i, word in enumerate(window):
         position = len(before) - len(window) + i
-        if word in _NEGATORS and not (word == "not" and _asks(before, position)):
+        if word in _NEGATORS and not (word in ("not", "cannot") and _asks(before, position)):
             return True
     return False
 
