@@ -6,10 +6,17 @@ from pathlib import Path
 
 import pytest
 
+from bot.errors import Problem
 from bot.scenario.validate import validate_paths
 
 FIXTURES = Path(__file__).parent / "fixtures"
 BROKEN = FIXTURES / "broken"
+THIN = "example(s): write at least"
+
+
+def problems(paths: list[Path]) -> list[Problem]:
+    """Everything but the warnings about the mini fixture's deliberately few examples."""
+    return [p for p in validate_paths(paths) if THIN not in p.message]
 
 
 @pytest.mark.parametrize(
@@ -43,12 +50,25 @@ def test_each_check_names_file_line_and_column(name: str, expected: str) -> None
 
 
 def test_valid_fixture_has_no_problems() -> None:
-    assert validate_paths([FIXTURES / "valid" / "mini.yaml"]) == []
+    assert problems([FIXTURES / "valid" / "mini.yaml"]) == []
+
+
+def test_a_move_with_few_examples_is_a_warning(tmp_path: Path) -> None:
+    path = FIXTURES / "valid" / "mini.yaml"
+    thin = [str(p) for p in validate_paths([path])]
+    assert f"{path}:19:5: warning: move 'reflect' has only 4 example(s): write at least 20, " \
+        "worded differently, so trainees' own words are recognised" in thin
+    assert len(thin) == 3  # one per move
+    text = path.read_text(encoding="utf-8")
+    line = "      - it sounds like you're worried about being blamed\n"
+    more = "".join(line.replace("blamed", f"blamed, take {i}") for i in range(16))
+    (tmp_path / "mini.yaml").write_text(text.replace(line, line + more, 1), encoding="utf-8")
+    assert "'reflect'" not in " ".join(str(p) for p in validate_paths([tmp_path]))
 
 
 def test_flagship_has_no_errors() -> None:
-    problems = validate_paths([Path(__file__).parent.parent / "dialogues"])
-    assert [p for p in problems if p.severity == "error"] == []
+    found = validate_paths([Path(__file__).parent.parent / "dialogues"])
+    assert [p for p in found if p.severity == "error"] == []
 
 
 def test_missing_file_is_reported() -> None:
@@ -60,7 +80,7 @@ def test_a_copied_scenario_keeping_its_id_is_an_error(tmp_path: Path) -> None:
     text = (FIXTURES / "valid" / "mini.yaml").read_text(encoding="utf-8")
     (tmp_path / "a.yaml").write_text(text, encoding="utf-8")
     (tmp_path / "b_copy.yaml").write_text(text, encoding="utf-8")
-    [problem] = validate_paths([tmp_path])
+    [problem] = problems([tmp_path])
     assert str(problem).startswith(f"{tmp_path / 'b_copy.yaml'}:2:1: error: scenario id 'mini'")
     assert f"already used by {tmp_path / 'a.yaml'}" in problem.message
 
@@ -82,7 +102,7 @@ def test_common_yaml_slips_are_explained_in_plain_words(
     assert old in text
     path = tmp_path / "mini.yaml"
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
-    [problem] = validate_paths([path])
+    [problem] = problems([path])
     assert problem.severity == "error" and expected in problem.message, problem
 
 
@@ -93,5 +113,5 @@ def test_an_example_written_twice_in_one_move_is_a_warning(tmp_path: Path) -> No
     path = tmp_path / "mini.yaml"
     path.write_text(text.replace(line, line + line.replace("you seem", "You seem"), 1),
                     encoding="utf-8")
-    [problem] = validate_paths([path])
+    [problem] = problems([path])
     assert problem.severity == "warning" and "written twice in 'reflect'" in problem.message
