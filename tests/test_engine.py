@@ -240,6 +240,26 @@ def test_an_unhelpful_turn_never_counts_as_a_good_mi_skill() -> None:
     assert summary.non_adherent >= 1
 
 
+def test_a_helpful_turn_never_counts_as_mi_non_adherent() -> None:
+    """Offering to fit a meeting around someone's shifts once read as "advice
+    without permission" and counted against a trainee whose every move was good:
+    the scenario's move read, not the weak advice guess, decides good practice."""
+    from bot.engine.session import MoveGuess
+    from bot.engine.summary import summarize
+
+    practice = mini_practice()
+    session = practice.start()
+    result = practice.turn(session, REFLECT)
+    assert result.feedback.moves[0].kind == "good"
+    session.turns[-1].skills = [MoveGuess("advice", 0.4), MoveGuess("affirm", 0.7)]
+    summary = summarize(practice.scenario, session)
+    assert summary.non_adherent == 0
+    assert summary.adherent == 1
+    # A turn read as no move keeps its skill reading, non-adherent or not.
+    session.turns[-1].moves = []
+    assert summarize(practice.scenario, session).non_adherent == 1
+
+
 def test_hedged_skills_read_as_one_plain_sentence() -> None:
     from bot.engine.feedback import skill_phrase
     from bot.engine.recognition import SkillNote

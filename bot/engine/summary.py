@@ -72,8 +72,12 @@ def summarize(scenario: Scenario, session: Session) -> Summary:
             continue
         if turn.behaviour:
             behaviours[turn.behaviour] += 1
+        helpful = "good" in turn_kinds
         for skill in turn.skills:
-            skills[skill.id] += 1
+            # A turn the scenario reads as good practice is not MI-non-adherent on
+            # the skill layer's word: its advice guess is the weakest it makes.
+            if not (helpful and skill.id in NON_ADHERENT):
+                skills[skill.id] += 1
     return Summary(
         title=scenario.text(scenario.spec.title, lang),
         ending=session.state if ending else None,
