@@ -10,7 +10,10 @@ import pytest
 
 from bot.engine.practice import Practice, SessionEndedError, SessionMismatchError
 from bot.engine.session import Session
-from tests.scenarios import mini_practice
+from bot.recognition.recognizer import ScenarioRecognizer
+from bot.scenario.loader import parse_scenario
+from bot.scenario.validate import validate_paths
+from tests.scenarios import MINI, mini_practice
 
 REFLECT = "it sounds like you're worried about being blamed"
 INVITE = "would you come to one joint session and then decide"
@@ -275,3 +278,23 @@ def test_hedged_skills_read_as_one_plain_sentence() -> None:
     assert skill_phrase(note, "en") == (
         "an open question, this reads like a complex reflection and emphasising autonomy"
     )
+
+
+def test_a_reaction_without_to_keeps_the_partner_where_they_are(tmp_path: Path) -> None:
+    """A default that only answers (no ``to:``) stays in whichever state it fires in."""
+    text = MINI.read_text(encoding="utf-8").replace(
+        "  pressure:\n    to: defensive\n", "  pressure:\n    effect: -1\n", 1)
+    path = tmp_path / "mini.yaml"
+    path.write_text(text, encoding="utf-8")
+    scenario = parse_scenario(path)
+    practice = Practice(scenario, ScenarioRecognizer(scenario, with_skills=False))
+    session = practice.start(seed=1)
+    first = practice.turn(session, PRESSURE)
+    assert first.state_after == "guarded" and first.main_move == "pressure"
+    assert first.reply in ("Don't push me.", "I don't like being told what to do.")
+    practice.turn(session, REFLECT)
+    assert session.state == "warming"
+    again = practice.turn(session, PRESSURE)
+    assert again.state_after == "warming" and again.feedback.delta == -1
+    # Nothing else leads to 'defensive' now: the stay is a loop, not an edge.
+    assert any("'defensive' can't be reached" in p.message for p in validate_paths([path]))

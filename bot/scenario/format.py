@@ -85,7 +85,9 @@ class Move(_Strict):
 class Transition(_Strict):
     """Where a move leads, optionally only when a condition on the meter holds."""
 
-    to: Identifier
+    to: Identifier | None = Field(
+        None, description="The state or ending to go to; leave it out to stay where the partner is."
+    )
     if_: str | None = Field(
         None, alias="if", description="A condition such as 'openness >= 7' or 'turn > 3'."
     )

@@ -10,6 +10,7 @@ from __future__ import annotations
 import difflib
 import hashlib
 from collections.abc import Iterable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -131,6 +132,7 @@ class _Builder:
             return None
 
     def reactions(self, table: dict[str, Any], base: PathKey) -> dict[str, list[Reaction]]:
+        """Resolved reactions; one without ``to`` stays put (``to`` is filled in per state)."""
         result: dict[str, list[Reaction]] = {}
         for move, reaction in table.items():
             self.check_move(move, (*base, move))
@@ -141,10 +143,11 @@ class _Builder:
                     (*base, move, i) if isinstance(reaction, list) else (*base, move)
                 )
                 to_path = path if isinstance(reaction, str) else (*path, "to")
-                self.check_target(item.to, to_path)
+                if item.to is not None:
+                    self.check_target(item.to, to_path)
                 cond = self.condition(item.if_, (*path, "if"))
                 resolved.append(
-                    Reaction(move, item.to, cond, item.effect, tuple(item.lines), path)
+                    Reaction(move, item.to or "", cond, item.effect, tuple(item.lines), path)
                 )
             result[move] = resolved
         return result
@@ -168,7 +171,10 @@ class _Builder:
         table: dict[str, dict[str, list[Reaction]]] = {}
         for state_name, state in spec.states.items():
             own = self.reactions(state.on, ("states", state_name, "on"))
-            table[state_name] = {**defaults, **own}
+            table[state_name] = {
+                move: [replace(r, to=r.to or state_name) for r in reactions]
+                for move, reactions in {**defaults, **own}.items()
+            }
             for i, option in enumerate(state.options):
                 self.check_move(option.move, ("states", state_name, "options", i, "move"))
         rules = []
