@@ -115,3 +115,9 @@ def test_an_example_written_twice_in_one_move_is_a_warning(tmp_path: Path) -> No
                     encoding="utf-8")
     [problem] = problems([path])
     assert problem.severity == "warning" and "written twice in 'reflect'" in problem.message
+
+
+def test_the_benchmarks_second_scenario_stays_valid() -> None:
+    """bench/other_scenario.py reads it; a format change must not break it unnoticed."""
+    path = Path(__file__).parent.parent / "bench" / "data" / "scenario2"
+    assert validate_paths([path]) == []
