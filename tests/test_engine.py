@@ -263,6 +263,33 @@ def test_a_helpful_turn_never_counts_as_mi_non_adherent() -> None:
     assert summarize(practice.scenario, session).non_adherent == 1
 
 
+def test_beside_a_helpful_move_the_skill_line_leaves_out_advice() -> None:
+    """The move's feedback says "good"; "reads like advice without permission"
+    beside it contradicted that on the skill layer's weakest guess."""
+    from bot.engine.recognition import Recognition, SkillNote
+    from bot.engine.session import MoveGuess
+
+    note = SkillNote("input", 0.6, [MoveGuess("advice", 0.4),
+                                    MoveGuess("giving_information", 0.3)])
+    scenario = parse_scenario(MINI)
+    lexical = ScenarioRecognizer(scenario, with_skills=False)
+
+    class Advising:
+        def recognize(self, text: str, previous: str | None = None) -> Recognition:
+            return Recognition(lexical.recognize(text, previous).moves, note)
+
+        def read_skills(self, text: str, previous: str | None = None) -> SkillNote:
+            return note
+
+    practice = Practice(scenario, Advising())
+    session = practice.start()
+    result = practice.turn(session, REFLECT)
+    assert result.feedback.moves[0].kind == "good"
+    assert result.feedback.skills is not None
+    assert [s.id for s in result.feedback.skills.skills] == ["giving_information"]
+    assert [s.id for s in session.turns[-1].skills] == ["advice", "giving_information"]
+
+
 def test_hedged_skills_read_as_one_plain_sentence() -> None:
     from bot.engine.feedback import skill_phrase
     from bot.engine.recognition import SkillNote

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from bot.engine.feedback import MoveFeedback, TurnFeedback, render_plain
 from bot.engine.lines import pick_line
 from bot.engine.machine import LIMIT_TRIGGER, RULES_TRIGGER, CompiledScenario, Step
-from bot.engine.recognition import Recognition, Recognizer
+from bot.engine.recognition import Recognition, Recognizer, shown_skills
 from bot.engine.session import MoveGuess, Session, TurnRecord
 from bot.errors import BotError
 from bot.scenario.model import AutoRule, Reaction, Scenario
@@ -245,9 +245,7 @@ class Practice:
             meter_max=m.max,
             moves=items,
             unclear_text=unclear_text,
-            # Beside an unhelpful move, "reads like a reflection" would contradict
-            # the move's feedback; the move says what went wrong.
-            skills=None if any(i.kind == "poor" for i in items) else recognition.skills,
+            skills=shown_skills(recognition.skills, [i.kind for i in items]),
         )
 
     def _unclear(

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Protocol
 
 from bot.engine.session import MoveGuess
+
+#: MI-non-adherent skills. Beside a move the scenario calls good, the
+#: skill layer's guess of one of these is not shown or counted: the move read
+#: is measured and scenario-specific, and advice is the weakest skill guess.
+NON_ADHERENT = frozenset({"confront", "advice"})
 
 
 @dataclass
@@ -35,3 +40,14 @@ class Recognizer(Protocol):
     def read_skills(self, text: str, previous: str | None = None) -> SkillNote | None:
         """How a fixed text was said (guided options already know their move)."""
         ...
+
+
+def shown_skills(note: SkillNote | None, kinds: list[str]) -> SkillNote | None:
+    """The skill reading as the trainee sees it beside moves of these kinds."""
+    if note is None or "poor" in kinds:
+        # Beside an unhelpful move, "reads like a reflection" would contradict
+        # the move's feedback; the move says what went wrong.
+        return None
+    if "good" in kinds:
+        return replace(note, skills=[s for s in note.skills if s.id not in NON_ADHERENT])
+    return note

@@ -11,11 +11,11 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from bot.catalogue import t
+from bot.engine.recognition import NON_ADHERENT
 from bot.engine.session import Session
 from bot.scenario.model import Scenario
 
 ADHERENT = {"affirm", "seek_collaboration", "emphasize_autonomy"}
-NON_ADHERENT = {"confront", "advice"}
 
 
 @dataclass
@@ -74,8 +74,8 @@ def summarize(scenario: Scenario, session: Session) -> Summary:
             behaviours[turn.behaviour] += 1
         helpful = "good" in turn_kinds
         for skill in turn.skills:
-            # A turn the scenario reads as good practice is not MI-non-adherent on
-            # the skill layer's word: its advice guess is the weakest it makes.
+            # A turn the scenario reads as good practice is not MI-non-adherent
+            # on the skill layer's word (see NON_ADHERENT).
             if not (helpful and skill.id in NON_ADHERENT):
                 skills[skill.id] += 1
     return Summary(
