@@ -10,7 +10,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from bot.recognition.moves import MoveModel, clauses, keyword_found
+from bot.recognition.keywords import keyword_found, keyword_retracted
+from bot.recognition.moves import MoveModel, clauses
 from bot.scenario.loader import parse_scenario
 from tests.scenarios import FLAGSHIP, MINI, ROOT, flagship_practice
 
@@ -50,6 +51,30 @@ def test_clauses_split_on_but_and_sentences() -> None:
 )
 def test_a_keyword_counts_unless_its_clause_denies_it(text: str, found: bool) -> None:
     assert keyword_found(text, "support group") is found
+
+
+@pytest.mark.parametrize(
+    ("text", "retracted"),
+    [
+        ("Sorry, I brought up the support group when that isn't what I meant.", True),
+        ("sorry for mentioning a support group earlier, that was the wrong call", True),
+        ("I apologise, I shouldn't have pushed the support group on you.", True),
+        ("I'm sorry, but a support group would really help you.", False),  # "but"
+        ("I'm sorry, I think a support group is the best option.", False),  # no saying verb
+        ("Sorry I suggested a support group. But honestly a support group is what you need.",
+         False),  # said again in the next sentence
+        ("Have you thought about a support group?", False),
+    ],
+)
+def test_a_keyword_in_an_apology_for_saying_it_is_retracted(text: str, retracted: bool) -> None:
+    assert keyword_retracted(text, "support group") is retracted
+
+
+def test_an_apology_for_mentioning_a_group_is_not_read_as_a_referral() -> None:
+    """Two held-out sets in a row had this flag: the keyword forced the referral."""
+    text = "Sorry, I brought up the support group when that isn't really what I wanted to say."
+    assert read(text) == ["own_misstep"]
+    assert "refer_support_group" in read("Sorry if I'm blunt, but you should join a support group.")
 
 
 def test_a_denied_keyword_does_not_flag_a_good_message() -> None:

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Protocol
 import numpy as np
 
 from bot.engine.session import MoveGuess
+from bot.recognition.keywords import keyword_found, keyword_retracted, padded
 from bot.recognition.ngrams import NgramVectorizer
 from bot.recognition.text_norm import normalise
 from bot.recognition.vector_store import VectorStore
@@ -89,74 +90,6 @@ def background_phrases() -> tuple[str, ...]:
     """Sentences that are no move in any scenario (small talk, noise, other topics)."""
     data = safe_load((DATA / "background.yaml").read_text(encoding="utf-8"))
     return tuple(str(x) for x in data["phrases"])
-
-
-#: Words that, shortly before a keyword in the same clause, deny it: "rather
-#: than a support group", "it wouldn't be your own therapist". "Why not ..." is
-#: a suggestion, not a denial. A denied keyword does not force its move, and an
-#: unhelpful move whose keywords a message only denies is not read from it.
-_NEGATORS = frozenset({"not", "no", "never", "without", "rather", "instead", "nor", "cannot"})
-_NEGATION_WINDOW = 5
-_PIECES = re.compile(r"[.,;:!?()]+|\s[-–—]+\s|\b(?:but|though|although|however)\b", re.I)
-
-
-#: A clause that opens with one of these, then "not" and a pronoun or an
-#: article, asks a negative question ("why don't you join...", "wouldn't a
-#: group help?", "have you not thought of...", "can't you just..."): a
-#: suggestion, not a denial.
-_AUXILIARIES = frozenset({"do", "does", "did", "would", "could", "should", "will", "can",
-                          "is", "are", "was", "were", "have", "has", "had"})
-_ASKED = frozenset({"you", "it", "a", "an", "the", "that", "this", "we", "they"})
-_LEADS = frozenset({"so", "and", "but", "well", "then", "why"})
-
-
-def _asks(before: list[str], position: int) -> bool:
-    """True when the "not" or "cannot" at ``position`` belongs to a negative question."""
-    start = 0
-    while start < position and before[start] in _LEADS:
-        start += 1
-    if start and before[start - 1] == "why":
-        return True  # "why not ...", "why do not you ...", "why cannot you ..."
-    if before[position] == "cannot":  # "can't you ..." is normalised to "cannot you ..."
-        following = before[position + 1:position + 2]
-        return position == start and bool(following) and following[0] in _ASKED
-    opening = before[start:position + 2]
-    if len(opening) < 3 or opening[0] not in _AUXILIARIES:
-        return False
-    # "do not you ...", "would not a ...", "have you not ..."
-    return (opening[1] == "not" and opening[2] in _ASKED) or (
-        opening[1] in _ASKED and opening[2] == "not")
-
-
-def _denied(before: list[str]) -> bool:
-    """True when the words just before a keyword negate it."""
-    window = before[-_NEGATION_WINDOW:]
-    for i, word in enumerate(window):
-        position = len(before) - len(window) + i
-        if word in _NEGATORS and not (word in ("not", "cannot") and _asks(before, position)):
-            return True
-    return False
-
-
-def _padded(text: str) -> str:
-    """Normalised text with a space at both ends and around "?", for word matches."""
-    return f" {normalise(text).replace('?', ' ? ')} "
-
-
-def keyword_found(text: str, keyword: str) -> bool:
-    """``keyword`` (normalised) occurs in ``text`` and is not denied in its clause."""
-    if not keyword or f" {keyword} " not in _padded(text):
-        return False
-    located = False
-    for piece in _PIECES.split(text):
-        padded = _padded(piece)
-        start = padded.find(f" {keyword} ")
-        while start >= 0:
-            located = True
-            if not _denied(padded[:start].split()):
-                return True
-            start = padded.find(f" {keyword} ", start + 1)
-    return not located  # spans a split point: count it as written
 
 
 def clauses(text: str) -> list[str]:
@@ -405,11 +338,16 @@ class MoveModel:
             limit = tuning.poor_threshold if self.poor[j] else tuning.clause_threshold
             if row[j] >= limit:
                 found[j] = max(found.get(j, 0.0), float(row[j]))
-        norm = _padded(text)
+        norm = padded(text)
         for j, move_id in enumerate(self.move_ids):
             present = [k for k in self.keywords[move_id] if f" {k} " in norm]
-            if any(keyword_found(text, k) for k in present):
+            said = [k for k in present if keyword_found(text, k)]
+            if said and not all(keyword_retracted(text, k) for k in said):
                 found[j] = max(found.get(j, 0.0), 0.9)
+            elif said:
+                # Only in an apology for having said it ("sorry I brought up the
+                # support group"): the keyword proves nothing, the model decides.
+                pass
             elif present and self.poor[j]:
                 # Mentioned only in denials ("I'm not suggesting a support group,
                 # just one session"): the clause "I'm not suggesting a support

@@ -1,0 +1,115 @@
+"""Keywords: words an educator says almost always mean a move, and when they don't.
+
+A keyword forces its move, unless the clause denies it ("rather than a
+support group") or the sentence apologises for having said it ("sorry I
+brought up the support group"). Kept apart from the move model because these
+are plain word rules an educator can predict, not learned weights.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot.recognition.text_norm import normalise
+
+#: Words that, shortly before a keyword in the same clause, deny it: "rather
+#: than a support group", "it wouldn't be your own therapist". "Why not ..." is
+#: a suggestion, not a denial. A denied keyword does not force its move, and an
+#: unhelpful move whose keywords a message only denies is not read from it.
+_NEGATORS = frozenset({"not", "no", "never", "without", "rather", "instead", "nor", "cannot"})
+_NEGATION_WINDOW = 5
+_PIECES = re.compile(r"[.,;:!?()]+|\s[-–—]+\s|\b(?:but|though|although|however)\b", re.I)
+
+
+#: A clause that opens with one of these, then "not" and a pronoun or an
+#: article, asks a negative question ("why don't you join...", "wouldn't a
+#: group help?", "have you not thought of...", "can't you just..."): a
+#: suggestion, not a denial.
+_AUXILIARIES = frozenset({"do", "does", "did", "would", "could", "should", "will", "can",
+                          "is", "are", "was", "were", "have", "has", "had"})
+_ASKED = frozenset({"you", "it", "a", "an", "the", "that", "this", "we", "they"})
+_LEADS = frozenset({"so", "and", "but", "well", "then", "why"})
+
+
+def _asks(before: list[str], position: int) -> bool:
+    """True when the "not" or "cannot" at ``position`` belongs to a negative question."""
+    start = 0
+    while start < position and before[start] in _LEADS:
+        start += 1
+    if start and before[start - 1] == "why":
+        return True  # "why not ...", "why do not you ...", "why cannot you ..."
+    if before[position] == "cannot":  # "can't you ..." is normalised to "cannot you ..."
+        following = before[position + 1:position + 2]
+        return position == start and bool(following) and following[0] in _ASKED
+    opening = before[start:position + 2]
+    if len(opening) < 3 or opening[0] not in _AUXILIARIES:
+        return False
+    # "do not you ...", "would not a ...", "have you not ..."
+    return (opening[1] == "not" and opening[2] in _ASKED) or (
+        opening[1] in _ASKED and opening[2] == "not")
+
+
+def _denied(before: list[str]) -> bool:
+    """True when the words just before a keyword negate it."""
+    window = before[-_NEGATION_WINDOW:]
+    for i, word in enumerate(window):
+        position = len(before) - len(window) + i
+        if word in _NEGATORS and not (word in ("not", "cannot") and _asks(before, position)):
+            return True
+    return False
+
+
+def padded(text: str) -> str:
+    """Normalised text with a space at both ends and around "?", for word matches."""
+    return f" {normalise(text).replace('?', ' ? ')} "
+
+
+def keyword_found(text: str, keyword: str) -> bool:
+    """``keyword`` (normalised) occurs in ``text`` and is not denied in its clause."""
+    if not keyword or f" {keyword} " not in padded(text):
+        return False
+    located = False
+    for piece in _PIECES.split(text):
+        words = padded(piece)
+        start = words.find(f" {keyword} ")
+        while start >= 0:
+            located = True
+            if not _denied(words[:start].split()):
+                return True
+            start = words.find(f" {keyword} ", start + 1)
+    return not located  # spans a split point: count it as written
+
+
+#: An apology for having said the keyword ("sorry I brought up the support
+#: group", "apologies for mentioning your own therapist"): the speech verb
+#: must come between the apology and the keyword, with no "but" in between,
+#: so "I'm sorry, but a support group would help" still counts.
+_APOLOGIES = frozenset({"sorry", "apologise", "apologize", "apologies", "apology"})
+_SAYING = re.compile(r"^(?:mention|brought|bring|rais|suggest|spoke|speak|sa(?:id|y)|talk|push|"
+                     r"recommend|threw|went)")
+_CONTRAST = frozenset({"but", "though", "although", "however", "still", "anyway"})
+_SENTENCES = re.compile(r"[.!?;]+|\n")
+
+
+def _apology_for_saying(before: list[str]) -> bool:
+    """True when the words before a keyword apologise for having said it."""
+    for i in range(len(before) - 1, -1, -1):
+        if before[i] in _CONTRAST:
+            return False
+        if before[i] in _APOLOGIES:
+            return any(_SAYING.match(word) for word in before[i + 1:])
+    return False
+
+
+def keyword_retracted(text: str, keyword: str) -> bool:
+    """Every time ``text`` says ``keyword``, its sentence apologises for having said it."""
+    located = False
+    for sentence in _SENTENCES.split(text):
+        words = padded(sentence)
+        start = words.find(f" {keyword} ")
+        while start >= 0:
+            located = True
+            if not _apology_for_saying(words[:start].split()):
+                return False
+            start = words.find(f" {keyword} ", start + 1)
+    return located
