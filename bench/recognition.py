@@ -1,9 +1,10 @@
 """Every recognition target in one table: accuracy, recall, F1, latency and start-up.
 
 Run: ``.venv/bin/python bench/recognition.py`` (a few minutes). The held-out
-test set is ``bench/data/moves_test15.jsonl``, written after the thirteenth
-freeze of the flagship's examples, the settings and the sentence model by
-someone who never saw them (TEST15_README.md). The earlier evaluation sets were
+test sets are ``bench/data/moves_test15.jsonl`` and ``moves_test16.jsonl``,
+written after the thirteenth freeze of the flagship's examples, the settings
+and the sentence model by two people who never saw them or each other's
+(TEST15_README.md, TEST16_README.md). The earlier evaluation sets were
 retired into the examples once measured (data/README.md); leaving each one out
 in turn ("leave one writer out") is how settings were chosen, because it asks
 what the split of the examples cannot: does the model cope with a writer it has
