@@ -64,20 +64,25 @@ def padded(text: str) -> str:
     return f" {normalise(text).replace('?', ' ? ')} "
 
 
+def _words_before(text: str, keyword: str, splitter: re.Pattern[str]) -> list[list[str]]:
+    """For each time ``keyword`` occurs in a piece of ``text``, the piece's words before it."""
+    found: list[list[str]] = []
+    for piece in splitter.split(text):
+        words = padded(piece)
+        start = words.find(f" {keyword} ")
+        while start >= 0:
+            found.append(words[:start].split())
+            start = words.find(f" {keyword} ", start + 1)
+    return found
+
+
 def keyword_found(text: str, keyword: str) -> bool:
     """``keyword`` (normalised) occurs in ``text`` and is not denied in its clause."""
     if not keyword or f" {keyword} " not in padded(text):
         return False
-    located = False
-    for piece in _PIECES.split(text):
-        words = padded(piece)
-        start = words.find(f" {keyword} ")
-        while start >= 0:
-            located = True
-            if not _denied(words[:start].split()):
-                return True
-            start = words.find(f" {keyword} ", start + 1)
-    return not located  # spans a split point: count it as written
+    befores = _words_before(text, keyword, _PIECES)
+    # Not inside any one clause: it spans a split point, so count it as written.
+    return not befores or any(not _denied(before) for before in befores)
 
 
 #: An apology for having said the keyword ("sorry I brought up the support
@@ -103,13 +108,5 @@ def _apology_for_saying(before: list[str]) -> bool:
 
 def keyword_retracted(text: str, keyword: str) -> bool:
     """Every time ``text`` says ``keyword``, its sentence apologises for having said it."""
-    located = False
-    for sentence in _SENTENCES.split(text):
-        words = padded(sentence)
-        start = words.find(f" {keyword} ")
-        while start >= 0:
-            located = True
-            if not _apology_for_saying(words[:start].split()):
-                return False
-            start = words.find(f" {keyword} ", start + 1)
-    return located
+    befores = _words_before(text, keyword, _SENTENCES)
+    return bool(befores) and all(_apology_for_saying(before) for before in befores)
