@@ -342,13 +342,11 @@ class MoveModel:
         for j, move_id in enumerate(self.move_ids):
             present = [k for k in self.keywords[move_id] if f" {k} " in norm]
             said = [k for k in present if keyword_found(text, k)]
+            # A keyword said only in an apology for having said it ("sorry I
+            # brought up the support group") proves nothing: the model decides.
             if said and not all(keyword_retracted(text, k) for k in said):
                 found[j] = max(found.get(j, 0.0), 0.9)
-            elif said:
-                # Only in an apology for having said it ("sorry I brought up the
-                # support group"): the keyword proves nothing, the model decides.
-                pass
-            elif present and self.poor[j]:
+            elif not said and present and self.poor[j]:
                 # Mentioned only in denials ("I'm not suggesting a support group,
                 # just one session"): the clause "I'm not suggesting a support
                 # group", read alone, must not make the denial the move.
