@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Protocol
 
@@ -42,12 +43,17 @@ class Recognizer(Protocol):
         ...
 
 
-def shown_skills(note: SkillNote | None, kinds: list[str]) -> SkillNote | None:
+def heard_skills(skills: Sequence[MoveGuess], kinds: Sequence[str]) -> list[MoveGuess]:
+    """The skill guesses that count beside moves of these kinds (see NON_ADHERENT)."""
+    if "good" in kinds:
+        return [s for s in skills if s.id not in NON_ADHERENT]
+    return list(skills)
+
+
+def shown_skills(note: SkillNote | None, kinds: Sequence[str]) -> SkillNote | None:
     """The skill reading as the trainee sees it beside moves of these kinds."""
     if note is None or "poor" in kinds:
         # Beside an unhelpful move, "reads like a reflection" would contradict
         # the move's feedback; the move says what went wrong.
         return None
-    if "good" in kinds:
-        return replace(note, skills=[s for s in note.skills if s.id not in NON_ADHERENT])
-    return note
+    return replace(note, skills=heard_skills(note.skills, kinds))

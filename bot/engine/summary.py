@@ -11,7 +11,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from bot.catalogue import t
-from bot.engine.recognition import NON_ADHERENT
+from bot.engine.recognition import NON_ADHERENT, heard_skills
 from bot.engine.session import Session
 from bot.scenario.model import Scenario
 
@@ -72,12 +72,8 @@ def summarize(scenario: Scenario, session: Session) -> Summary:
             continue
         if turn.behaviour:
             behaviours[turn.behaviour] += 1
-        helpful = "good" in turn_kinds
-        for skill in turn.skills:
-            # A turn the scenario reads as good practice is not MI-non-adherent
-            # on the skill layer's word (see NON_ADHERENT).
-            if not (helpful and skill.id in NON_ADHERENT):
-                skills[skill.id] += 1
+        for skill in heard_skills(turn.skills, turn_kinds):
+            skills[skill.id] += 1
     return Summary(
         title=scenario.text(scenario.spec.title, lang),
         ending=session.state if ending else None,

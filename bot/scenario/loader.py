@@ -146,6 +146,7 @@ class _Builder:
                 if item.to is not None:
                     self.check_target(item.to, to_path)
                 cond = self.condition(item.if_, (*path, "if"))
+                # "" until build() knows the state: a default is shared by all of them.
                 resolved.append(
                     Reaction(move, item.to or "", cond, item.effect, tuple(item.lines), path)
                 )
