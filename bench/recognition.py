@@ -33,6 +33,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench import skills_written as written  # noqa: E402
 from bot.recognition import moves as mv  # noqa: E402
 from bot.recognition.embedding import get_embedder  # noqa: E402
 from bot.recognition.recognizer import ScenarioRecognizer  # noqa: E402
@@ -354,6 +355,16 @@ def main() -> None:
     ]:
         if key in skills:
             table.append((label, float(skills[key]), target))
+    if embedder is not None:
+        rows = written.load_rows()
+        typed = written.scores(rows, written.read(rows))
+        table += [
+            (f"skills, {len(rows)} written coded lines: behaviour macro-F1", typed["behaviour"],
+             "report"),
+            ("skills, written coded lines: open vs closed macro-F1", typed["question"], "report"),
+            ("skills, written coded lines: simple vs complex macro-F1", typed["reflection"],
+             "report"),
+        ]
     for label, value, target in table:
         print(f"{label:58} {value:9.3f} {target:>9}")
     print(f"{'latency, both layers, warm p50 (ms)':58} {p50:9.1f} {'':>9}")
