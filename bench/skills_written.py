@@ -62,6 +62,7 @@ def read(rows: Sequence[dict[str, Any]]) -> list[dict[str, str]]:
 
 
 def _macro(truth: Sequence[str], guess: Sequence[str], labels: Sequence[str]) -> float:
+    """The skill model's own per-class F1, so both benches score alike."""
     return float(per_class(truth, guess, labels)["macro_f1"])
 
 
@@ -70,7 +71,7 @@ def scores(rows: Sequence[dict[str, Any]], guesses: Sequence[dict[str, str]]
     """Behaviour macro-F1 over all lines; the sub-codes over lines of that behaviour."""
     out = {"n": float(len(rows)),
            "behaviour": _macro([r["behaviour"] for r in rows],
-                                 [g["behaviour"] for g in guesses], BEHAVIOURS)}
+                               [g["behaviour"] for g in guesses], BEHAVIOURS)}
     for family, labels in (("question", ("open", "closed")),
                            ("reflection", ("simple", "complex"))):
         pairs = [(r["sub"], g[family]) for r, g in zip(rows, guesses, strict=True)
@@ -87,6 +88,7 @@ def training_texts() -> set[str]:
 
 
 def main() -> None:
+    """Print the scores pooled, per writer, and without lines the model trained on."""
     rows = load_rows()
     guesses = read(rows)
     groups: dict[str, list[int]] = {"all writers": list(range(len(rows)))}
