@@ -81,29 +81,15 @@ class PracticeLibrary:
         for path in scenario_files([self.folder]):
             seen.add(path)
             try:
-                scenario = parse_scenario(path)
-            except ScenarioError as exc:
-                report.problems += exc.problems
+                self._reload_file(path, report)
+            except Exception:  # a bug or a broken model must not stop the other files
+                log.exception("could not load %s; keeping its last good version", path)
+                report.problems.append(Problem(
+                    str(path), 1, 1, "error",
+                    "this file could not be loaded because of an unexpected error "
+                    "(details are in the bot's log)"))
                 if path in self._files:
                     report.kept.append(self._files[path])
-                continue
-            other = next(
-                (p for p, i in self._files.items() if i == scenario.id and p != path), None
-            )
-            if other is not None:
-                report.problems.append(
-                    Problem(str(path), 1, 1, "error",
-                            f"scenario id '{scenario.id}' is already used by {other}")
-                )
-                continue
-            old = self._practices.get(scenario.id)
-            if old is not None and old.scenario.digest == scenario.digest:
-                report.unchanged.append(scenario.id)
-                self._files[path] = scenario.id
-                continue
-            self._practices[scenario.id] = Practice(scenario, self.make_recognizer(scenario))
-            self._files[path] = scenario.id
-            report.loaded.append(scenario.id)
         for path in set(self._files) - seen:
             scenario_id = self._files.pop(path)
             self._practices.pop(scenario_id, None)
@@ -111,6 +97,31 @@ class PracticeLibrary:
         for problem in report.problems:
             log.warning("scenario problem: %s", problem)
         return report
+
+    def _reload_file(self, path: Path, report: ReloadReport) -> None:
+        """Load one file into the library; on a problem, its last good version stays."""
+        try:
+            scenario = parse_scenario(path)
+        except ScenarioError as exc:
+            report.problems += exc.problems
+            if path in self._files:
+                report.kept.append(self._files[path])
+            return
+        other = next((p for p, i in self._files.items() if i == scenario.id and p != path), None)
+        if other is not None:
+            report.problems.append(
+                Problem(str(path), 1, 1, "error",
+                        f"scenario id '{scenario.id}' is already used by {other}")
+            )
+            return
+        old = self._practices.get(scenario.id)
+        if old is not None and old.scenario.digest == scenario.digest:
+            report.unchanged.append(scenario.id)
+            self._files[path] = scenario.id
+            return
+        self._practices[scenario.id] = Practice(scenario, self.make_recognizer(scenario))
+        self._files[path] = scenario.id
+        report.loaded.append(scenario.id)
 
     def get(self, scenario_id: str) -> Practice:
         try:

@@ -43,7 +43,10 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run one verb; user errors print one line and exit 2, never a traceback."""
+    """Run one verb; user errors print one line and exit 2, never a traceback.
+
+    Anything unexpected is logged (token redacted) and exits 1.
+    """
     args = _parser().parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     try:
@@ -84,4 +87,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
+    except Exception:
+        # Through logging, not the interpreter's hook: once ``run`` has configured logging,
+        # the handlers' RedactingFormatter hides the token in the message and traceback.
+        logging.getLogger(__name__).critical("stopped by an unexpected error", exc_info=True)
+        return 1
     return 2

@@ -75,6 +75,77 @@ StrictBoolLoader.add_implicit_resolver(
 )
 
 
+#: Values that aliases may copy into one file. Aliases are for sharing a few lines between
+#: states; the whole flagship scenario has about 13 000 values, so 10 000 copies is beyond any
+#: real use, while checking that many takes milliseconds. Without a cap, seven nested levels
+#: of ten aliases ("billion laughs") expand to ten million values and minutes of CPU.
+MAX_ALIAS_VALUES = 10_000
+
+
+class _AliasProblem(Exception):
+    """An alias that cannot be expanded; carries where the alias is, for a located problem."""
+
+    def __init__(self, message: str, event: yaml.Event) -> None:
+        super().__init__(message)
+        self.message = message
+        mark = event.start_mark
+        self.line, self.column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+
+
+class _ScenarioLoader(StrictBoolLoader):
+    """Refuses, while composing, aliases the walker below could never finish expanding.
+
+    The walker copies an alias's value wherever it is used, so an alias inside its own
+    value would recurse forever and nested aliases grow exponentially. Both are checked
+    at the alias itself, before any expansion, so the problem points at the ``*name``.
+    """
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self._open_anchors: set[str] = set()
+        self._sizes: dict[int, int] = {}
+        self._copied = 0
+
+    def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
+        event: yaml.Event = self.peek_event()  # type: ignore[no-untyped-call]
+        anchor = event.anchor if isinstance(event, yaml.NodeEvent) else None
+        if isinstance(event, yaml.AliasEvent):
+            if anchor in self._open_anchors:
+                raise _AliasProblem(
+                    f"the YAML alias *{anchor} refers to itself: it is used inside the value "
+                    f"marked &{anchor}, so it would repeat forever", event)
+            node = super().compose_node(parent, index)
+            self._copied += self._size(node)
+            if self._copied > MAX_ALIAS_VALUES:
+                raise _AliasProblem(
+                    f"too many aliases: with *{anchor} they copy more than "
+                    f"{MAX_ALIAS_VALUES} values; write the repeated parts out instead",
+                    event)
+            return node
+        if anchor is None:
+            return super().compose_node(parent, index)
+        self._open_anchors.add(anchor)
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self._open_anchors.discard(anchor)
+
+    def _size(self, node: yaml.Node | None) -> int:
+        """How many values ``node`` stands for once expanded (memoised: aliases share nodes)."""
+        if node is None:
+            return 0
+        known = self._sizes.get(id(node))
+        if known is None:
+            if isinstance(node, yaml.SequenceNode):
+                known = 1 + sum(self._size(item) for item in node.value)
+            elif isinstance(node, yaml.MappingNode):
+                known = 1 + sum(self._size(k) + self._size(v) for k, v in node.value)
+            else:
+                known = 1
+            self._sizes[id(node)] = known
+        return known
+
+
 def safe_load(text: str) -> Any:
     """Load YAML safely with YAML 1.2 booleans (for catalogues and data files)."""
     return yaml.load(text, Loader=StrictBoolLoader)
@@ -154,13 +225,20 @@ def load_yaml(path: Path, text: str | None = None) -> tuple[Any, SourceMap]:
             text = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
             raise ScenarioError([Problem(name, 1, 1, "error", f"cannot read file: {exc}")]) from exc
-    loader = StrictBoolLoader(text)
+    loader = _ScenarioLoader(text)
     try:
         node = loader.get_single_node()
         if node is None:
             raise ScenarioError([Problem(name, 1, 1, "error", "the file is empty")])
         walker = _Walker(loader, source)
         data = walker.build(node, ())
+    except _AliasProblem as exc:
+        raise ScenarioError([Problem(name, exc.line, exc.column, "error", exc.message)]) from None
+    except RecursionError:  # PyYAML composes nested values recursively
+        raise ScenarioError([Problem(
+            name, 1, 1, "error",
+            "values are nested too deeply (hundreds of brackets or indents inside each other)",
+        )]) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)

@@ -6,6 +6,8 @@ import logging
 from functools import partial
 from urllib.parse import urlparse
 
+from telegram.error import InvalidToken
+
 from bot.errors import SettingsError
 from bot.library import PracticeLibrary, default_recognizer
 from bot.settings import Settings, load_settings
@@ -26,12 +28,21 @@ class RedactingFormatter(logging.Formatter):
         return text.replace(self.secret, "<token>") if self.secret else text
 
 
+def _drop_rejected_token_traceback(record: logging.LogRecord) -> bool:
+    """Keep PTB's "Invalid token" line but not its traceback: ``run`` says what to do."""
+    if record.exc_info and isinstance(record.exc_info[1], InvalidToken):
+        record.exc_info = None
+        record.exc_text = None
+    return True
+
+
 def configure_logging(settings: Settings, token: str) -> None:
     """Log to stderr at the configured level, with the token redacted everywhere."""
     logging.basicConfig(level=settings.log_level.upper(), force=True)
     formatter = RedactingFormatter(token, "%(asctime)s %(levelname)s %(name)s: %(message)s")
     for handler in logging.getLogger().handlers:
         handler.setFormatter(formatter)
+        handler.addFilter(_drop_rejected_token_traceback)
     logging.getLogger("httpx").setLevel(logging.WARNING)  # its INFO lines carry the URL
 
 
@@ -52,15 +63,21 @@ def run(check_only: bool = False) -> int:
         raise SettingsError(f"no loadable scenario in {settings.dialogues_dir}")
     log.info("scenarios loaded: %s", ", ".join(report.loaded))
     application = build_application(settings, library)
-    if settings.mode == "webhook":
-        secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else ""
-        application.run_webhook(
-            listen=settings.webhook_listen,
-            port=settings.webhook_port,
-            url_path=urlparse(settings.webhook_url).path.lstrip("/"),
-            webhook_url=settings.webhook_url,
-            secret_token=secret,
-        )
-    else:
-        application.run_polling()
+    try:
+        if settings.mode == "webhook":
+            secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else ""
+            application.run_webhook(
+                listen=settings.webhook_listen,
+                port=settings.webhook_port,
+                url_path=urlparse(settings.webhook_url).path.lstrip("/"),
+                webhook_url=settings.webhook_url,
+                secret_token=secret,
+            )
+        else:
+            application.run_polling()
+    except InvalidToken:
+        # PTB's message quotes the token; a near-miss of the real one must not reach the log.
+        raise SettingsError(
+            "Telegram rejected the bot token; check TELEGRAM_BOT_TOKEN"
+        ) from None
     return 0
