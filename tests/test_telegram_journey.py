@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -108,11 +109,12 @@ async def test_guided_option_button_plays_a_turn(bot: Running) -> None:
     message_id, _ = bot.last_buttons()
     await bot.press(message_id, "s:mini")
     message_id, data = bot.last_buttons()
-    assert data[0] == "o:0:0"
-    await bot.press(message_id, "o:0:0")
+    # o:<session>:<turn>:<option>, so a button from another session is refused.
+    assert re.fullmatch(r"o:\d+:0:0", data[0])
+    await bot.press(message_id, data[0])
     assert bot.texts()[-2].startswith("Sam:")
     # The same button again is stale now: refused politely, no new turn.
-    await bot.press(message_id, "o:0:0")
+    await bot.press(message_id, data[0])
     assert "no longer works" in bot.texts()[-1]
     session = await bot.app.bot_data["conversation"].store.active_session(TRAINEE)
     assert len(session.snapshot["turns"]) == 1

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, field_validator
+from pydantic_core import PydanticCustomError
 
 
 def _shape(value: Any) -> str | None:
@@ -33,6 +34,10 @@ Text = Annotated[
 
 ID_PATTERN = r"^[a-z][a-z0-9_]*$"
 Identifier = Annotated[str, Field(pattern=ID_PATTERN)]
+
+#: Longest scenario id. Telegram buttons carry at most 64 bytes of data and the
+#: longest one naming a scenario is ``again:<id>``; 48 leaves room to spare.
+MAX_SCENARIO_ID = 48
 
 
 class _Strict(BaseModel):
@@ -162,7 +167,7 @@ class Unclear(_Strict):
 class ScenarioFile(_Strict):
     """One practice scenario, as written in ``dialogues/<id>.yaml``."""
 
-    id: Identifier
+    id: Annotated[str, Field(pattern=ID_PATTERN, max_length=MAX_SCENARIO_ID)]
     title: Text
     language: str = Field("en", description="The base language of the texts.")
     persona: Persona
@@ -180,6 +185,19 @@ class ScenarioFile(_Strict):
     turn_limit: TurnLimit | None = Field(
         None, description="End the conversation after this many trainee messages."
     )
+
+    @field_validator("id", mode="before")
+    @classmethod
+    def _short_id(cls, value: Any) -> Any:
+        """Say why, in the educator's terms, before the generic length check would."""
+        if isinstance(value, str) and len(value) > MAX_SCENARIO_ID:
+            raise PydanticCustomError(
+                "scenario_id_too_long",
+                "scenario ids can be at most {limit} characters (this one has {length}), "
+                "so the bot's buttons fit Telegram's limit",
+                {"limit": MAX_SCENARIO_ID, "length": len(value)},
+            )
+        return value
 
     @field_validator("language")
     @classmethod

@@ -334,6 +334,26 @@ class Store:
 
         return await self._read(body)
 
+    async def turn_for_update(self, user_id: int, update_id: int) -> StoredTurn | None:
+        """The trainee's turn saved by this Telegram update, if any.
+
+        Lets a redelivered update be answered from what was saved (the process may
+        have died between saving the turn and sending the reply).
+        """
+        codec.check_int(user_id, "user_id")
+        codec.check_int(update_id, "update_id")
+
+        async def body(tx: Tx) -> StoredTurn | None:
+            rows = await tx.fetch(
+                f"SELECT {TURN_COLUMNS} FROM turns WHERE update_id = ? AND session_id IN "
+                "(SELECT id FROM sessions WHERE user_id = ?) "
+                "ORDER BY session_id DESC, turn_index DESC LIMIT 1",
+                (update_id, user_id),
+            )
+            return turn_from_row(rows[0]) if rows else None
+
+        return await self._read(body)
+
     # -- processed updates --------------------------------------------------
 
     async def was_processed(self, user_id: int, update_id: int) -> bool:

@@ -79,6 +79,9 @@ def build_application(
     private = filters.ChatType.PRIVATE
     application.add_handler(TypeHandler(Update, h.skip_repeated), group=-2)
     application.add_handler(TypeHandler(Update, h.private_only), group=-1)
+    # First: PTB's CommandHandler also matches edited messages, and an edit must
+    # never run a command or change the conversation.
+    application.add_handler(MessageHandler(filters.UpdateType.EDITED, h.edited))
     commands = {
         "start": h.start, "scenarios": h.scenarios, "help": h.help_command, "hint": h.hint,
         "restart": h.restart, "end": h.end, "feedback": h.feedback,
@@ -86,7 +89,6 @@ def build_application(
     }
     for name, callback in commands.items():
         application.add_handler(CommandHandler(name, callback, filters=private))
-    application.add_handler(MessageHandler(filters.UpdateType.EDITED, h.edited))
     application.add_handler(MessageHandler(private & filters.COMMAND, h.unknown_command))
     application.add_handler(MessageHandler(private & filters.TEXT, h.text_message))
     application.add_handler(MessageHandler(private & ~filters.TEXT, h.not_text))

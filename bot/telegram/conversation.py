@@ -20,12 +20,24 @@ from bot.engine.session import Session
 from bot.engine.summary import render_summary, render_transcript, summarize
 from bot.errors import UnknownScenarioError
 from bot.library import PracticeLibrary
-from bot.storage.models import TurnRow
+from bot.storage.models import SessionStatus, StoredTurn, TurnRow
 from bot.telegram.replies import Button, Reply, bold, brief, esc, italic, split_html_lines
 
 log = logging.getLogger(__name__)
 
 FEEDBACK_SETTING = "feedback"
+
+#: How many answered turn updates this process remembers (see ``already_handled``).
+ANSWERED_MEMORY = 10_000
+
+
+def option_data(session_id: int, turn: int, index: int) -> str:
+    """Callback data of a guided option (well under Telegram's 64 bytes).
+
+    The session id makes a button from an earlier session stale, instead of
+    playing the new session's option with the same turn and index.
+    """
+    return f"o:{session_id}:{turn}:{index}"
 
 
 @dataclass(frozen=True)
@@ -43,6 +55,13 @@ class Conversation:
     def __init__(self, library: PracticeLibrary, store: Any) -> None:
         self.library = library
         self.store = store
+        #: (user id, update id) of turns answered by this process, oldest first.
+        self._answered: dict[tuple[int, int], None] = {}
+
+    def _remember_answered(self, user_id: int, update_id: int) -> None:
+        self._answered[(user_id, update_id)] = None
+        while len(self._answered) > ANSWERED_MEMORY:
+            del self._answered[next(iter(self._answered))]
 
     # -- menus -------------------------------------------------------------
     def scenario_buttons(self, language: str) -> list[list[Button]]:
@@ -79,8 +98,9 @@ class Conversation:
                           self.scenario_buttons(who.language))]
         await self.store.get_or_create_trainee(who.user_id, who.language)
         session = practice.start(seed=seed, language=who.language)
-        await self.store.start_session(who.user_id, scenario_id, session.to_dict())
-        return [self._brief(practice, session), self._partner(practice, session, session.opening)]
+        session_id = await self.store.start_session(who.user_id, scenario_id, session.to_dict())
+        return [self._brief(practice, session),
+                self._partner(practice, session, session.opening, session_id)]
 
     async def restart(self, who: Trainee, seed: int) -> list[Reply]:
         loaded = await self._load(who)
@@ -106,11 +126,15 @@ class Conversation:
         ]
         return Reply("\n".join(lines))
 
-    def _partner(self, practice: Practice, session: Session, line: str) -> Reply:
+    def _partner(
+        self, practice: Practice, session: Session, line: str, session_id: int | None
+    ) -> Reply:
+        """The partner's line, with the guided options as buttons (none if ``session_id``
+        is None: the line is not the latest one, so its options would be stale)."""
         name = practice.scenario.text(practice.scenario.spec.persona.name, session.language)
-        options = [] if session.ended else practice.options(session)
-        buttons = [
-            [Button(o.text[:60], f"o:{session.turn}:{o.index}")] for o in options
+        buttons = [] if session_id is None else [
+            [Button(o.text[:60], option_data(session_id, session.turn, o.index))]
+            for o in practice.options(session)  # none once the session has ended
         ]
         return Reply(f"{bold(name)}: {esc(line)}", buttons)
 
@@ -130,17 +154,42 @@ class Conversation:
     async def _no_session(self, who: Trainee) -> list[Reply]:
         return [Reply(esc(t("tg.no_session", who.language)), self.scenario_buttons(who.language))]
 
+    async def already_handled(self, user_id: int, update_id: int) -> bool:
+        """True if a repeated update must be ignored.
+
+        The update id of a turn is stored in the turn's own transaction, so the store
+        cannot tell "saved, then the process died before replying" from "saved and
+        answered". This process can: it remembers the turns it built replies for. A
+        turn update it did not answer (it was restarted since) is let through and
+        answered again from the saved turn; answering twice beats never answering.
+        """
+        if not await self.store.was_processed(user_id, update_id):
+            return False
+        if (user_id, update_id) in self._answered:
+            return True
+        return await self.store.turn_for_update(user_id, update_id) is None
+
     async def message(self, who: Trainee, text: str, update_id: int) -> list[Reply]:
         """A typed trainee message: play a turn, save it, then build the replies."""
+        saved = await self._saved_answer(who, update_id)
+        if saved is not None:
+            return saved
         loaded = await self._load(who)
         if loaded is None or loaded[2].ended:
             return await self._no_session(who)
         return await self._play(who, loaded, text, None, update_id)
 
-    async def option(self, who: Trainee, turn: int, index: int, update_id: int) -> list[Reply]:
-        """A tapped guided option; stale or forged buttons are refused politely."""
+    async def option(
+        self, who: Trainee, session_id: int, turn: int, index: int, update_id: int
+    ) -> list[Reply]:
+        """A tapped guided option; buttons of another session or turn, or forged ones,
+        are refused politely."""
+        saved = await self._saved_answer(who, update_id)
+        if saved is not None:
+            return saved
         loaded = await self._load(who)
-        if loaded is None or loaded[2].turn != turn or loaded[2].ended:
+        if (loaded is None or loaded[0] != session_id or loaded[2].turn != turn
+                or loaded[2].ended):
             return [Reply(esc(t("tg.stale_button", who.language)))]
         if not 0 <= index < len(loaded[1].options(loaded[2])):
             return [Reply(esc(t("tg.stale_button", who.language)))]
@@ -168,17 +217,65 @@ class Conversation:
         )
         if not outcome.recorded:
             log.info("update %s was already handled (%s)", update_id, outcome)
-            return []
+            return await self._saved_answer(who, update_id) or []
         if result.ended:
             ending = practice.scenario.endings[session.state]
             await self.store.end_session(session_id, ending.outcome, session.to_dict())
         settings = await self._settings(who)
-        return self._turn_replies(practice, session, result, settings)
+        self._remember_answered(who.user_id, update_id)
+        return self._turn_replies(practice, session, result, settings, session_id)
+
+    async def _saved_answer(self, who: Trainee, update_id: int) -> list[Reply] | None:
+        """The replies to a turn this update already saved, rebuilt from the stored turn;
+        None if the update saved no turn. Nothing is played or recorded again."""
+        # The key lookup first: turns have no index on update_id, so only a
+        # redelivered update pays for the search.
+        if not await self.store.was_processed(who.user_id, update_id):
+            return None
+        stored = await self.store.turn_for_update(who.user_id, update_id)
+        if stored is None:
+            return None
+        info = await self.store.get_session(stored.session_id)
+        if info is None:  # erased meanwhile
+            return None
+        log.info("update %s was saved before; answering from the saved turn", update_id)
+        session = Session.from_dict(info.snapshot)
+        try:
+            practice = self.library.get(session.scenario_id)
+        except UnknownScenarioError:
+            return [Reply(esc(t("tg.scenario_gone", who.language)),
+                          self.scenario_buttons(who.language))]
+        latest = stored.turn_index == session.turn - 1
+        if latest and session.ended and info.status is SessionStatus.ACTIVE:
+            # The process died between saving the final turn and closing the session.
+            ending = practice.scenario.endings.get(session.state)
+            outcome = ending.outcome if ending is not None else "ended"
+            await self.store.end_session(info.session_id, outcome, session.to_dict())
+        live = latest and info.status is SessionStatus.ACTIVE
+        replies = [self._partner(practice, session, stored.turn.reply,
+                                 info.session_id if live else None)]
+        if (await self._settings(who)).get(FEEDBACK_SETTING, True):
+            replies.append(Reply(self._saved_feedback_html(stored)))
+        if latest and session.ended:
+            replies += self.summary(practice, session)
+        self._remember_answered(who.user_id, update_id)
+        return replies
+
+    @staticmethod
+    def _saved_feedback_html(stored: StoredTurn) -> str:
+        """The turn's feedback as it was saved (plain text, rendered when it was played)."""
+        lines = [esc(line) for line in stored.turn.feedback.splitlines()]
+        return "\n".join(split_html_lines(lines)[:1])
 
     def _turn_replies(
-        self, practice: Practice, session: Session, result: TurnResult, settings: dict[str, Any]
+        self,
+        practice: Practice,
+        session: Session,
+        result: TurnResult,
+        settings: dict[str, Any],
+        session_id: int,
     ) -> list[Reply]:
-        replies = [self._partner(practice, session, result.reply)]
+        replies = [self._partner(practice, session, result.reply, session_id)]
         if settings.get(FEEDBACK_SETTING, True):
             replies.append(Reply(self._feedback_html(result.feedback, session.language)))
         if result.ended:
@@ -267,4 +364,6 @@ class Conversation:
         if not confirmed:
             return [Reply(esc(t("tg.delete_cancelled", who.language)))]
         await self.store.delete_trainee_data(who.user_id)
+        for key in [k for k in self._answered if k[0] == who.user_id]:
+            del self._answered[key]
         return [Reply(esc(t("tg.deleted", who.language)))]

@@ -6,20 +6,24 @@ import asyncio
 import logging
 import re
 
-from telegram import Update
+from telegram import CallbackQuery, Update
 from telegram.constants import ChatType
+from telegram.error import BadRequest, NetworkError
 from telegram.ext import ApplicationHandlerStop, ContextTypes
 
 from bot.catalogue import normalise_language, t
+from bot.scenario.format import MAX_SCENARIO_ID
 from bot.telegram.conversation import Conversation, Trainee
 from bot.telegram.delivery import deliver, notify
-from bot.telegram.replies import Reply, esc
+from bot.telegram.replies import MAX_MESSAGE, Reply, esc, split_html_lines
 from bot.telegram.typing_indicator import typing_while_slow
 
 log = logging.getLogger(__name__)
 
-_OPTION = re.compile(r"^o:(\d{1,4}):(\d{1,2})$")
-_SCENARIO = re.compile(r"^(?:s|again):([a-z][a-z0-9_]{0,40})$")
+#: ``o:<session>:<turn>:<index>`` as built by ``conversation.option_data``.
+_OPTION = re.compile(r"^o:(\d{1,18}):(\d{1,4}):(\d{1,2})$")
+#: Every valid scenario id (the format caps its length so ``again:<id>`` fits 64 bytes).
+_SCENARIO = re.compile(rf"^(?:s|again):([a-z][a-z0-9_]{{0,{MAX_SCENARIO_ID - 1}}})$")
 
 
 def _conversation(context: ContextTypes.DEFAULT_TYPE) -> Conversation:
@@ -51,12 +55,11 @@ async def _send(update: Update, context: ContextTypes.DEFAULT_TYPE, replies: lis
 
 # -- gatekeeping (group -1) ---------------------------------------------------
 async def skip_repeated(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """A repeated update id is ignored: it was already answered."""
+    """A repeated update id is ignored, unless it saved a turn (see ``already_handled``)."""
     user = update.effective_user
     if user is None:
         raise ApplicationHandlerStop
-    store = _conversation(context).store
-    if await store.was_processed(user.id, update.update_id):
+    if await _conversation(context).already_handled(user.id, update.update_id):
         log.info("ignoring repeated update %s", update.update_id)
         raise ApplicationHandlerStop
 
@@ -114,6 +117,28 @@ async def delete_my_data(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     await _send(update, context, _conversation(context).confirm_delete(_trainee(update)))
 
 
+#: Problems listed one per line in a /reload report; the rest are only counted.
+_REPORTED_PROBLEMS = 20
+
+
+def _html_chunks(text: str) -> list[str]:
+    """Escape plain ``text`` into messages within Telegram's 4096-character limit.
+
+    Long admin reports would otherwise be refused ("message is too long"). Lines are
+    cut before escaping, so no chunk ends inside an entity such as ``&amp;``.
+    """
+    lines: list[str] = []
+    for line in text.splitlines():
+        html = esc(line)
+        if len(html) > MAX_MESSAGE:
+            pieces = [esc(char) for char in line]
+            while len(html) > MAX_MESSAGE - 1:
+                html = html[: -len(pieces.pop())]  # whole entities only
+            html += "…"
+        lines.append(html)
+    return [chunk for chunk in split_html_lines(lines) if chunk.strip()]
+
+
 async def reload(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Admins only: reload the scenario files without a restart."""
     who = _trainee(update)
@@ -123,13 +148,17 @@ async def reload(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     # Refitting an edited scenario takes seconds: off the event loop, so every
     # other chat keeps being answered meanwhile.
     report = await asyncio.to_thread(_conversation(context).library.reload)
+    shown = [str(p) for p in report.problems[:_REPORTED_PROBLEMS]]
+    hidden = len(report.problems) - len(shown)
+    if hidden:
+        shown.append(t("tg.reload_more", who.language, count=hidden))
     text = t(
         "tg.reloaded", who.language,
         loaded=", ".join(report.loaded) or "-", unchanged=", ".join(report.unchanged) or "-",
         kept=", ".join(report.kept) or "-",
-        problems="\n" + "\n".join(str(p) for p in report.problems[:20]) if report.problems else "-",
+        problems="\n" + "\n".join(shown) if shown else "-",
     )
-    await _send(update, context, [Reply(esc(text))])
+    await _send(update, context, [Reply(chunk) for chunk in _html_chunks(text)])
 
 
 async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -160,6 +189,18 @@ async def edited(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 # -- buttons ------------------------------------------------------------------
+async def _answer(query: CallbackQuery) -> None:
+    """Stop the button's spinner; a refused or lost answer must not stop the action.
+
+    Telegram refuses late answers ("query is too old") for presses queued while the
+    bot was down or busy; the press itself is still valid and is acted on.
+    """
+    try:
+        await query.answer()
+    except (BadRequest, NetworkError) as exc:  # BadRequest is a NetworkError; named for clarity
+        log.info("could not answer a button press (%s); acting on it anyway", exc)
+
+
 async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Scenario choice, guided option, try again, or delete confirmation."""
     query = update.callback_query
@@ -168,14 +209,14 @@ async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     who = _trainee(update)
     conversation = _conversation(context)
     data = query.data or ""
-    await query.answer()
+    await _answer(query)
     replies: list[Reply]
     if (match := _SCENARIO.match(data)) is not None:
         replies = await conversation.start_scenario(who, match.group(1), _seed(update))
     elif (match := _OPTION.match(data)) is not None:
-        turn, index = int(match.group(1)), int(match.group(2))
+        session, turn, index = (int(g) for g in match.groups())
         async with typing_while_slow(context.bot, _chat_id(update)):
-            replies = await conversation.option(who, turn, index, update.update_id)
+            replies = await conversation.option(who, session, turn, index, update.update_id)
     elif data == "pick":
         replies = await conversation.scenarios(who)
     elif data in ("del:yes", "del:no"):
