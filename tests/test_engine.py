@@ -243,6 +243,17 @@ def test_an_unhelpful_turn_never_counts_as_a_good_mi_skill() -> None:
     assert summary.non_adherent >= 1
 
 
+def test_the_non_adherent_line_says_it_counts_turns() -> None:
+    """The count is of turns (one may hold several unhelpful moves); the line said "moves"."""
+    from bot.engine.summary import render_summary, summarize
+
+    practice = mini_practice()
+    session = practice.start()
+    practice.turn(session, PRESSURE)
+    text = render_summary(summarize(practice.scenario, session), practice.scenario, "en")
+    assert "turns with an unhelpful move): 1" in text
+
+
 def test_a_helpful_turn_never_counts_as_mi_non_adherent() -> None:
     """Offering to fit a meeting around someone's shifts once read as "advice
     without permission" and counted against a trainee whose every move was good:
