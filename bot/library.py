@@ -41,6 +41,21 @@ def default_recognizer(scenario: Scenario, cache_dir: Path | None = None) -> Rec
     return ScenarioRecognizer(scenario, embedder=get_embedder(), cache_dir=cache_dir)
 
 
+def forget_message_texts() -> None:
+    """Drop every trainee text the recogniser keeps in memory (its sentence cache).
+
+    Called when a trainee deletes their data: the cache is keyed by the text
+    itself. Clearing all of it costs only a few model runs for other trainees.
+    """
+    import sys
+
+    embedding = sys.modules.get("bot.recognition.embedding")  # never loaded: nothing kept
+    if embedding is not None:
+        embedder = embedding.get_embedder()
+        if embedder is not None:
+            embedder.cache.clear()
+
+
 @dataclass
 class ReloadReport:
     """What a (re)load changed."""

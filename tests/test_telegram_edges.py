@@ -129,3 +129,20 @@ def test_an_over_long_report_line_is_cut_outside_any_entity() -> None:
     assert len(chunk) <= 4096
     assert chunk.endswith("&amp;…")  # whole entities only, then the ellipsis
     assert chunk[:-1].replace("&amp;", "") == ""
+
+
+async def test_deleting_data_also_forgets_the_texts_the_recogniser_cached(bot: Running) -> None:
+    """The sentence model's in-memory cache is keyed by the trainee's own words."""
+    from bot.recognition.embedding import get_embedder
+
+    embedder = get_embedder()
+    if embedder is None:
+        pytest.skip("sentence model not installed")
+    words = "it sounds like you worry the sessions would be two against one, Robin"
+    await _start_mini(bot)
+    await bot.say(words)
+    assert embedder.cache.get(words) is not None
+    await bot.say("/delete_my_data")
+    message_id, _ = bot.last_buttons()
+    await bot.press(message_id, "del:yes")
+    assert embedder.cache.get(words) is None

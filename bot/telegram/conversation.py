@@ -19,7 +19,7 @@ from bot.engine.practice import Practice, SessionMismatchError, TurnResult
 from bot.engine.session import Session
 from bot.engine.summary import render_summary, render_transcript, summarize
 from bot.errors import UnknownScenarioError
-from bot.library import PracticeLibrary
+from bot.library import PracticeLibrary, forget_message_texts
 from bot.storage.models import SessionStatus, StoredTurn, TurnRow
 from bot.telegram.replies import Button, Reply, bold, brief, esc, italic, split_html_lines
 
@@ -364,6 +364,7 @@ class Conversation:
         if not confirmed:
             return [Reply(esc(t("tg.delete_cancelled", who.language)))]
         await self.store.delete_trainee_data(who.user_id)
+        forget_message_texts()
         for key in [k for k in self._answered if k[0] == who.user_id]:
             del self._answered[key]
         return [Reply(esc(t("tg.deleted", who.language)))]
