@@ -144,6 +144,22 @@ async def started(
         await app.shutdown()
 
 
+@asynccontextmanager
+async def mini_bot(tmp_path: Path, **build: Any) -> AsyncIterator[Running]:
+    """The bot as deployed, mini scenario only, on its own fake Bot API and database."""
+    async with FakeTelegram() as tg, run_bot(tg, mini_library(tmp_path / "d"),
+                                             tmp_path / "bot.db", **build) as running:
+        yield running
+
+
+async def start_mini(bot: Running, user: int = TRAINEE) -> None:
+    """Pick the mini scenario from the /start menu, as a trainee taps it."""
+    await bot.say("/start", user=user)
+    message_id, _ = bot.last_buttons(user)
+    await bot.press(message_id, "s:mini", user=user)
+    assert bot.texts(user)[-1].startswith("Sam:")
+
+
 async def turn_texts(running: Running, user: int) -> list[str]:
     """The trainee texts of the active session's turns, in stored order."""
     active = await running.app.bot_data["conversation"].store.active_session(user)

@@ -15,8 +15,7 @@ import pytest
 
 from bot.catalogue import LOCALES, available_languages, normalise_language, t
 from bot.scenario.yaml_source import safe_load
-from tests.bot_harness import Running, mini_library, run_bot
-from tests.fake_telegram import FakeTelegram
+from tests.bot_harness import Running, mini_bot
 
 GERMAN_TRAINEE = 9101
 
@@ -83,8 +82,7 @@ def test_texts_fall_back_to_english() -> None:
 # -- through the fake Bot API -----------------------------------------------------------
 @pytest.fixture
 async def bot(tmp_path: Path) -> AsyncIterator[Running]:
-    async with FakeTelegram() as tg, run_bot(tg, mini_library(tmp_path / "d"),
-                                             tmp_path / "bot.db") as running:
+    async with mini_bot(tmp_path) as running:
         yield running
 
 

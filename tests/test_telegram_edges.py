@@ -10,7 +10,15 @@ from pathlib import Path
 
 import pytest
 
-from tests.bot_harness import TRAINEE, Running, mini_library, run_bot, turn_texts
+from tests.bot_harness import (
+    TRAINEE,
+    Running,
+    mini_bot,
+    mini_library,
+    run_bot,
+    start_mini,
+    turn_texts,
+)
 from tests.fake_telegram import FakeTelegram
 
 REFLECT = "it sounds like you're worried about being blamed"
@@ -21,16 +29,10 @@ TOO_OLD = "Bad Request: query is too old and response timeout expired or query I
 
 @pytest.fixture
 async def bot(tmp_path: Path) -> AsyncIterator[Running]:
-    async with FakeTelegram() as tg, run_bot(tg, mini_library(tmp_path / "d"),
-                                             tmp_path / "bot.db") as running:
+    async with mini_bot(tmp_path) as running:
         yield running
 
 
-async def _start_mini(bot: Running) -> None:
-    await bot.say("/start")
-    message_id, _ = bot.last_buttons()
-    await bot.press(message_id, "s:mini")
-    assert bot.texts()[-1].startswith("Sam:")
 
 
 # -- an edit never runs a command -----------------------------------------------------
@@ -38,7 +40,7 @@ async def _start_mini(bot: Running) -> None:
 async def test_editing_a_message_into_a_command_does_not_run_it(
     bot: Running, command: str
 ) -> None:
-    await _start_mini(bot)
+    await start_mini(bot)
     update_id = await bot.say(REFLECT)
     message_id = bot.tg.update(update_id)["message"]["message_id"]
     store = bot.app.bot_data["conversation"].store
@@ -65,7 +67,7 @@ async def test_a_refused_button_answer_still_plays_the_option(
     bot: Running, status: int, description: str | None
 ) -> None:
     """Presses queued while the bot was down arrive too late to answer; they still count."""
-    await _start_mini(bot)
+    await start_mini(bot)
     message_id, offered = bot.last_buttons()
     option = next(data for data in offered if data.startswith("o:"))
     sent = len(bot.texts())
@@ -79,7 +81,7 @@ async def test_a_refused_button_answer_still_plays_the_option(
 
 
 async def test_a_refused_button_answer_still_deletes_the_data(bot: Running) -> None:
-    await _start_mini(bot)
+    await start_mini(bot)
     await bot.say(REFLECT)
     await bot.say("/delete_my_data")
     message_id, offered = bot.last_buttons()
@@ -139,7 +141,7 @@ async def test_deleting_data_also_forgets_the_texts_the_recogniser_cached(bot: R
     if embedder is None:
         pytest.skip("sentence model not installed")
     words = "it sounds like you worry the sessions would be two against one, Robin"
-    await _start_mini(bot)
+    await start_mini(bot)
     await bot.say(words)
     assert embedder.cache.get(words) is not None
     await bot.say("/delete_my_data")

@@ -18,9 +18,11 @@ import pytest
 from tests.bot_harness import (
     TRAINEE,
     Running,
+    mini_bot,
     mini_library,
     run_bot,
     settled_all,
+    start_mini,
     turn_texts,
 )
 from tests.fake_telegram import FakeTelegram, RecordedCall
@@ -35,8 +37,7 @@ SHORT_TIMEOUT = 0.5
 @pytest.fixture
 async def bot(tmp_path: Path) -> AsyncIterator[Running]:
     """The bot as deployed (default time-outs, rate limiter on), mini scenario only."""
-    async with FakeTelegram() as tg, run_bot(tg, mini_library(tmp_path / "d"),
-                                             tmp_path / "bot.db") as running:
+    async with mini_bot(tmp_path) as running:
         yield running
 
 
@@ -49,11 +50,6 @@ async def impatient_bot(tmp_path: Path) -> AsyncIterator[Running]:
         yield running
 
 
-async def _start_mini(bot: Running, user: int = TRAINEE) -> None:
-    await bot.say("/start", user=user)
-    message_id, _ = bot.last_buttons(user)
-    await bot.press(message_id, "s:mini", user=user)
-    assert bot.texts(user)[-1].startswith("Sam:")
 
 
 def _sends(bot: Running, user: int) -> list[RecordedCall]:
@@ -68,7 +64,7 @@ def _sam_lines(bot: Running, user: int = TRAINEE) -> list[str]:
 
 # -- 429, 500 -------------------------------------------------------------------
 async def test_429_is_waited_out_and_the_reply_still_arrives(bot: Running) -> None:
-    await _start_mini(bot)
+    await start_mini(bot)
     before = len(bot.texts(TRAINEE))
     bot.tg.fail_next("sendMessage", 429, retry_after=1)
     started = time.monotonic()
@@ -87,7 +83,7 @@ async def test_429_beyond_the_rate_limiters_retries_is_retried_by_delivery(
     bot: Running,
 ) -> None:
     """AIORateLimiter gives up after 3 retries; ``with_retries`` waits once more."""
-    await _start_mini(bot)
+    await start_mini(bot)
     before = len(bot.texts(TRAINEE))
     bot.tg.fail_next("sendMessage", 429, retry_after=1, times=4)
     await bot.say(REFLECT)
@@ -97,7 +93,7 @@ async def test_429_beyond_the_rate_limiters_retries_is_retried_by_delivery(
 
 
 async def test_a_500_is_retried_and_the_reply_still_arrives(bot: Running) -> None:
-    await _start_mini(bot)
+    await start_mini(bot)
     before = len(bot.texts(TRAINEE))
     bot.tg.fail_next("sendMessage", 500)
     await bot.say(REFLECT)
@@ -113,7 +109,7 @@ async def test_a_lost_call_times_out_is_resent_once_and_the_session_goes_on(
 ) -> None:
     """Telegram never ran the call (no answer in time): the retry delivers it exactly once."""
     bot = impatient_bot
-    await _start_mini(bot)
+    await start_mini(bot)
     bot.tg.delay_next("sendMessage", SHORT_TIMEOUT * 4, deliver=False)
     await bot.say(REFLECT)
     await asyncio.sleep(SHORT_TIMEOUT * 4)  # the late original must not turn up after all
@@ -132,7 +128,7 @@ async def test_a_late_answer_may_duplicate_a_message_but_never_a_turn(
     What must hold is the conversation: one turn saved, and the next message continues.
     """
     bot = impatient_bot
-    await _start_mini(bot)
+    await start_mini(bot)
     bot.tg.delay_next("sendMessage", SHORT_TIMEOUT * 3, deliver=True)
     await bot.say(REFLECT)
     assert await turn_texts(bot, TRAINEE) == [REFLECT]
@@ -146,7 +142,7 @@ async def test_when_every_attempt_times_out_the_trainee_is_told_and_can_continue
     impatient_bot: Running, caplog: pytest.LogCaptureFixture,
 ) -> None:
     bot = impatient_bot
-    await _start_mini(bot)
+    await start_mini(bot)
     sam_before = len(_sam_lines(bot))
     bot.tg.delay_next("sendMessage", SHORT_TIMEOUT * 3, deliver=False, times=4)
     with caplog.at_level(logging.ERROR):
@@ -164,8 +160,8 @@ async def test_when_every_attempt_times_out_the_trainee_is_told_and_can_continue
 async def test_a_blocked_bot_keeps_running_and_still_saves_the_turn(
     bot: Running, caplog: pytest.LogCaptureFixture,
 ) -> None:
-    await _start_mini(bot, TRAINEE)
-    await _start_mini(bot, OTHER)
+    await start_mini(bot, TRAINEE)
+    await start_mini(bot, OTHER)
     bot.tg.block_user(TRAINEE)
     shown = len(bot.texts(TRAINEE))
     with caplog.at_level(logging.INFO):
@@ -185,8 +181,8 @@ async def test_a_blocked_bot_keeps_running_and_still_saves_the_turn(
 
 # -- concurrency and order ------------------------------------------------------------
 async def test_a_slow_chat_does_not_hold_up_another_trainee(bot: Running) -> None:
-    await _start_mini(bot, TRAINEE)
-    await _start_mini(bot, OTHER)
+    await start_mini(bot, TRAINEE)
+    await start_mini(bot, OTHER)
     stall = 3.0
     calls = len(bot.tg.calls)
     bot.tg.delay_next("sendMessage", stall)  # the slow trainee's next reply hangs
@@ -210,7 +206,7 @@ async def test_typing_shows_only_while_a_turn_is_slow(
 ) -> None:
     from bot.telegram import conversation
 
-    await _start_mini(bot, TRAINEE)
+    await start_mini(bot, TRAINEE)
     calls = len(bot.tg.calls)
     await bot.say(REFLECT)  # a turn takes milliseconds: no indicator, one call fewer
     assert not [c for c in bot.tg.calls[calls:] if c.method == "sendChatAction"]
@@ -234,8 +230,8 @@ async def test_typing_shows_only_while_a_turn_is_slow(
 async def test_rapid_messages_of_one_trainee_are_played_strictly_in_order(
     bot: Running,
 ) -> None:
-    await _start_mini(bot, TRAINEE)
-    await _start_mini(bot, OTHER)
+    await start_mini(bot, TRAINEE)
+    await start_mini(bot, OTHER)
     texts = [REFLECT, "lovely weather", REFLECT_2, "what's for lunch",
              "so you feel like you're being dragged into this", "hmm"]
     ids: list[int] = []
@@ -253,7 +249,7 @@ async def test_rapid_messages_of_one_trainee_are_played_strictly_in_order(
 
 # -- edits and stickers ---------------------------------------------------------------
 async def test_an_edit_is_answered_kindly_and_adds_no_turn(bot: Running) -> None:
-    await _start_mini(bot)
+    await start_mini(bot)
     update_id = await bot.say(REFLECT)
     message_id = bot.tg.update(update_id)["message"]["message_id"]
     edit = bot.tg.user_sends({"edited_message": {
@@ -267,7 +263,7 @@ async def test_an_edit_is_answered_kindly_and_adds_no_turn(bot: Running) -> None
 
 
 async def test_a_sticker_mid_session_asks_for_text_and_adds_no_turn(bot: Running) -> None:
-    await _start_mini(bot)
+    await start_mini(bot)
     await bot.say(REFLECT)
     sticker = {
         "file_id": "CAACAgIAAxkBAAIBQ2Zfake", "file_unique_id": "AgADfake",

@@ -19,7 +19,14 @@ from bot.storage import open_store
 from bot.storage.models import SessionStatus
 from bot.telegram.conversation import Conversation, Trainee
 from bot.telegram.replies import Reply
-from tests.bot_harness import TRAINEE, Running, mini_library, run_bot, turn_texts
+from tests.bot_harness import (
+    TRAINEE,
+    Running,
+    mini_library,
+    run_bot,
+    start_mini,
+    turn_texts,
+)
 from tests.fake_telegram import FakeTelegram
 from tests.scenarios import MINI
 
@@ -29,10 +36,6 @@ STALE = "That button is from an earlier moment and no longer works."
 WHO = Trainee(TRAINEE, "en", "Robin")
 
 
-async def _start_mini(bot: Running) -> None:
-    await bot.say("/start")
-    message_id, _ = bot.last_buttons()
-    await bot.press(message_id, "s:mini")
 
 
 async def _redeliver(bot: Running, update_id: int) -> None:
@@ -104,7 +107,7 @@ async def test_a_redelivered_turn_reaches_the_trainee_after_a_restart(tmp_path: 
     library = mini_library(tmp_path / "d")
     async with FakeTelegram() as tg:
         async with run_bot(tg, library, tmp_path / "bot.db") as bot:
-            await _start_mini(bot)
+            await start_mini(bot)
             message_id, offered = bot.last_buttons()
             # The process saves these turns, then dies before replying (no reply arrives).
             bot.tg.block_user(TRAINEE)
@@ -146,7 +149,7 @@ def _library_with_a_warming_option(folder: Path) -> PracticeLibrary:
 async def test_a_button_from_an_earlier_session_is_refused(tmp_path: Path) -> None:
     library = _library_with_a_warming_option(tmp_path / "dl")
     async with FakeTelegram() as tg, run_bot(tg, library, tmp_path / "bot.db") as bot:
-        await _start_mini(bot)
+        await start_mini(bot)
         await bot.say("lovely weather")  # session A: not understood, still guarded at turn 1
         old_message, old_data = bot.last_buttons()
         await bot.say("/restart")  # session B
