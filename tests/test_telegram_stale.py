@@ -22,6 +22,7 @@ from bot.telegram.replies import Reply
 from tests.bot_harness import (
     TRAINEE,
     Running,
+    mini_bot,
     mini_library,
     run_bot,
     start_mini,
@@ -218,3 +219,17 @@ def test_a_scenario_id_too_long_for_telegram_is_explained(tmp_path: Path) -> Non
         f"(this one has {MAX_SCENARIO_ID + 1}), so the bot's buttons fit Telegram's limit"
     ], errors
     assert str(errors[0]).startswith(f"{path}:2:")
+
+
+async def test_expired_update_ids_are_pruned_when_the_bot_starts(tmp_path: Path) -> None:
+    """A trainee who never writes again (say, deleted their data, then blocked the
+    bot) kept their last update ids for ever: only their own next update pruned them."""
+    from datetime import UTC, datetime, timedelta
+
+    url = f"sqlite:///{tmp_path / 'bot.db'}"
+    long_ago = datetime.now(UTC) - timedelta(days=30)
+    async with await open_store(url, clock=lambda: long_ago) as store:
+        await store.mark_processed(TRAINEE, 41)
+    async with mini_bot(tmp_path) as bot:
+        store = bot.app.bot_data["conversation"].store
+        assert not await store.was_processed(TRAINEE, 41)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from telegram import BotCommand, Update
 from telegram.ext import (
     AIORateLimiter,
@@ -20,6 +22,8 @@ from bot.storage import open_store
 from bot.telegram import handlers as h
 from bot.telegram.conversation import Conversation
 from bot.telegram.ordering import PerChatOrder
+
+log = logging.getLogger(__name__)
 
 COMMANDS = ["start", "scenarios", "hint", "restart", "end", "feedback", "delete_my_data", "help"]
 
@@ -41,6 +45,11 @@ def build_application(
     async def post_init(application: Application) -> None:  # type: ignore[type-arg]
         # The store is opened inside the application's event loop, which owns it.
         store = await open_store(settings.database)
+        # Each trainee's old update ids go when they send a new one; a trainee who
+        # never returns (or deleted their data, then blocked the bot) is pruned here.
+        pruned = await store.prune_processed()
+        if pruned:
+            log.info("forgot %d expired update ids", pruned)
         application.bot_data["conversation"] = Conversation(library, store)
         await application.bot.set_my_commands(
             [BotCommand(name, t(f"command.{name}")) for name in COMMANDS]
