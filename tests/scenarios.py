@@ -28,3 +28,6 @@ def flagship_practice() -> Practice:
 
     scenario = parse_scenario(FLAGSHIP)
     return Practice(scenario, default_recognizer(scenario))
+
+#: A message the mini scenario reads as a reflection of Sam's worry.
+REFLECT = "it sounds like you're worried about being blamed"

@@ -13,9 +13,8 @@ from bot.engine.session import Session
 from bot.recognition.recognizer import ScenarioRecognizer
 from bot.scenario.loader import parse_scenario
 from bot.scenario.validate import validate_paths
-from tests.scenarios import MINI, mini_practice
+from tests.scenarios import MINI, REFLECT, mini_practice
 
-REFLECT = "it sounds like you're worried about being blamed"
 INVITE = "would you come to one joint session and then decide"
 PRESSURE = "you have to come, there's no choice"
 

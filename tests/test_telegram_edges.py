@@ -20,8 +20,8 @@ from tests.bot_harness import (
     turn_texts,
 )
 from tests.fake_telegram import FakeTelegram
+from tests.scenarios import REFLECT
 
-REFLECT = "it sounds like you're worried about being blamed"
 EDIT_NOTICE = "edits don't change the conversation"
 ERROR_NOTICE = "something went wrong"
 TOO_OLD = "Bad Request: query is too old and response timeout expired or query ID is invalid"

@@ -26,9 +26,9 @@ from tests.bot_harness import (
     turn_texts,
 )
 from tests.fake_telegram import FakeTelegram, RecordedCall
+from tests.scenarios import REFLECT
 
 OTHER = TRAINEE + 1
-REFLECT = "it sounds like you're worried about being blamed"
 REFLECT_2 = "you seem unsure whether this is worth your time"
 #: PTB's read time-out in the time-out tests; the fake answers later than this.
 SHORT_TIMEOUT = 0.5
