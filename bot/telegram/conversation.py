@@ -170,13 +170,14 @@ class Conversation:
         return await self.store.turn_for_update(user_id, update_id) is None
 
     async def message(self, who: Trainee, text: str, update_id: int) -> list[Reply]:
-        """A typed trainee message: play a turn, save it, then build the replies."""
-        saved = await self._saved_answer(who, update_id)
-        if saved is not None:
-            return saved
+        """A typed trainee message: play a turn, save it, then build the replies.
+
+        A redelivered update whose turn was saved is answered from that turn: by
+        ``_play`` when the turn fails to record again, or here when it ended the session.
+        """
         loaded = await self._load(who)
         if loaded is None or loaded[2].ended:
-            return await self._no_session(who)
+            return await self._saved_answer(who, update_id) or await self._no_session(who)
         return await self._play(who, loaded, text, None, update_id)
 
     async def option(
