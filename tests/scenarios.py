@@ -31,3 +31,5 @@ def flagship_practice() -> Practice:
 
 #: A message the mini scenario reads as a reflection of Sam's worry.
 REFLECT = "it sounds like you're worried about being blamed"
+#: A message the mini scenario reads as an invitation to one joint session.
+INVITE = "would you come to one joint session and then decide"

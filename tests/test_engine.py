@@ -9,13 +9,12 @@ from pathlib import Path
 import pytest
 
 from bot.engine.practice import Practice, SessionEndedError, SessionMismatchError
-from bot.engine.session import Session
+from bot.engine.session import MoveGuess, Session
 from bot.recognition.recognizer import ScenarioRecognizer
 from bot.scenario.loader import parse_scenario
 from bot.scenario.validate import validate_paths
-from tests.scenarios import MINI, REFLECT, mini_practice
+from tests.scenarios import INVITE, MINI, REFLECT, mini_practice
 
-INVITE = "would you come to one joint session and then decide"
 PRESSURE = "you have to come, there's no choice"
 
 
@@ -75,7 +74,10 @@ def test_poor_move_hidden_in_a_kind_message_drives_the_transition() -> None:
     ids = {m.id for m in result.moves}
     assert {"reflect", "pressure"} <= ids
     assert result.main_move == "pressure"
-    assert result.meter_after == 3 + 2 - 3
+    # The reflection's +2 doesn't soften the push: a play-test saw a stray
+    # "sorry" read as owning a misstep cancel the penalty for a referral.
+    assert result.meter_after == 3 - 3
+    assert [m.kind for m in result.feedback.moves if m.move == "reflect"] == ["good"]
 
 
 def test_repeating_a_good_move_adds_nothing_the_second_time() -> None:
@@ -319,12 +321,9 @@ def test_hedged_skills_read_as_one_plain_sentence() -> None:
 
 def test_a_reaction_without_to_keeps_the_partner_where_they_are(tmp_path: Path) -> None:
     """A default that only answers (no ``to:``) stays in whichever state it fires in."""
-    text = MINI.read_text(encoding="utf-8").replace(
-        "  pressure:\n    to: defensive\n", "  pressure:\n    effect: -1\n", 1)
-    path = tmp_path / "mini.yaml"
-    path.write_text(text, encoding="utf-8")
-    scenario = parse_scenario(path)
-    practice = Practice(scenario, ScenarioRecognizer(scenario, with_skills=False))
+    practice = _edited_mini(tmp_path, "  pressure:\n    to: defensive\n",
+                            "  pressure:\n    effect: -1\n")
+    path = practice.scenario.path
     session = practice.start(seed=1)
     first = practice.turn(session, PRESSURE)
     assert first.state_after == "guarded" and first.main_move == "pressure"
@@ -335,3 +334,79 @@ def test_a_reaction_without_to_keeps_the_partner_where_they_are(tmp_path: Path) 
     assert again.state_after == "warming" and again.feedback.delta == -1
     # Nothing else leads to 'defensive' now: the stay is a loop, not an edge.
     assert any("'defensive' can't be reached" in p.message for p in validate_paths([path]))
+
+
+def _edited_mini(tmp_path: Path, old: str, new: str) -> Practice:
+    """The mini fixture with one passage replaced (it must be there)."""
+    text = MINI.read_text(encoding="utf-8")
+    assert old in text
+    path = tmp_path / "mini.yaml"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    scenario = parse_scenario(path)
+    return Practice(scenario, ScenarioRecognizer(scenario, with_skills=False))
+
+
+_WARM_INVITE = """        - to: agreed
+          if: openness >= 5
+        - to: warming
+          lines: ["Not yet. I'm not sure."]"""
+
+
+def test_a_condition_can_ask_how_often_a_move_was_made(tmp_path: Path) -> None:
+    """Sam only says yes once the trainee has reflected twice, whatever the meter says."""
+    practice = _edited_mini(tmp_path, _WARM_INVITE, _WARM_INVITE.replace(
+        "if: openness >= 5", "if: openness >= 5 and reflect >= 2"))
+    session = practice.start()
+    practice.turn(session, REFLECT)
+    early = practice.turn(session, INVITE)
+    assert early.state_after == "warming" and early.meter_after == 6
+    practice.turn(session, REFLECT)
+    assert practice.turn(session, INVITE).ending == "agreed"
+
+
+def test_a_transition_can_explain_why_a_good_move_landed_badly(tmp_path: Path) -> None:
+    note = "Sam has not heard what the session is for yet."
+    practice = _edited_mini(tmp_path, _WARM_INVITE, _WARM_INVITE.replace(
+        "if: openness >= 5", "if: openness >= 9") + f"\n          feedback: {note}")
+    session = practice.start()
+    practice.turn(session, REFLECT)
+    result = practice.turn(session, INVITE)
+    [item] = result.feedback.moves
+    assert item.kind == "good" and item.note == note
+    assert f"In this moment: {note}" in session.turns[-1].feedback
+    # The note belongs to that transition only: the reflection's feedback has none.
+    assert practice.turn(session, REFLECT).feedback.moves[0].note is None
+
+
+@pytest.mark.parametrize("name", ["turn", "openness"])
+def test_a_move_named_like_a_condition_name_is_refused(tmp_path: Path, name: str) -> None:
+    path = tmp_path / "clash.yaml"
+    path.write_text(MINI.read_text(encoding="utf-8").replace("reflect", name), encoding="utf-8")
+    [problem] = validate_paths([path])
+    assert f"move '{name}' has" in problem.message and (problem.line, problem.column) == (15, 3)
+
+
+def test_a_move_that_is_an_mi_skill_counts_as_one_in_the_summary(tmp_path: Path) -> None:
+    """Respecting Sam's choice was credited turn by turn, yet the summary said
+    "MI-adherent: 0" whenever the skill reading had heard something else."""
+    from bot.engine.summary import summarize
+
+    practice = _edited_mini(tmp_path, "    feedback: A concrete, small step.\n",
+                            "    feedback: A concrete, small step.\n"
+                            "    skills: [seek_collaboration]\n")
+    session = practice.start()
+    practice.turn(session, REFLECT)
+    practice.turn(session, INVITE)
+    session.turns[-1].skills = []  # whatever the skill reading heard
+    assert summarize(practice.scenario, session).adherent == 1
+    session.turns[-1].skills = [MoveGuess("seek_collaboration", 0.9)]
+    assert summarize(practice.scenario, session).adherent == 1  # once per turn
+
+
+def test_a_move_can_only_declare_an_mi_adherent_skill(tmp_path: Path) -> None:
+    path = tmp_path / "bad.yaml"
+    path.write_text(MINI.read_text(encoding="utf-8").replace(
+        "    feedback: A concrete, small step.\n",
+        "    feedback: A concrete, small step.\n    skills: [advise]\n"), encoding="utf-8")
+    [problem] = validate_paths([path])
+    assert (problem.line, problem.column) == (35, 14) and "affirm" in problem.message, problem

@@ -20,7 +20,7 @@ from tests.bot_harness import (
     turn_texts,
 )
 from tests.fake_telegram import FakeTelegram
-from tests.scenarios import REFLECT
+from tests.scenarios import INVITE, REFLECT
 
 EDIT_NOTICE = "edits don't change the conversation"
 ERROR_NOTICE = "something went wrong"
@@ -148,3 +148,11 @@ async def test_deleting_data_also_forgets_the_texts_the_recogniser_cached(bot: R
     message_id, _ = bot.last_buttons()
     await bot.press(message_id, "del:yes")
     assert embedder.cache.get(words) is None
+
+
+# -- a transition's note is shown under its move, escaped -------------------------------
+async def test_a_refused_good_move_shows_why_under_its_feedback(bot: Running) -> None:
+    await start_mini(bot)
+    await bot.say(INVITE)
+    feedback = bot.texts()[-1]
+    assert "⏱ In this moment: Sam barely knows you yet (openness < 6): listen first." in feedback

@@ -29,9 +29,8 @@ from tests.bot_harness import (
     turn_texts,
 )
 from tests.fake_telegram import FakeTelegram
-from tests.scenarios import MINI, REFLECT
+from tests.scenarios import INVITE, MINI, REFLECT
 
-INVITE = "would you come to one joint session and then decide"
 STALE = "That button is from an earlier moment and no longer works."
 WHO = Trainee(TRAINEE, "en", "Robin")
 

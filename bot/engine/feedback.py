@@ -18,6 +18,8 @@ class MoveFeedback:
     confidence: float
     text: str
     better: str | None = None
+    #: Why the move landed differently in this moment (the transition's ``feedback``).
+    note: str | None = None
 
 
 @dataclass
@@ -71,6 +73,8 @@ def render_plain(feedback: TurnFeedback, language: str | None = None) -> str:
     for move in feedback.moves:
         kind = t(f"feedback.kind.{move.kind}", language)
         lines.append(f"• {move.label} ({kind}): {move.text}")
+        if move.note:
+            lines.append(f"  {t('feedback.note', language)}: {move.note}")
         if move.better:
             lines.append(f"  {t('feedback.better', language)}: {move.better}")
     if feedback.skills is not None and feedback.understood:

@@ -4,7 +4,9 @@ How several moves in one message combine (documented for educators in
 ``docs/writing-scenarios.md``):
 
 1. Every recognised move adds its meter effect; a good move repeated from the
-   previous turn adds nothing the second time. The meter is clamped.
+   previous turn adds nothing the second time, and neither does a good move
+   beside a poor one ("sorry, but you need to come" is pressure). The meter is
+   clamped.
 2. One *main* move drives the transition: a poor move always wins (a kind
    message with pressure in it is still pressure); otherwise a move that takes
    the partner somewhere new; otherwise the most confident move.
@@ -23,6 +25,7 @@ from bot.engine.machine import LIMIT_TRIGGER, RULES_TRIGGER, CompiledScenario, S
 from bot.engine.recognition import Recognition, Recognizer, shown_skills
 from bot.engine.session import MoveGuess, Session, TurnRecord
 from bot.errors import BotError
+from bot.scenario.format import Text
 from bot.scenario.model import AutoRule, Reaction, Scenario
 
 #: Longest message the engine reads; Telegram's own limit is 4,096 characters.
@@ -130,8 +133,18 @@ class Practice:
             return self._unclear(session, text, recognition, guided=option is not None)
         return self._moves(session, text, moves, recognition, guided=option is not None)
 
-    def _values(self, session: Session, meter: int) -> dict[str, int]:
-        return {self.scenario.spec.meter.name: meter, "turn": session.turn + 1}
+    def _values(
+        self, session: Session, meter: int, moves: list[MoveGuess] | None = None
+    ) -> dict[str, int]:
+        """What conditions can see: the meter, the turn and how often each move was read."""
+        counts = dict.fromkeys(self.scenario.moves, 0)
+        for record in session.turns:
+            for move in {m.id for m in record.moves}:
+                if move in counts:  # a saved turn may name a move since removed
+                    counts[move] += 1
+        for move in {m.id for m in moves or ()}:
+            counts[move] += 1
+        return {**counts, self.scenario.spec.meter.name: meter, "turn": session.turn + 1}
 
     def _clamp(self, value: int) -> int:
         m = self.scenario.spec.meter
@@ -139,17 +152,20 @@ class Practice:
 
     def _effects(self, session: Session, moves: list[MoveGuess]) -> dict[str, int]:
         previous = {m.id for m in session.turns[-1].moves} if session.turns else set()
+        kinds = {guess.id: self.scenario.moves[guess.id].kind for guess in moves}
+        poor = "poor" in kinds.values()
         effects = {}
         for guess in moves:
             effect = self.scenario.moves[guess.id].effect
-            effects[guess.id] = 0 if effect > 0 and guess.id in previous else effect
+            muted = guess.id in previous or (poor and kinds[guess.id] != "poor")
+            effects[guess.id] = 0 if effect > 0 and muted else effect
         return effects
 
     def _main_move(self, session: Session, moves: list[MoveGuess], meter: int) -> str:
         poor = [m for m in moves if self.scenario.moves[m.id].kind == "poor"]
         if poor:
             return max(poor, key=lambda m: m.confidence).id
-        values = self._values(session, meter)
+        values = self._values(session, meter, moves)
         table = self.scenario.reactions.get(session.state, {})
         for guess in sorted(moves, key=lambda m: -m.confidence):
             for reaction in table.get(guess.id, []):
@@ -171,21 +187,24 @@ class Practice:
         effects = self._effects(session, moves)
         meter = self._clamp(before_meter + sum(effects.values()))
         main = self._main_move(session, moves, meter)
-        step = self.compiled.fire(session.state, main, self._values(session, meter))
+        step = self.compiled.fire(session.state, main, self._values(session, meter, moves))
         if isinstance(step.taken, Reaction) and step.taken.effect is not None:
             effects[main] = step.taken.effect
             meter = self._clamp(before_meter + sum(effects.values()))
         steps = [step]
         if not self.scenario.is_ending(step.state):
-            steps.append(self._after_turn(session, step.state, meter))
+            steps.append(self._after_turn(session, step.state, meter, moves))
         session.state, session.meter = steps[-1].state, meter
         reply = self._reply(session, steps)
-        feedback = self._feedback(session, moves, before_meter, recognition)
+        note = step.taken.feedback if isinstance(step.taken, Reaction) else None
+        feedback = self._feedback(session, moves, before_meter, recognition, (main, note))
         return self._record(session, text, moves, main, before_state, feedback, reply, guided,
                             recognition)
 
-    def _after_turn(self, session: Session, state: str, meter: int) -> Step:
-        values = self._values(session, meter)
+    def _after_turn(
+        self, session: Session, state: str, meter: int, moves: list[MoveGuess] | None = None
+    ) -> Step:
+        values = self._values(session, meter, moves)
         step = self.compiled.fire(state, RULES_TRIGGER, values)
         if step.taken is None:  # the machine knows the limit; without one this stays put
             step = self.compiled.fire(state, LIMIT_TRIGGER, values)
@@ -208,9 +227,12 @@ class Practice:
         moves: list[MoveGuess],
         before_meter: int,
         recognition: Recognition,
+        note: tuple[str, Text | None],
     ) -> TurnFeedback:
+        """Each move's feedback; the main move also gets its transition's note, if any."""
         lang = session.language
         items = []
+        main, main_note = note
         for guess in moves:
             move = self.scenario.moves[guess.id]
             better = self.scenario.text(move.better, lang) if move.better else None
@@ -222,6 +244,8 @@ class Practice:
                     guess.confidence,
                     self.scenario.text(move.feedback, lang),
                     better if move.kind == "poor" else None,
+                    self.scenario.text(main_note, lang)
+                    if main_note is not None and guess.id == main else None,
                 )
             )
         return self._meter_feedback(session, before_meter, True, items, None, recognition)

@@ -9,13 +9,16 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import get_args
 
 from bot.catalogue import t
 from bot.engine.recognition import NON_ADHERENT, heard_skills
 from bot.engine.session import Session
+from bot.scenario.format import MiSkill
 from bot.scenario.model import Scenario
 
-ADHERENT = {"affirm", "seek_collaboration", "emphasize_autonomy"}
+#: The MI-adherent codes counted; a move can declare them too (``Move.skills``).
+ADHERENT = frozenset(get_args(MiSkill))
 
 
 @dataclass
@@ -72,8 +75,12 @@ def summarize(scenario: Scenario, session: Session) -> Summary:
             continue
         if turn.behaviour:
             behaviours[turn.behaviour] += 1
-        for skill in heard_skills(turn.skills, turn_kinds):
-            skills[skill.id] += 1
+        heard = {skill.id for skill in heard_skills(turn.skills, turn_kinds)}
+        # A move the scenario says *is* a skill (respecting Sam's choice is
+        # emphasising autonomy) counts even when the skill reading missed it.
+        heard |= {s for m in turn.moves if m.id in scenario.moves
+                  for s in scenario.moves[m.id].skills}
+        skills.update(heard)
     return Summary(
         title=scenario.text(scenario.spec.title, lang),
         ending=session.state if ending else None,

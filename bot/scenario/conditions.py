@@ -1,13 +1,16 @@
 """Conditions such as ``openness >= 7 and turn > 2``, parsed once and never eval'd.
 
 Educators write conditions as text; a tiny grammar keeps them readable and safe.
+A name is the meter, ``turn``, or a move id (how many messages so far, this one
+included, the move was read in), so a partner can remember what was said.
 """
 
 from __future__ import annotations
 
+import difflib
 import operator
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 _OPERATORS: dict[str, Callable[[int, int], bool]] = {
@@ -46,19 +49,22 @@ class Condition:
         return all(part.holds(values) for part in self.parts)
 
 
-def parse_condition(text: str, names: set[str]) -> Condition:
-    """Parse ``text``; ``names`` are the variables that may appear."""
+def parse_condition(text: str, names: Sequence[str]) -> Condition:
+    """Parse ``text``; ``names`` are the variables that may appear, the meter first."""
     parts = []
     for chunk in re.split(r"\band\b", text):
         match = _COMPARISON.match(chunk)
         if not match:
             raise ConditionSyntaxError(
                 f"cannot read condition '{text}': write it like "
-                f"'{sorted(names)[0]} >= 5', joined with 'and'"
+                f"'{names[0]} >= 5', joined with 'and'"
             )
         name, op, value = match.group(1), match.group(2), int(match.group(3))
         if name not in names:
-            known = ", ".join(sorted(names))
-            raise ConditionSyntaxError(f"unknown name '{name}' in condition (known: {known})")
+            close = difflib.get_close_matches(name, list(names), n=1, cutoff=0.6)
+            hint = f" (did you mean '{close[0]}'?)" if close else ""
+            raise ConditionSyntaxError(
+                f"unknown name '{name}' in condition{hint}: use {names[0]}, turn or a move id"
+            )
         parts.append(Comparison(name, op, value))
     return Condition(text, tuple(parts))

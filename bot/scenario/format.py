@@ -71,6 +71,10 @@ class Meter(_Strict):
     start: int = 3
 
 
+#: The MI-adherent skills a move can declare (the summary's "MI-adherent" line).
+MiSkill = Literal["affirm", "seek_collaboration", "emphasize_autonomy"]
+
+
 class Move(_Strict):
     """Something the trainee can do in a message."""
 
@@ -85,6 +89,11 @@ class Move(_Strict):
     )
     feedback: Text = Field(description="Why this move helped or hurt.")
     better: Text | None = Field(None, description="For poor moves: what to do instead.")
+    skills: list[MiSkill] = Field(
+        default_factory=list,
+        description="MI-adherent skills this move always is (affirm, seek_collaboration, "
+        "emphasize_autonomy); the summary counts them even when the skill reading misses them.",
+    )
 
 
 class Transition(_Strict):
@@ -94,11 +103,18 @@ class Transition(_Strict):
         None, description="The state or ending to go to; leave it out to stay where the partner is."
     )
     if_: str | None = Field(
-        None, alias="if", description="A condition such as 'openness >= 7' or 'turn > 3'."
+        None,
+        alias="if",
+        description="A condition such as 'openness >= 7', 'turn > 3' or 'frame_relationship >= 1'.",
     )
     effect: int | None = Field(None, description="Overrides the move's meter effect here.")
     lines: list[Text] = Field(
         default_factory=list, description="What the partner says when this happens."
+    )
+    feedback: Text | None = Field(
+        None,
+        description="Shown with the move's own feedback when this transition is taken: why the "
+        "move landed differently here (say, a good move made too early).",
     )
 
 

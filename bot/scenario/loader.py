@@ -107,7 +107,8 @@ class _Builder:
         self.source = source
         self.problems: list[Problem] = []
         self.targets = set(spec.states) | set(spec.endings)
-        self.names = {spec.meter.name, "turn"}
+        #: Conditions may name the meter, ``turn`` and any move (how often it was read).
+        self.names = (spec.meter.name, "turn", *spec.moves)
 
     def error(self, path: PathKey, message: str, *, prefer_key: bool = False) -> None:
         self.problems.append(self.source.problem(path, message, prefer_key=prefer_key))
@@ -148,7 +149,8 @@ class _Builder:
                 cond = self.condition(item.if_, (*path, "if"))
                 # "" until build() knows the state: a default is shared by all of them.
                 resolved.append(
-                    Reaction(move, item.to or "", cond, item.effect, tuple(item.lines), path)
+                    Reaction(move, item.to or "", cond, item.effect, tuple(item.lines), path,
+                             item.feedback)
                 )
             result[move] = resolved
         return result
@@ -166,6 +168,10 @@ class _Builder:
             hint = did_you_mean(limit.to, spec.endings)
             self.error(("turn_limit", "to"), f"unknown ending '{limit.to}'{hint}")
         m = spec.meter
+        for name in sorted({m.name, "turn"} & set(spec.moves)):
+            what = "the meter's name" if name == m.name else "a name conditions use"
+            self.error(("moves", name), f"move '{name}' has {what}; rename the move",
+                       prefer_key=True)
         if not m.min <= m.start <= m.max:
             self.error(("meter", "start"), f"start {m.start} is outside {m.min}..{m.max}")
         defaults = self.reactions(spec.defaults, ("defaults",))

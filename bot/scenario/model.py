@@ -20,6 +20,7 @@ class Reaction:
     effect: int | None
     lines: tuple[Text, ...]
     origin: PathKey = ()
+    feedback: Text | None = None
 
 
 @dataclass(frozen=True)

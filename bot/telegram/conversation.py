@@ -291,6 +291,8 @@ class Conversation:
         for move in feedback.moves:
             mark = {"good": "✅", "neutral": "▫️", "poor": "⚠️"}[move.kind]
             lines.append(f"{mark} {bold(move.label)}: {esc(brief(move.text))}")
+            if move.note:
+                lines.append(f"⏱ {italic(t('tg.note', language))}: {esc(move.note)}")
             if move.better:
                 lines.append(f"💡 {italic(t('tg.better', language))}: {esc(move.better)}")
         if feedback.skills is not None and feedback.understood:
