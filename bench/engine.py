@@ -150,7 +150,8 @@ def bench_turns(practice: Practice, seconds: float) -> tuple[list[Row], PreRecog
 
     compiled = engine.compiled
     pairs = [
-        (src, move, {scenario.spec.meter.name: value, "turn": 1})
+        (src, move, {**dict.fromkeys(scenario.moves, 1), scenario.spec.meter.name: value,
+                     "turn": 1})
         for src, reactions in scenario.reactions.items()
         for move in reactions
         for value in (scenario.spec.meter.min, scenario.spec.meter.start, scenario.spec.meter.max)
