@@ -231,3 +231,23 @@ async def test_expired_update_ids_are_pruned_when_the_bot_starts(tmp_path: Path)
     async with mini_bot(tmp_path) as bot:
         store = bot.app.bot_data["conversation"].store
         assert not await store.was_processed(TRAINEE, 41)
+
+
+async def test_expired_update_ids_are_also_pruned_while_the_bot_runs(tmp_path: Path) -> None:
+    """Pruning only at start-up left a bot that runs for months holding the last ids
+    of every trainee who went quiet since; the bot now prunes on a timer too."""
+    import asyncio
+    from datetime import UTC, datetime, timedelta
+
+    url = f"sqlite:///{tmp_path / 'bot.db'}"
+    long_ago = datetime.now(UTC) - timedelta(days=30)
+    async with mini_bot(tmp_path, prune_every=0.05) as bot:
+        async with await open_store(url, clock=lambda: long_ago) as old:
+            await old.mark_processed(TRAINEE, 42)  # written after start-up's prune
+        store = bot.app.bot_data["conversation"].store
+        for _ in range(200):
+            if not await store.was_processed(TRAINEE, 42):
+                break
+            await asyncio.sleep(0.02)
+        assert not await store.was_processed(TRAINEE, 42)
+    assert "pruner" not in bot.app.bot_data  # stopped with the bot
