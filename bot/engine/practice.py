@@ -3,6 +3,8 @@
 How several moves in one message combine (documented for educators in
 ``docs/writing-scenarios.md``):
 
+0. A poor move the message only takes back ("forget the group idea") is dropped
+   if the trainee made that move in the last three turns: that is a repair.
 1. Every recognised move adds its meter effect; a good move repeated from the
    previous turn adds nothing the second time, and neither does a good move
    beside a poor one ("sorry, but you need to come" is pressure). The meter is
@@ -128,7 +130,8 @@ class Practice:
             recognition = Recognition([MoveGuess(chosen.move, 1.0)], skills)
         else:
             recognition = self.recognizer.recognize(text, previous)
-        moves = [m for m in recognition.moves if m.id in self.scenario.moves]
+        moves = [m for m in recognition.moves if m.id in self.scenario.moves
+                 and not (m.id in recognition.retracted and _said_lately(session, m.id))]
         if not moves:
             return self._unclear(session, text, recognition, guided=option is not None)
         return self._moves(session, text, moves, recognition, guided=option is not None)
@@ -197,7 +200,7 @@ class Practice:
         session.state, session.meter = steps[-1].state, meter
         reply = self._reply(session, steps)
         note = step.taken.feedback if isinstance(step.taken, Reaction) else None
-        feedback = self._feedback(session, moves, before_meter, recognition, (main, note))
+        feedback = self._feedback(session, moves, before_meter, recognition, main, note)
         return self._record(session, text, moves, main, before_state, feedback, reply, guided,
                             recognition)
 
@@ -227,12 +230,12 @@ class Practice:
         moves: list[MoveGuess],
         before_meter: int,
         recognition: Recognition,
-        note: tuple[str, Text | None],
+        main: str,
+        main_note: Text | None,
     ) -> TurnFeedback:
         """Each move's feedback; the main move also gets its transition's note, if any."""
         lang = session.language
         items = []
-        main, main_note = note
         for guess in moves:
             move = self.scenario.moves[guess.id]
             better = self.scenario.text(move.better, lang) if move.better else None
@@ -337,6 +340,15 @@ class Practice:
             meter_after=feedback.meter_after,
             ending=session.state if session.ended else None,
         )
+
+
+#: How many earlier turns a trainee can take a move back from ("forget the group idea").
+RETRACT_WITHIN = 3
+
+
+def _said_lately(session: Session, move: str) -> bool:
+    """True when ``move`` was read in one of the last few turns (so it can be taken back)."""
+    return any(move in {m.id for m in t.moves} for t in session.turns[-RETRACT_WITHIN:])
 
 
 def _clean(text: str) -> str:

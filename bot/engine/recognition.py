@@ -31,6 +31,9 @@ class Recognition:
 
     moves: list[MoveGuess]
     skills: SkillNote | None = None
+    #: Poor moves among ``moves`` that the message only takes back ("forget the
+    #: group idea"): a repair if the trainee had made that move, else the move.
+    retracted: frozenset[str] = frozenset()
 
 
 class Recognizer(Protocol):

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Protocol
 import numpy as np
 
 from bot.engine.session import MoveGuess
+from bot.recognition.denials import is_denial, is_retraction, without
 from bot.recognition.keywords import keyword_found, keyword_retracted, padded
 from bot.recognition.ngrams import NgramVectorizer
 from bot.recognition.text_norm import normalise
@@ -322,6 +323,14 @@ class MoveModel:
 
     def read(self, text: str) -> list[MoveGuess]:
         """The moves in ``text`` that pass the thresholds, best first."""
+        return self.read_all(text)[0]
+
+    def read_all(self, text: str) -> tuple[list[MoveGuess], frozenset[str]]:
+        """The moves, and the poor ones among them that the message only takes back.
+
+        "Forget the group idea" reads as a group referral; whether it is a repair
+        depends on whether the trainee had suggested a group, which the engine knows.
+        """
         tuning = self.tuning
         parts = clauses(text)
         vectors = None
@@ -351,5 +360,35 @@ class MoveModel:
                 # just one session"): the clause "I'm not suggesting a support
                 # group", read alone, must not make the denial the move.
                 found.pop(j, None)
+        retracted: set[int] = set()
+        if any(self.poor[j] for j in found):
+            kept, denied = without(text, is_denial)
+            for j in self._unsaid(found, kept) if denied else ():
+                del found[j]  # "I'm not asking you to join a support group"
+            kept, taken_back = without(text, is_retraction)
+            if taken_back:
+                retracted = self._unsaid(found, kept)
         order = sorted(found.items(), key=lambda kv: -kv[1])
-        return [MoveGuess(self.move_ids[j], round(p, 3)) for j, p in order]
+        guesses = [MoveGuess(self.move_ids[j], round(p, 3)) for j, p in order]
+        return guesses, frozenset(self.move_ids[j] for j in retracted)
+
+    def _unsaid(self, found: dict[int, float], kept: str) -> set[int]:
+        """The poor moves found that ``kept`` (the message minus some pieces) doesn't show.
+
+        The rest is read again: a poor move it still shows (by the model or an
+        undenied keyword) was said, so "I'm not asking, I'm telling you: come" is
+        still pressure. Costs one more model run, only for such messages.
+        """
+        poor = [j for j in found if self.poor[j]]
+        if not poor:
+            return set()
+        probs = (self.probabilities([kept])[0] if len(kept.split()) >= MIN_CLAUSE_WORDS
+                 else None)
+        norm = padded(kept)
+        unsaid = set()
+        for j in poor:
+            keywords = [k for k in self.keywords[self.move_ids[j]] if f" {k} " in norm]
+            still = probs is not None and probs[j] >= self.tuning.threshold
+            if not still and not any(keyword_found(kept, k) for k in keywords):
+                unsaid.add(j)
+        return unsaid

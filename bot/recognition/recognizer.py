@@ -50,9 +50,9 @@ class ScenarioRecognizer:
         words = _words_helper.submit(word_features, text, previous) if self.with_skills else None
         # Moves first: their one model run leaves the text's vector in the
         # embedder's cache, so the skill layer reuses it instead of running again.
-        moves = self.moves.read(text) if text.strip() else []
+        moves, retracted = self.moves.read_all(text) if text.strip() else ([], frozenset())
         skills = read_skills(text, previous, words.result()) if words else None
-        return Recognition(moves, skills)
+        return Recognition(moves, skills, retracted)
 
     def read_skills(self, text: str, previous: str | None = None) -> SkillNote | None:
         return read_skills(text, previous) if self.with_skills else None

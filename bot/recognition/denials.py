@@ -1,0 +1,82 @@
+"""Pieces in which the worker rules a move out: "I'm not asking you to join a group".
+
+A play-test found that the learned model reads such a clause as the very move it
+denies ("I'm not suggesting you need your own therapy" as a referral), so Sam
+argued with an idea the trainee had just dropped. The model can't tell, from a
+few thousand examples, that a speech act is being denied; these plain rules can.
+They only recognise the worker denying or retracting their *own* speech act
+("I'm not saying", "nobody is asking", "forget the group idea"), never
+negation in general: "you don't have a choice" and "there's nothing to worry
+about" are themselves poor moves.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from bot.recognition.text_norm import normalise
+
+#: Where a message is cut into pieces that can deny on their own.
+_PIECES = re.compile(r"[.,;:!?()]+|\s[-–—]+\s|\b(?:but|though|although|however)\b", re.I)
+#: Words that may open a piece before the denial itself ("no, look, to be clear, i'm not...").
+_OPENERS = frozenset({
+    "no", "so", "and", "look", "oh", "ok", "okay", "well", "honestly", "sorry", "listen",
+    "just", "to", "be", "clear", "again", "also", "now", "right", "see",
+})
+_I = r"(?:i am|i|im|iam|we are|we|i have|we have)"
+_NOT = r"(?:not|never|dont|didnt|wont|wasnt|havent|aint|do not|did not|will not|would not|was not)"
+#: The worker's own speech acts, optionally as a purpose ("not here to judge").
+_ACT = (
+    r"(?:(?:here to|calling to|trying to|going to|gonna|out to|about to|in the business of) )?"
+    r"(?:ask|suggest|say|sayin|tell|recommend|propos|send|refer|push|pressur|impl|blam|mean|"
+    r"judge|force|make you|take sides|take alex s side|side with|share|pass|repeat|fix|"
+    r"sort you out|calling because)"
+)
+_DENIAL = re.compile(
+    rf"^(?:{_I} (?:really |just |at all |actually )?{_NOT} (?:really |just |actually )?{_ACT}"
+    rf"|(?:nobody|no one|noone|none of us) (?:is |are |was |will |would |has )?"
+    rf"(?:really |actually )?{_ACT}"
+    rf"|not (?:really |actually )?{_ACT})"
+)
+_RETRACTION = re.compile(
+    r"^(?:let us|lets) not\b"
+    r"|^(?:let us |lets |can we |we can |you can |please )?(?:just )?"
+    r"(?:forget|scrap|drop|ignore|disregard|never mind|nevermind|strike)\b"
+    r"|\b(?:set|put|leave|park)\b.*\baside\b"
+    r"|\b(?:take|taking) (?:that|it|this) back\b|^(?:i take back|my bad)\b"
+)
+
+
+def _core(piece: str) -> str:
+    """The normalised piece without its opening fillers ("no, look, i'm not...")."""
+    words = normalise(piece).split()
+    start = 0
+    while start < len(words) - 1 and words[start] in _OPENERS:
+        start += 1
+    return " ".join(words[start:])
+
+
+def is_denial(piece: str) -> bool:
+    """True when ``piece`` denies the worker's own speech act ("I'm not asking you to...")."""
+    core = _core(piece)
+    return bool(core) and bool(_DENIAL.match(core))
+
+
+def is_retraction(piece: str) -> bool:
+    """True when ``piece`` takes something back ("forget the group idea", "scrap that").
+
+    Unlike a denial this depends on what was said before: dropping a referral
+    is a repair, dropping the joint sessions is itself a poor move. So the
+    recogniser only reports it, and the engine, which knows the conversation,
+    decides (see ``Recognition.retracted``).
+    """
+    core = _core(piece)
+    return bool(core) and bool(_RETRACTION.search(core))
+
+
+def without(text: str, drop: Callable[[str], bool]) -> tuple[str, bool]:
+    """``text`` without the pieces ``drop`` picks, and whether it picked any."""
+    pieces = [p for p in _PIECES.split(text) if p and p.strip()]
+    kept = [p.strip() for p in pieces if not drop(p)]
+    return ", ".join(kept), len(kept) < len(pieces)
