@@ -410,3 +410,22 @@ def test_a_move_can_only_declare_an_mi_adherent_skill(tmp_path: Path) -> None:
         "    feedback: A concrete, small step.\n    skills: [advise]\n"), encoding="utf-8")
     [problem] = validate_paths([path])
     assert (problem.line, problem.column) == (35, 14) and "affirm" in problem.message, problem
+
+
+def test_taking_back_a_poor_move_is_a_repair_only_after_making_it() -> None:
+    """'Forget the group idea' read as a group referral, and Sam argued against the
+    idea the trainee had just dropped (a play-test). A take-back now cancels the
+    move when the trainee made it lately; otherwise the message is read as it is."""
+    from tests.scenarios import flagship_practice
+
+    practice = flagship_practice()
+    take_back = "Forget the group idea, I'd rather offer something just for the two of you."
+    assert "refer_support_group" in practice.recognizer.recognize(take_back).retracted
+    session = practice.start()
+    referral = practice.turn(session, "There's a couples support group on Thursdays.")
+    assert referral.main_move == "refer_support_group"
+    repair = practice.turn(session, take_back)
+    assert "refer_support_group" not in [m.id for m in repair.moves]
+    fresh = practice.start()
+    first = practice.turn(fresh, take_back)
+    assert "refer_support_group" in [m.id for m in first.moves]

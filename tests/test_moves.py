@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from bot.recognition.denials import is_denial, is_retraction
 from bot.recognition.keywords import keyword_found, keyword_retracted
 from bot.recognition.moves import MoveModel, clauses
 from bot.scenario.loader import parse_scenario
@@ -138,6 +139,58 @@ def test_off_topic_text_is_not_read_as_a_move(text: str) -> None:
 )
 def test_a_poor_move_whose_keyword_is_only_denied_is_not_read(text: str) -> None:
     assert read(text) == ["invite_trial_session"]
+
+
+# A play-test: each of these denials was read as the very move it rules out, and
+# Sam argued with an idea the trainee had just said they were not suggesting.
+@pytest.mark.parametrize(
+    ("text", "ruled_out"),
+    [
+        ("I'm not asking you to join a support group.", "refer_support_group"),
+        ("I'm not suggesting you need your own therapy.", "refer_individual_therapy"),
+        ("I'm not saying Alex should just carry on alone.", "individual_only"),
+        ("im not sayin alex shud carry on alone", "individual_only"),
+    ],
+)
+def test_a_denied_poor_move_is_not_read(text: str, ruled_out: str) -> None:
+    assert ruled_out not in read(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "poor"),
+    [
+        ("I'm not asking, I'm telling you: come next week.", "pressure"),
+        ("I'm not saying it's your fault, but you do shut down a lot.", "blame_partner"),
+        ("Right, forget the joint thing, I'll just keep seeing Alex.", "individual_only"),
+    ],
+)
+def test_a_poor_move_beside_a_denial_is_still_read(text: str, poor: str) -> None:
+    recognition = flagship_practice().recognizer.recognize(text)
+    assert poor in [m.id for m in recognition.moves]
+    assert poor not in recognition.retracted  # said, not taken back
+
+
+@pytest.mark.parametrize(
+    ("piece", "denial", "retraction"),
+    [
+        ("I'm not asking you to join a support group", True, False),
+        ("No, I'm not here to take sides", True, False),
+        ("nobody is saying it's your fault", True, False),
+        ("to be clear, nobody is going to force you", True, False),
+        ("you don't have a choice", False, False),  # itself pressure
+        ("there's nothing to worry about", False, False),  # itself dismissal
+        ("I won't take no for an answer", False, False),
+        ("I'm not gonna let you off the hook", False, False),
+        ("why not try a support group", False, False),
+        ("ok scrap that", False, True),
+        ("let's set the group idea aside", False, True),
+        ("forget the group idea", False, True),
+    ],
+)
+def test_denials_are_the_workers_own_speech_acts_only(
+    piece: str, denial: bool, retraction: bool
+) -> None:
+    assert (is_denial(piece), is_retraction(piece)) == (denial, retraction)
 
 
 def test_the_fitted_model_is_cached_by_what_the_fit_reads(tmp_path: Path) -> None:
