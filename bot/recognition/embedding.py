@@ -33,7 +33,7 @@ log = logging.getLogger(__name__)
 SOURCE_MODEL_SHA256 = "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db"
 #: The shipped model, built by ``tune_encoder``.
 MODEL_PATH = Path(__file__).parent / "data" / "minilm-l6-moves-dynint8.onnx"
-MODEL_SHA256 = "628430559ecb241f88889a382415c5a99d24bd713fae8eea24f0eee247205fd6"
+MODEL_SHA256 = "964ceeda9e429420c8c4a39673ad0da088d1980fc0a3505dc6cdf9e58616ef01"
 #: sha256 of the upstream all-MiniLM-L6-v2 ``tokenizer.json``, shipped unmodified.
 TOKENIZER_SHA256 = "be50c3628f2bf5bb5e3a7f17b1f74611b2561a3a27eeab05e5aa30f411572037"
 TOKENIZER_PATH = Path(__file__).parent / "data" / "minilm_tokenizer.json"
