@@ -15,10 +15,9 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from bot.recognition.keywords import PIECES
 from bot.recognition.text_norm import normalise
 
-#: Where a message is cut into pieces that can deny on their own.
-_PIECES = re.compile(r"[.,;:!?()]+|\s[-–—]+\s|\b(?:but|though|although|however)\b", re.I)
 #: Words that may open a piece before the denial itself ("no, look, to be clear, i'm not...").
 _OPENERS = frozenset({
     "no", "so", "and", "look", "oh", "ok", "okay", "well", "honestly", "sorry", "listen",
@@ -77,6 +76,6 @@ def is_retraction(piece: str) -> bool:
 
 def without(text: str, drop: Callable[[str], bool]) -> tuple[str, bool]:
     """``text`` without the pieces ``drop`` picks, and whether it picked any."""
-    pieces = [p for p in _PIECES.split(text) if p and p.strip()]
+    pieces = [p for p in PIECES.split(text) if p and p.strip()]
     kept = [p.strip() for p in pieces if not drop(p)]
     return ", ".join(kept), len(kept) < len(pieces)

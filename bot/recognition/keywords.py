@@ -18,7 +18,8 @@ from bot.recognition.text_norm import normalise
 #: unhelpful move whose keywords a message only denies is not read from it.
 _NEGATORS = frozenset({"not", "no", "never", "without", "rather", "instead", "nor", "cannot"})
 _NEGATION_WINDOW = 5
-_PIECES = re.compile(r"[.,;:!?()]+|\s[-–—]+\s|\b(?:but|though|although|however)\b", re.I)
+#: Where a message is cut into clauses that can deny on their own (shared with denials).
+PIECES = re.compile(r"[.,;:!?()]+|\s[-–—]+\s|\b(?:but|though|although|however)\b", re.I)
 
 
 #: A clause that opens with one of these, then "not" and a pronoun or an
@@ -80,7 +81,7 @@ def keyword_found(text: str, keyword: str) -> bool:
     """``keyword`` (normalised) occurs in ``text`` and is not denied in its clause."""
     if not keyword or f" {keyword} " not in padded(text):
         return False
-    befores = _words_before(text, keyword, _PIECES)
+    befores = _words_before(text, keyword, PIECES)
     # Not inside any one clause: it spans a split point, so count it as written.
     return not befores or any(not _denied(before) for before in befores)
 
