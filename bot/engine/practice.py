@@ -139,7 +139,10 @@ class Practice:
     def _values(
         self, session: Session, meter: int, moves: list[MoveGuess] | None = None
     ) -> dict[str, int]:
-        """What conditions can see: the meter, the turn and how often each move was read."""
+        """What conditions can see: the meter, the turn and how often each move was read.
+
+        Built once per turn; only the meter changes after that (``_with_meter``).
+        """
         counts = dict.fromkeys(self.scenario.moves, 0)
         for record in session.turns:
             for move in {m.id for m in record.moves}:
@@ -148,6 +151,9 @@ class Practice:
         for move in {m.id for m in moves or ()}:
             counts[move] += 1
         return {**counts, self.scenario.spec.meter.name: meter, "turn": session.turn + 1}
+
+    def _with_meter(self, values: dict[str, int], meter: int) -> dict[str, int]:
+        return {**values, self.scenario.spec.meter.name: meter}
 
     def _clamp(self, value: int) -> int:
         m = self.scenario.spec.meter
@@ -164,11 +170,12 @@ class Practice:
             effects[guess.id] = 0 if effect > 0 and muted else effect
         return effects
 
-    def _main_move(self, session: Session, moves: list[MoveGuess], meter: int) -> str:
+    def _main_move(
+        self, session: Session, moves: list[MoveGuess], values: dict[str, int]
+    ) -> str:
         poor = [m for m in moves if self.scenario.moves[m.id].kind == "poor"]
         if poor:
             return max(poor, key=lambda m: m.confidence).id
-        values = self._values(session, meter, moves)
         table = self.scenario.reactions.get(session.state, {})
         for guess in sorted(moves, key=lambda m: -m.confidence):
             for reaction in table.get(guess.id, []):
@@ -189,14 +196,15 @@ class Practice:
         before_state, before_meter = session.state, session.meter
         effects = self._effects(session, moves)
         meter = self._clamp(before_meter + sum(effects.values()))
-        main = self._main_move(session, moves, meter)
-        step = self.compiled.fire(session.state, main, self._values(session, meter, moves))
+        values = self._values(session, meter, moves)
+        main = self._main_move(session, moves, values)
+        step = self.compiled.fire(session.state, main, values)
         if isinstance(step.taken, Reaction) and step.taken.effect is not None:
             effects[main] = step.taken.effect
             meter = self._clamp(before_meter + sum(effects.values()))
         steps = [step]
         if not self.scenario.is_ending(step.state):
-            steps.append(self._after_turn(session, step.state, meter, moves))
+            steps.append(self._after_turn(step.state, self._with_meter(values, meter)))
         session.state, session.meter = steps[-1].state, meter
         reply = self._reply(session, steps)
         note = step.taken.feedback if isinstance(step.taken, Reaction) else None
@@ -204,10 +212,7 @@ class Practice:
         return self._record(session, text, moves, main, before_state, feedback, reply, guided,
                             recognition)
 
-    def _after_turn(
-        self, session: Session, state: str, meter: int, moves: list[MoveGuess] | None = None
-    ) -> Step:
-        values = self._values(session, meter, moves)
+    def _after_turn(self, state: str, values: dict[str, int]) -> Step:
         step = self.compiled.fire(state, RULES_TRIGGER, values)
         if step.taken is None:  # the machine knows the limit; without one this stays put
             step = self.compiled.fire(state, LIMIT_TRIGGER, values)
@@ -279,7 +284,7 @@ class Practice:
         self, session: Session, text: str, recognition: Recognition, *, guided: bool
     ) -> TurnResult:
         before_state = session.state
-        step = self._after_turn(session, session.state, session.meter)
+        step = self._after_turn(session.state, self._values(session, session.meter))
         unclear = self.scenario.spec.unclear
         session.state = step.state
         if step.taken is None:
