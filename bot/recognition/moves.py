@@ -384,11 +384,10 @@ class MoveModel:
             return set()
         probs = (self.probabilities([kept])[0] if len(kept.split()) >= MIN_CLAUSE_WORDS
                  else None)
-        norm = padded(kept)
         unsaid = set()
         for j in poor:
-            keywords = [k for k in self.keywords[self.move_ids[j]] if f" {k} " in norm]
             still = probs is not None and probs[j] >= self.tuning.threshold
-            if not still and not any(keyword_found(kept, k) for k in keywords):
+            if not still and not any(keyword_found(kept, k)
+                                     for k in self.keywords[self.move_ids[j]]):
                 unsaid.add(j)
         return unsaid
