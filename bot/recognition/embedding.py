@@ -42,13 +42,14 @@ DIM = 384
 #: sentence-transformers truncates this model at 256 word pieces.
 MAX_TOKENS = 256
 #: Intra-op threads, for live messages and for the phrases of a fit alike.
-#: On the 2-core target two threads embed faster than one, with bit-identical
-#: vectors. One thread once had the better p95 with the other core busy, but
-#: that core was busy with OpenBLAS spinning after the k-NN product (see
-#: MoveModel.probabilities) and with ORT's own spinning worker. With neither
-#: spinning, both layers take p95 9.0 ms against 10.0 idle, and 10.6 against
-#: 24 ms beside a busy neighbour (bench/recognition.py's messages).
-THREADS = 2
+#: One: since the model's matrix products run as int8 (ninth freeze), a
+#: message's run is too short for a second thread to pay for waking it. On
+#: the bench's 300 messages, in one process: the bare run's p95 3.3-3.4 ms on
+#: one thread against 4.5 on two, and both layers' p95 6.9-8.0 against 8.0-8.9
+#: (26 Nov). The vectors are bit-identical either way (700 messages checked),
+#: and the other core stays free for the skill layer's helper thread and the
+#: k-NN product's second half.
+THREADS = 1
 _CACHE_SIZE = 4096
 #: Outputs of the middle encoder layers (2 to 5 of 6), mean-pooled for the
 #: micro-skill model. The top layer is tuned for similarity and blurs the
