@@ -172,6 +172,28 @@ def test_open_and_closed_are_not_both_claimed_for_a_plain_question() -> None:
     assert "open_question" not in _ids(reading)
 
 
+@needs_model
+@pytest.mark.parametrize(
+    ("text", "behaviour"),
+    [
+        ("wat wd u need to feel ok about it", "question"),
+        ("so like is it more the time thing w ur shifts or more abt wat might come up",
+         "question"),
+        ("how r u feeling abt it all", "question"),
+    ],
+)
+def test_phone_shorthand_is_read_like_the_words_it_stands_for(text: str, behaviour: str) -> None:
+    # From a play-test: the first read as "other" before shorthand was spelled out.
+    assert skills.classify_skills(text, "I don't know.").behaviour == behaviour
+
+
+def test_shorthand_is_spelled_out_but_stutters_and_abbreviations_stay() -> None:
+    from bot.recognition.skill_features import clean
+
+    assert clean("wat wd u need, tbh") == "what would you need, to be honest"
+    assert clean("W-what do you mean? The U.S. and R&B") == "w-what do you mean? the u.s. and r&b"
+
+
 def test_lexical_model_still_reads_questions() -> None:
     params = load_params()
     probs = params.probabilities("What worries you most about coming?", None)

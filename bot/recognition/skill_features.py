@@ -99,12 +99,33 @@ CUE_NAMES: tuple[str, ...] = (
 )
 
 
+#: Phone shorthand, spelled out so a texter's words meet AnnoMI's: "wat wd u need"
+#: read as "other" until it became "what would you need". Only words that are
+#: shorthand wherever they stand alone (not "y", "2" or "id").
+TEXTSPEAK: dict[str, str] = {
+    "u": "you", "ya": "you", "ur": "your", "r": "are", "wat": "what", "wot": "what",
+    "wht": "what", "wd": "would", "wud": "would", "cd": "could", "cud": "could",
+    "shd": "should", "abt": "about", "bc": "because", "cuz": "because", "coz": "because",
+    "rly": "really", "tbh": "to be honest", "ngl": "not gonna lie", "idk": "i don't know",
+    "im": "i'm", "ive": "i've", "youre": "you're", "dont": "don't", "doesnt": "doesn't",
+    "didnt": "didn't", "cant": "can't", "wont": "won't", "isnt": "isn't", "thats": "that's",
+    "whats": "what's", "hows": "how's", "theres": "there's", "pls": "please",
+    "plz": "please", "thx": "thanks", "thnx": "thanks", "ty": "thank you", "k": "okay",
+    "n": "and", "w": "with", "b4": "before", "smth": "something", "sth": "something",
+    "ppl": "people", "convo": "conversation", "sesh": "session",
+}
+_SHORTHAND = re.compile(
+    r"(?<![\w'&.-])(" + "|".join(map(re.escape, TEXTSPEAK)) + r")(?![\w'&-]|\.\w)")
+
+
 def clean(text: str | None) -> str:
-    """Lower-case, unify quotes, drop transcript tags like [chuckles]; the one normaliser."""
+    """Lower-case, unify quotes, drop transcript tags like [chuckles], spell out
+    phone shorthand; the one normaliser."""
     if not text:
         return ""
     text = _BRACKETS.sub(" ", text.translate(_QUOTES))
-    return _SPACES.sub(" ", text).strip().lower()
+    text = _SPACES.sub(" ", text).strip().lower()
+    return _SHORTHAND.sub(lambda m: TEXTSPEAK[m.group(1)], text)
 
 
 def tokens(cleaned: str) -> list[str]:
