@@ -1,10 +1,10 @@
 """Every recognition target in one table: accuracy, recall, F1, latency and start-up.
 
 Run: ``.venv/bin/python bench/recognition.py`` (a few minutes). The held-out
-test sets are ``bench/data/moves_test15.jsonl`` and ``moves_test16.jsonl``,
-written after the thirteenth freeze of the flagship's examples, the settings
-and the sentence model by two people who never saw them or each other's
-(TEST15_README.md, TEST16_README.md). The earlier evaluation sets were
+test sets are ``bench/data/moves_test15.jsonl`` to ``moves_test21.jsonl``
+(``HELD_OUT``), each written after a freeze of the flagship's examples and
+settings by someone who never saw them or the other sets (TEST15_README.md
+and on). The earlier evaluation sets were
 retired into the examples once measured (data/README.md); leaving each one out
 in turn ("leave one writer out") is how settings were chosen, because it asks
 what the split of the examples cannot: does the model cope with a writer it has
