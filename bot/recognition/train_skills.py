@@ -254,7 +254,7 @@ def compute_features(examples: Sequence[Example]) -> Features:
     from bot.recognition.embedding import DIM, Embedder
     from bot.recognition.skill_features import cue_features
 
-    emb = Embedder(threads=2)
+    emb = Embedder()
     texts = emb.encode([ex.text for ex in examples])[:, DIM:]
     cues = np.asarray([cue_features(ex.text, ex.previous) for ex in examples], dtype=np.float32)
     return Features(cues=cues, emb=texts)

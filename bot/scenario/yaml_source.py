@@ -263,23 +263,28 @@ def _compose(loader_class: type, text: str, source: SourceMap) -> tuple[Any, _Wa
         loader.dispose()
 
 
+def _read(text: str, name: str) -> tuple[Any, _Walker, SourceMap]:
+    """libyaml's reading where it accepts the file; PyYAML's own otherwise (its wording)."""
+    if _FastLoader is not None:
+        source = SourceMap(name)
+        try:
+            return (*_compose(_FastLoader, text, source), source)
+        except yaml.YAMLError:
+            pass  # read again below, so the educator sees PyYAML's message
+    source = SourceMap(name)
+    return (*_compose(_ScenarioLoader, text, source), source)
+
+
 def load_yaml(path: Path, text: str | None = None) -> tuple[Any, SourceMap]:
     """Load one YAML document safely; raise ScenarioError with positions on any problem."""
     name = str(path)
-    source = SourceMap(name)
     if text is None:
         try:
             text = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
             raise ScenarioError([Problem(name, 1, 1, "error", f"cannot read file: {exc}")]) from exc
     try:
-        try:
-            if _FastLoader is None:
-                raise yaml.YAMLError("libyaml is not installed")
-            data, walker = _compose(_FastLoader, text, source)
-        except yaml.YAMLError:
-            source = SourceMap(name)
-            data, walker = _compose(_ScenarioLoader, text, source)
+        data, walker, source = _read(text, name)
     except _AliasProblem as exc:
         raise ScenarioError([Problem(name, exc.line, exc.column, "error", exc.message)]) from None
     except RecursionError:  # PyYAML composes nested values recursively
