@@ -75,3 +75,11 @@ def test_without_libyaml_the_pure_python_parser_reads_the_same(
     data, source = load_yaml(flagship)
     assert data == expected[0]
     assert source.values == expected[1].values
+
+
+def test_data_files_read_the_same_through_libyaml() -> None:
+    import yaml
+
+    text = (ROOT / "bot" / "recognition" / "data" / "background.yaml").read_text(encoding="utf-8")
+    assert yaml_source.safe_load(text) == yaml.load(text, Loader=yaml_source.StrictBoolLoader)
+    assert yaml_source.safe_load("on: yes\nanswer: No\n") == {"on": "yes", "answer": "No"}

@@ -153,35 +153,48 @@ class _ScenarioLoader(_AliasGuard, StrictBoolLoader):
         self._start_guard()
 
 
+_StrictBoolCLoader: type | None = None
 _FastLoader: type | None = None
 if getattr(yaml, "__with_libyaml__", False):
     from yaml._yaml import CParser
 
-    class _LibyamlScenarioLoader(
-        _AliasGuard, CParser, yaml.constructor.SafeConstructor, yaml.resolver.Resolver
+    class _LibyamlStrictBoolLoader(
+        CParser, yaml.constructor.SafeConstructor, yaml.resolver.Resolver
     ):
-        """The same composer, walker and YAML 1.2 booleans over libyaml's parser.
+        """:class:`StrictBoolLoader` over libyaml's parser.
 
         PyYAML's pure-Python scanner spent about a second of the bot's start-up on the
         flagship's 14 000 lines; libyaml reads them in a twentieth of that. Its error
-        messages are worded differently, so a file it rejects is read again by
-        :class:`_ScenarioLoader` for the message an educator sees.
+        messages are worded differently, so a file it rejects is read again by the
+        pure-Python loader for the message an educator sees.
         """
 
         yaml_implicit_resolvers = StrictBoolLoader.yaml_implicit_resolvers
 
         def __init__(self, stream: str) -> None:
             CParser.__init__(self, stream)
-            yaml.composer.Composer.__init__(self)
             yaml.constructor.SafeConstructor.__init__(self)
             yaml.resolver.Resolver.__init__(self)
+
+    class _LibyamlScenarioLoader(_AliasGuard, _LibyamlStrictBoolLoader):
+        """The same composer (and so the same alias checks and positions) over libyaml."""
+
+        def __init__(self, stream: str) -> None:
+            _LibyamlStrictBoolLoader.__init__(self, stream)
+            yaml.composer.Composer.__init__(self)
             self._start_guard()
 
+    _StrictBoolCLoader = _LibyamlStrictBoolLoader
     _FastLoader = _LibyamlScenarioLoader
 
 
 def safe_load(text: str) -> Any:
     """Load YAML safely with YAML 1.2 booleans (for catalogues and data files)."""
+    if _StrictBoolCLoader is not None:
+        try:
+            return yaml.load(text, Loader=_StrictBoolCLoader)
+        except yaml.YAMLError:
+            pass  # read again below, for PyYAML's wording
     return yaml.load(text, Loader=StrictBoolLoader)
 
 
