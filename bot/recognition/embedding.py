@@ -18,7 +18,9 @@ import hashlib
 import logging
 import threading
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -51,6 +53,12 @@ MAX_TOKENS = 256
 #: k-NN product's second half.
 THREADS = 1
 _CACHE_SIZE = 4096
+#: From this many new texts at once (a scenario's phrases when it is fitted),
+#: runs go to two worker threads, each still one text on one intra-op thread,
+#: so both cores work and every vector stays bit-identical to a live
+#: message's: fitting a new 20-per-move scenario (440 phrases) 1.6 -> 0.9 s.
+PARALLEL_FROM = 16
+FIT_WORKERS = 2
 #: Outputs of the middle encoder layers (2 to 5 of 6), mean-pooled for the
 #: micro-skill model. The top layer is tuned for similarity and blurs the
 #: speech act ("you feel..." vs "do you feel...?"); the middle layers keep it:
@@ -122,6 +130,12 @@ class _LRU:
 
     def __len__(self) -> int:
         return len(self._data)
+
+
+@cache
+def _fit_workers() -> ThreadPoolExecutor:
+    """Threads for embedding many texts (onnxruntime releases the GIL in a run)."""
+    return ThreadPoolExecutor(max_workers=FIT_WORKERS, thread_name_prefix="embed")
 
 
 def _unit(vector: np.ndarray) -> np.ndarray:
@@ -215,12 +229,19 @@ class Embedder:
         # One text per run, never a batch: the int8 activations are scaled per
         # run, so a batched text's vector would depend on its neighbours, and the
         # shipped phrase vectors must be exactly what a live message gets.
-        for text, places in missing.items():
-            row = self._run([text])[0]
+        texts_missing = list(missing)
+        if len(texts_missing) >= PARALLEL_FROM:
+            rows: Iterable[Vector] = _fit_workers().map(self._single, texts_missing)
+        else:
+            rows = map(self._single, texts_missing)
+        for text, row in zip(texts_missing, rows, strict=True):
             row.setflags(write=False)
             self.cache.put(text, row)
-            out[places] = row
+            out[missing[text]] = row
         return out
+
+    def _single(self, text: str) -> Vector:
+        return self._run([text])[0]
 
     def embed(self, texts: list[str]) -> Vector:
         """n×384 float32 unit vectors: the sentence part of :meth:`encode`."""
