@@ -91,6 +91,9 @@ def fitted_on(
         def vector_seed(self) -> Path | None:
             return super().vector_seed() if seeded else background_seed(self.embedder_id)
 
+        def shipped_fit(self) -> Path | None:
+            return None  # a subset is fitted here, never read from the shipped fit
+
         def _training_set(self) -> tuple[list[str], np.ndarray]:
             texts, labels = super()._training_set()
             chosen = keep(texts, labels)

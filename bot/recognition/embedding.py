@@ -241,7 +241,8 @@ class Embedder:
         return out
 
     def _single(self, text: str) -> Vector:
-        return self._run([text])[0]
+        row: Vector = self._run([text])[0]
+        return row
 
     def embed(self, texts: list[str]) -> Vector:
         """n×384 float32 unit vectors: the sentence part of :meth:`encode`."""

@@ -20,9 +20,9 @@ import re
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 
@@ -40,6 +40,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 DATA = Path(__file__).with_name("data")
+#: Fits of the bundled scenarios, written by ``seed_vectors`` beside the phrase vectors.
+SHIPPED_FITS = DATA / "fits"
 
 #: Bump when the fitting code changes, so stale caches are not reused.
 MODEL_VERSION = 4
@@ -189,21 +191,26 @@ class MoveModel:
         parts = [training, str(MODEL_VERSION), repr(self.tuning), self.cache_id]
         return hashlib.sha256("|".join(parts).encode()).hexdigest()[:24]
 
+    def shipped_fit(self) -> Path | None:
+        """Where this fit would ship (overridden to time a fit from nothing)."""
+        return SHIPPED_FITS / self.cache_name if self.embedder is not None else None
+
+    @cached_property
+    def cache_name(self) -> str:
+        """The fitted model's file name, in the cache and among the shipped fits."""
+        return f"moves-{self.scenario.id}-{self._cache_key()}.npz"
+
     def _load_or_fit(self, cache_dir: Path | None) -> None:
-        name = f"moves-{self.scenario.id}-{self._cache_key()}.npz"
-        path = cache_dir / name if cache_dir else None
-        if path is not None and path.is_file():
-            try:
-                self._load(path)
-                return
-            except (OSError, ValueError, KeyError) as exc:
-                log.warning("ignoring unreadable model cache %s: %s", path, exc)
-        log.info("fitting the move model of %s (first load of this version only)",
-                 self.scenario.id)
-        started = time.perf_counter()
-        self._fit(cache_dir)
-        log.info("fitted %s from %d phrases in %.1f s", self.scenario.id,
-                 len(self.example_labels), time.perf_counter() - started)
+        path = cache_dir / self.cache_name if cache_dir else None
+        if self._loaded(path, cache_dir):
+            return
+        if not self._loaded(self.shipped_fit(), cache_dir):
+            log.info("fitting the move model of %s (first load of this version only)",
+                     self.scenario.id)
+            started = time.perf_counter()
+            self._fit(cache_dir)
+            log.info("fitted %s from %d phrases in %.1f s", self.scenario.id,
+                     len(self.example_labels), time.perf_counter() - started)
         if path is not None:
             try:
                 self._save(path)
@@ -218,14 +225,7 @@ class MoveModel:
         texts, labels = self._training_set()
         normalised = [normalise(t) for t in texts]
         self.vectorizer = NgramVectorizer.fit(normalised)
-        if self.embedder is not None:
-            store = VectorStore(
-                cache_dir / f"vectors-{self.cache_id}.npz" if cache_dir else None,
-                seed=self.vector_seed(),
-            )
-            self.example_vectors = store.vectors(texts, self._embed)
-        else:
-            self.example_vectors = self._embed(texts)
+        self.example_vectors = self._example_vectors(texts, cache_dir)
         self.example_labels = labels
         grams = self.vectorizer.transform_sparse(normalised)
         dense = csr_matrix(self.example_vectors * self.tuning.embedding_weight)
@@ -236,28 +236,68 @@ class MoveModel:
         self.weights = np.asarray(clf.coef_.T, dtype=np.float32)
         self.biases = np.asarray(clf.intercept_, dtype=np.float32)
 
-    def _save(self, path: Path) -> None:
+    def _example_vectors(self, texts: list[str], cache_dir: Path | None) -> np.ndarray:
+        """The phrases' vectors: shipped or stored ones reused, new ones embedded."""
+        if self.embedder is None:
+            return self._embed(texts)
+        store = VectorStore(
+            cache_dir / f"vectors-{self.cache_id}.npz" if cache_dir else None,
+            seed=self.vector_seed(),
+        )
+        return store.vectors(texts, self._embed)
+
+    def save_shipped(self, folder: Path | None = None) -> Path:
+        """Write this fit for shipping beside the phrase vectors (``seed_vectors`` does).
+
+        Only the weights ship, compressed: the phrases' vectors are the shipped
+        ones already, so a fresh install reads the flagship in a fraction of a
+        second instead of fitting it for 5-7 s, and so does ``classify`` on a
+        new machine.
+        """
+        path = (folder or SHIPPED_FITS) / self.cache_name
+        self._save(path, shipped=True)
+        return path
+
+    def _save(self, path: Path, *, shipped: bool = False) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(".tmp.npz")
-        np.savez(
-            tmp,
-            weights=self.weights,
-            biases=self.biases,
-            example_vectors=self.example_vectors,
-            example_labels=self.example_labels,
-            idf=self.vectorizer.idf,
-            vocabulary=np.frombuffer(json.dumps(self.vectorizer.vocabulary).encode(), np.uint8),
-        )
+        arrays: dict[str, Any] = {
+            "weights": self.weights,
+            "biases": self.biases,
+            "idf": self.vectorizer.idf,
+            "vocabulary": np.frombuffer(json.dumps(self.vectorizer.vocabulary).encode(), np.uint8),
+        }
+        if shipped:
+            np.savez_compressed(tmp, **arrays)
+        else:
+            np.savez(tmp, example_vectors=self.example_vectors,
+                     example_labels=self.example_labels, **arrays)
         tmp.replace(path)
 
-    def _load(self, path: Path) -> None:
+    def _loaded(self, path: Path | None, cache_dir: Path | None) -> bool:
+        """Whether a fit was read from ``path``; an unreadable one is skipped, warned."""
+        if path is None or not path.is_file():
+            return False
+        try:
+            self._load(path, cache_dir)
+        except (OSError, ValueError, KeyError) as exc:
+            log.warning("ignoring unreadable fitted model %s: %s", path, exc)
+            return False
+        return True
+
+    def _load(self, path: Path, cache_dir: Path | None = None) -> None:
+        """Read a cached fit, or a shipped one (whose phrase vectors are looked up)."""
         with np.load(path, allow_pickle=False) as data:
             self.weights = data["weights"]
             self.biases = data["biases"]
-            self.example_vectors = data["example_vectors"]
-            self.example_labels = data["example_labels"]
             vocabulary = json.loads(data["vocabulary"].tobytes().decode())
             self.vectorizer = NgramVectorizer(vocabulary, data["idf"])
+            if "example_vectors" in data:
+                self.example_vectors = data["example_vectors"]
+                self.example_labels = data["example_labels"]
+                return
+        texts, self.example_labels = self._training_set()
+        self.example_vectors = self._example_vectors(texts, cache_dir)
 
     def _index_examples(self) -> None:
         """Examples grouped by class, so the k-NN vote reads contiguous slices.

@@ -1,10 +1,12 @@
-"""Write the shipped phrase vectors: background phrases and the bundled scenarios' examples.
+"""Write the shipped phrase vectors and the bundled scenarios' fitted move models.
 
 A fresh install would otherwise embed every example phrase before the first
-trainee can start (about 15 s for the flagship on two cores). Vectors are
-looked up by a hash of the phrase, so an edited scenario still reuses every
-unchanged phrase and embeds only the new ones. Run after changing the bundled
-examples (a test says so when they are not all covered):
+trainee can start (about 15 s for the flagship on two cores), and then fit
+the move model (5-7 s more). Vectors are looked up by a hash of the phrase,
+so an edited scenario still reuses every unchanged phrase and embeds only the
+new ones; a fit is looked up by the hash of what it reads, so an edited
+scenario is fitted anew. Run after changing the bundled examples (a test says
+so when they are not all covered):
 
     python -m bot.recognition.seed_vectors [dialogues]
 """
@@ -16,7 +18,7 @@ import sys
 from pathlib import Path
 
 from bot.recognition.embedding import get_embedder
-from bot.recognition.moves import background_phrases, seed_path
+from bot.recognition.moves import SHIPPED_FITS, MoveModel, background_phrases, seed_path
 from bot.recognition.vector_store import text_key, write_vectors
 from bot.scenario.loader import parse_scenario
 from bot.scenario.validate import scenario_files
@@ -44,6 +46,11 @@ def main(argv: list[str] | None = None) -> int:
     path = seed_path(embedder.model_id)
     write_vectors(path, sorted(zip((text_key(p) for p in phrases), vectors, strict=True)))
     print(f"wrote {len(phrases)} phrase vectors to {path}")
+    for old in SHIPPED_FITS.glob("moves-*.npz"):
+        old.unlink()
+    for scenario_path in scenario_files(args.folders):
+        fitted = MoveModel(parse_scenario(scenario_path), embedder).save_shipped()
+        print(f"wrote the fitted move model {fitted}")
     return 0
 
 
