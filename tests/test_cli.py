@@ -174,3 +174,20 @@ def test_graph_of_a_folder_or_a_broken_file_is_one_clear_line(tmp_path: Path) ->
     broken = bot("graph", str(BROKEN / "syntax_error.yaml"))
     assert broken.returncode == 2
     assert broken.stderr.count("error:") == 1 and "Traceback" not in broken.stderr
+
+
+def test_play_says_so_while_it_learns_edited_examples_and_not_once_cached(
+    tmp_path: Path,
+) -> None:
+    folder = tmp_path / "dialogues"
+    folder.mkdir()
+    (folder / "mini.yaml").write_text(MINI.read_text(encoding="utf-8"), encoding="utf-8")
+    env = {"DATA_DIR": str(tmp_path / "data")}
+    first = bot("play", "mini", "--dialogues", str(folder), stdin="/quit\n", env=env)
+    assert first.returncode == 0, first.stderr
+    assert "Learning the example phrases of mini" in first.stderr
+    assert "Learned mini from" in first.stderr
+    assert "Learning" not in first.stdout
+    again = bot("play", "mini", "--dialogues", str(folder), stdin="/quit\n", env=env)
+    assert again.returncode == 0, again.stderr
+    assert "Learning" not in again.stderr

@@ -42,6 +42,26 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _show_fitting_progress() -> None:
+    """An educator who edited examples sees why the first start takes seconds.
+
+    The move model's notes about fitting go to stderr as plain sentences;
+    its warnings keep their level. stdout (``classify``'s JSON) is untouched.
+    """
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(_PlainInfo())
+    notes = logging.getLogger("bot.recognition.moves")
+    notes.addHandler(handler)
+    notes.setLevel(logging.INFO)
+    notes.propagate = False
+
+
+class _PlainInfo(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        text = super().format(record)
+        return text if record.levelno == logging.INFO else f"{record.levelname} {text}"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one verb; user errors print one line and exit 2, never a traceback.
 
@@ -49,6 +69,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     """
     args = _parser().parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    if args.command in ("play", "classify", "test"):
+        _show_fitting_progress()
     try:
         if args.command == "play":
             from bot.cli.play import play

@@ -205,11 +205,11 @@ class MoveModel:
         if self._loaded(path, cache_dir):
             return
         if not self._loaded(self.shipped_fit(), cache_dir):
-            log.info("fitting the move model of %s (first load of this version only)",
-                     self.scenario.id)
+            log.info("Learning the example phrases of %s (new or edited since it was last "
+                     "read; this takes a few seconds)...", self.scenario.id)
             started = time.perf_counter()
             self._fit(cache_dir)
-            log.info("fitted %s from %d phrases in %.1f s", self.scenario.id,
+            log.info("Learned %s from %d phrases in %.1f s.", self.scenario.id,
                      len(self.example_labels), time.perf_counter() - started)
         if path is not None:
             try:
