@@ -56,7 +56,7 @@ _CACHE_SIZE = 4096
 #: From this many new texts at once (a scenario's phrases when it is fitted),
 #: runs go to two worker threads, each still one text on one intra-op thread,
 #: so both cores work and every vector stays bit-identical to a live
-#: message's: fitting a new 20-per-move scenario (440 phrases) 1.6 -> 0.9 s.
+#: message's: fitting a new 20-per-move scenario (440 phrases) 1.8-1.9 -> 1.1-1.3 s.
 PARALLEL_FROM = 16
 FIT_WORKERS = 2
 #: Outputs of the middle encoder layers (2 to 5 of 6), mean-pooled for the
