@@ -429,3 +429,40 @@ def test_taking_back_a_poor_move_is_a_repair_only_after_making_it() -> None:
     fresh = practice.start()
     first = practice.turn(fresh, take_back)
     assert "refer_support_group" in [m.id for m in first.moves]
+
+
+def test_a_move_declared_a_reflection_is_shown_and_counted_as_one(tmp_path: Path) -> None:
+    """A play-tester was told "Reflecting Sam's concern" and "How you said it:
+    small talk or other" in one turn, and the summary then counted 0.0
+    reflections per question: the skill layer had read the message as "other"."""
+    from bot.engine.feedback import render_plain
+    from bot.engine.recognition import Recognition, SkillNote
+    from bot.engine.session import MoveGuess
+    from bot.engine.summary import summarize
+
+    practice = _edited_mini(tmp_path, "    label: Reflection\n",
+                            "    label: Reflection\n    behaviour: reflection\n")
+    note = SkillNote("other", 0.5, [MoveGuess("closed_question", 0.7), MoveGuess("affirm", 0.6)])
+    lexical = ScenarioRecognizer(practice.scenario, with_skills=False)
+
+    class Misheard:
+        def recognize(self, text: str, previous: str | None = None) -> Recognition:
+            return Recognition(lexical.recognize(text, previous).moves, note)
+
+        def read_skills(self, text: str, previous: str | None = None) -> SkillNote:
+            return note
+
+    practice = Practice(practice.scenario, Misheard())
+    session = practice.start()
+    result = practice.turn(session, REFLECT)
+    assert [m.move for m in result.feedback.moves] == ["reflect"]
+    shown = result.feedback.skills
+    assert shown is not None and shown.behaviour == "reflection"
+    assert [s.id for s in shown.skills] == ["affirm"]  # the question guess contradicted it
+    assert "How you said it: a reflection, an affirmation" in render_plain(result.feedback, "en")
+    summary = summarize(practice.scenario, session)
+    assert summary.reflections == 1 and summary.questions == 0
+    # A move without a declared behaviour keeps the skill layer's reading.
+    plain = Practice(parse_scenario(MINI), Misheard())
+    other = plain.start()
+    assert plain.turn(other, REFLECT).feedback.skills.behaviour == "other"  # type: ignore[union-attr]

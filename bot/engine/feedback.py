@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from bot.catalogue import t
-from bot.engine.recognition import SkillNote
+from bot.engine.recognition import BEHAVIOUR_SKILLS, SkillNote
 
 
 @dataclass
@@ -53,6 +53,10 @@ def skill_phrase(note: SkillNote, language: str | None) -> str:
     ("this reads like a complex reflection and emphasising autonomy")."""
     sure: list[str] = []
     unsure: list[str] = []
+    family = BEHAVIOUR_SKILLS.get(note.behaviour, frozenset())
+    if family and not any(guess.id in family for guess in note.skills[:3]):
+        # "a reflection, an affirmation": the skills alone would hide the behaviour.
+        sure.append(t(f"skill.{note.behaviour}", language))
     for guess in note.skills[:3]:
         name = t(f"skill.{guess.id}", language)
         tentative = guess.id in note.tentative or guess.confidence < 0.6

@@ -19,12 +19,12 @@ How several moves in one message combine (documented for educators in
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from bot.engine.feedback import MoveFeedback, TurnFeedback, render_plain
 from bot.engine.lines import pick_line
 from bot.engine.machine import LIMIT_TRIGGER, RULES_TRIGGER, CompiledScenario, Step
-from bot.engine.recognition import Recognition, Recognizer, shown_skills
+from bot.engine.recognition import Recognition, Recognizer, as_behaviour, shown_skills
 from bot.engine.session import MoveGuess, Session, TurnRecord
 from bot.errors import BotError
 from bot.scenario.format import Text
@@ -134,6 +134,9 @@ class Practice:
                  and not (m.id in recognition.retracted and _said_lately(session, m.id))]
         if not moves:
             return self._unclear(session, text, recognition, guided=option is not None)
+        declared = [b for m in moves if (b := self.scenario.moves[m.id].behaviour)]
+        if declared and recognition.skills is not None:
+            recognition = replace(recognition, skills=as_behaviour(recognition.skills, declared[0]))
         return self._moves(session, text, moves, recognition, guided=option is not None)
 
     def _values(

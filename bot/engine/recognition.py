@@ -46,6 +46,31 @@ class Recognizer(Protocol):
         ...
 
 
+#: The skill codes that belong to one behaviour; the others (affirm, seeking
+#: collaboration, emphasising autonomy, confront) go with any behaviour.
+BEHAVIOUR_SKILLS: dict[str, frozenset[str]] = {
+    "question": frozenset({"open_question", "closed_question"}),
+    "reflection": frozenset({"simple_reflection", "complex_reflection"}),
+    "input": frozenset({"giving_information", "advice", "advice_with_permission"}),
+}
+
+
+def as_behaviour(note: SkillNote, behaviour: str) -> SkillNote:
+    """The reading with the behaviour a recognised move is declared to be.
+
+    The move read is learned from the scenario's own examples and measured on
+    it; the behaviour reading is general and, in play, weaker. Where they
+    disagreed, the trainee was told "Reflecting Sam's concern" and "How you
+    said it: small talk or other" in one turn, and the summary counted no
+    reflection. Skills of another behaviour are dropped; the rest stay.
+    """
+    if note.behaviour == behaviour:
+        return note
+    other = frozenset().union(*(s for b, s in BEHAVIOUR_SKILLS.items() if b != behaviour))
+    return replace(note, behaviour=behaviour,
+                   skills=[s for s in note.skills if s.id not in other])
+
+
 def heard_skills(skills: Sequence[MoveGuess], kinds: Sequence[str]) -> list[MoveGuess]:
     """The skill guesses that count beside moves of these kinds (see NON_ADHERENT)."""
     if "good" in kinds:

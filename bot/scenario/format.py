@@ -73,6 +73,7 @@ class Meter(_Strict):
 
 #: The MI-adherent skills a move can declare (the summary's "MI-adherent" line).
 MiSkill = Literal["affirm", "seek_collaboration", "emphasize_autonomy"]
+MiBehaviour = Literal["question", "reflection", "input"]
 
 
 class Move(_Strict):
@@ -93,6 +94,12 @@ class Move(_Strict):
         default_factory=list,
         description="MI-adherent skills this move always is (affirm, seek_collaboration, "
         "emphasize_autonomy); the summary counts them even when the skill reading misses them.",
+    )
+    behaviour: MiBehaviour | None = Field(
+        None,
+        description="The MI behaviour this move always is (question, reflection or input). "
+        "'How you said it' and the summary's reflections per question then agree with the "
+        "move's feedback even when the skill reading heard something else.",
     )
 
 
