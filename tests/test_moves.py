@@ -114,6 +114,9 @@ def test_several_moves_in_one_message(text: str, expected: set[str]) -> None:
         # reflection vs blame phrased as a reflection
         ("It sounds like you're worried you'd end up being blamed.",
          "It sounds like you've been making things really hard for Alex."),
+        # an affirmation whose last clause, read alone, sounds like brushing off
+        ("You have done a lot for your family this year. That's not nothing, Sam.",
+         "You've done a lot, sure. But honestly, this worry of yours is nothing."),
     ],
 )
 def test_look_alike_pairs_are_told_apart(good: str, poor: str) -> None:

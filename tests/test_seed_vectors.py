@@ -59,22 +59,6 @@ def test_a_fresh_install_fits_the_flagship_without_embedding_a_phrase(
     assert model.read("Would you be willing to come to one joint session and see?")
 
 
-def test_many_phrases_embed_on_both_cores_exactly_as_one_message_does(
-    embedder: Embedder,
-) -> None:
-    """A fit's phrases go to two worker threads; each vector must still be the
-    one a trainee's identical message gets, bit for bit."""
-    from bot.recognition.embedding import PARALLEL_FROM
-
-    sample = bundled_phrases([ROOT / "dialogues"])[3::97][: PARALLEL_FROM * 3]
-    assert len(sample) >= PARALLEL_FROM
-    embedder.cache.clear()
-    together = embedder.encode(sample)
-    embedder.cache.clear()
-    alone = np.stack([embedder.encode([p])[0] for p in sample])
-    assert np.array_equal(together, alone)
-
-
 def test_every_bundled_scenario_ships_its_current_fit(
     embedder: Embedder, monkeypatch: pytest.MonkeyPatch
 ) -> None:
