@@ -381,3 +381,21 @@ def test_the_k_nn_product_split_over_two_threads_matches_the_whole_product() -> 
     split = model._similarities(vectors)
     assert split.shape == (3, model._vectors_t.shape[1])
     np.testing.assert_allclose(split, vectors @ model._vectors_t, rtol=0, atol=1e-6)
+
+
+@pytest.mark.parametrize(
+    ("text", "taken_back"),
+    [
+        # "that" points at the piece before it, which named the group
+        ("Fair enough, a group would be a lot to face. Forget that, I'd rather it was just "
+         "the three of us.", True),
+        ("A support group might suit you better. Never mind, let's keep it to you, Alex and me.",
+         True),
+        # the group comes after the retraction: nothing before it is taken back
+        ("Forget that, honestly you should just join a support group.", False),
+    ],
+)
+def test_forget_that_takes_back_the_piece_before_it(text: str, taken_back: bool) -> None:
+    recognition = flagship_practice().recognizer.recognize(text)
+    assert "refer_support_group" in [m.id for m in recognition.moves]
+    assert ("refer_support_group" in recognition.retracted) is taken_back

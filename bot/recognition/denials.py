@@ -74,6 +74,33 @@ def is_retraction(piece: str) -> bool:
     return bool(core) and bool(_RETRACTION.search(core))
 
 
+#: A retraction that names nothing ("forget that", "scrap it", "never mind"):
+#: what it takes back is the piece just before it.
+_POINTS_BACK = re.compile(
+    r"^(?:just )?(?:forget|scrap|drop|ignore|disregard|strike|never mind|nevermind)"
+    r"(?: (?:all )?(?:that|it|this))?(?: idea| bit| part| one)?$"
+)
+
+
+def without_retracted(text: str) -> tuple[str, bool]:
+    """``text`` without what it takes back, and whether it took anything back.
+
+    "A group would be a lot to face. Forget that, I'd rather it was just the
+    three of us": the group is in the piece before "forget that", so that
+    piece goes too. A play-tester's repair was read as the group referral it
+    withdrew, and Sam walked out.
+    """
+    pieces = [p for p in PIECES.split(text) if p and p.strip()]
+    drop: set[int] = set()
+    for i, piece in enumerate(pieces):
+        if is_retraction(piece):
+            drop.add(i)
+            if i and _POINTS_BACK.match(_core(piece)):
+                drop.add(i - 1)
+    kept = [p.strip() for i, p in enumerate(pieces) if i not in drop]
+    return ", ".join(kept), bool(drop)
+
+
 def without(text: str, drop: Callable[[str], bool]) -> tuple[str, bool]:
     """``text`` without the pieces ``drop`` picks, and whether it picked any."""
     pieces = [p for p in PIECES.split(text) if p and p.strip()]

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 import numpy as np
 
 from bot.engine.session import MoveGuess
-from bot.recognition.denials import is_denial, is_retraction, without
+from bot.recognition.denials import is_denial, without, without_retracted
 from bot.recognition.keywords import keyword_found, keyword_retracted, padded
 from bot.recognition.ngrams import NgramVectorizer
 from bot.recognition.text_norm import normalise
@@ -417,7 +417,7 @@ class MoveModel:
             kept, denied = without(text, is_denial)
             for j in self._unsaid(found, kept) if denied else ():
                 del found[j]  # "I'm not asking you to join a support group"
-            kept, taken_back = without(text, is_retraction)
+            kept, taken_back = without_retracted(text)
             if taken_back:
                 retracted = self._unsaid(found, kept)
         order = sorted(found.items(), key=lambda kv: -kv[1])
