@@ -1,8 +1,8 @@
 """Every recognition target in one table: accuracy, recall, F1, latency and start-up.
 
 Run: ``.venv/bin/python bench/recognition.py`` (a few minutes). The held-out
-test sets are ``bench/data/moves_test15.jsonl`` to ``moves_test21.jsonl``
-(``HELD_OUT``), each written after a freeze of the flagship's examples and
+test sets are ``HELD_OUT`` (``bench/data/moves_test15.jsonl`` on), each
+written after a freeze of the flagship's examples and
 settings by someone who never saw them or the other sets (TEST15_README.md
 and on). The earlier evaluation sets were
 retired into the examples once measured (data/README.md); leaving each one out
@@ -42,7 +42,8 @@ from bot.recognition.vector_store import read_vectors, text_key, write_vectors  
 from bot.scenario.loader import parse_scenario  # noqa: E402
 
 DATA = ROOT / "bench" / "data"
-#: Evaluation sets written after the last freeze, never used to choose anything.
+#: Evaluation sets each written after a freeze and measured once there (data/README.md
+#: says which were read again later, as set 24 was to choose the clause setting).
 HELD_OUT = ("test15", "test16", "test17", "test18", "test19", "test20", "test21", "test23",
             "test24", "test25", "test26", "test27")
 FLAGSHIP = ROOT / "dialogues" / "hesitant_partner.yaml"

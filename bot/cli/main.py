@@ -48,9 +48,11 @@ def _show_fitting_progress() -> None:
     The move model's notes about fitting go to stderr as plain sentences;
     its warnings keep their level. stdout (``classify``'s JSON) is untouched.
     """
+    notes = logging.getLogger("bot.recognition.moves")
+    if any(isinstance(h.formatter, _PlainInfo) for h in notes.handlers):
+        return  # main() run again in one process: one note, not two
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(_PlainInfo())
-    notes = logging.getLogger("bot.recognition.moves")
     notes.addHandler(handler)
     notes.setLevel(logging.INFO)
     notes.propagate = False

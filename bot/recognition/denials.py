@@ -90,19 +90,26 @@ def without_retracted(text: str) -> tuple[str, bool]:
     piece goes too. A play-tester's repair was read as the group referral it
     withdrew, and Sam walked out.
     """
-    pieces = [p for p in PIECES.split(text) if p and p.strip()]
+    pieces = _pieces(text)
     drop: set[int] = set()
     for i, piece in enumerate(pieces):
         if is_retraction(piece):
             drop.add(i)
             if i and _POINTS_BACK.match(_core(piece)):
                 drop.add(i - 1)
-    kept = [p.strip() for i, p in enumerate(pieces) if i not in drop]
-    return ", ".join(kept), bool(drop)
+    return _kept(pieces, drop)
 
 
 def without(text: str, drop: Callable[[str], bool]) -> tuple[str, bool]:
     """``text`` without the pieces ``drop`` picks, and whether it picked any."""
-    pieces = [p for p in PIECES.split(text) if p and p.strip()]
-    kept = [p.strip() for p in pieces if not drop(p)]
-    return ", ".join(kept), len(kept) < len(pieces)
+    pieces = _pieces(text)
+    return _kept(pieces, {i for i, p in enumerate(pieces) if drop(p)})
+
+
+def _pieces(text: str) -> list[str]:
+    return [p for p in PIECES.split(text) if p and p.strip()]
+
+
+def _kept(pieces: list[str], drop: set[int]) -> tuple[str, bool]:
+    """The pieces not in ``drop``, joined, and whether any were dropped."""
+    return ", ".join(p.strip() for i, p in enumerate(pieces) if i not in drop), bool(drop)
