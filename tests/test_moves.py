@@ -29,6 +29,27 @@ def test_clauses_split_on_but_and_sentences() -> None:
     assert clauses("short one") == ["short one"]
 
 
+def test_clauses_split_where_a_phone_leaves_out_the_full_stop() -> None:
+    assert clauses("Alex is trying The question is whether you are") == [
+        "Alex is trying The question is whether you are", "Alex is trying",
+        "The question is whether you are",
+    ]
+    assert clauses("I hear how tired you are\nyou need to come though")[1:] == [
+        "I hear how tired you are", "you need to come though",
+    ]
+    # Capitals inside a sentence are names and "I", not a new sentence.
+    assert clauses("would you and Alex come on Tuesday if I booked it") == [
+        "would you and Alex come on Tuesday if I booked it"]
+    assert clauses("Theresa and Youssef run the evening sessions") == [
+        "Theresa and Youssef run the evening sessions"]
+
+
+def test_clauses_split_before_a_condition() -> None:
+    assert clauses("it's your choice, as long as you choose to come")[1:] == [
+        "it's your choice", "as long as you choose to come",
+    ]
+
+
 @pytest.mark.parametrize(
     ("text", "found"),
     [
@@ -93,6 +114,11 @@ def test_a_denied_keyword_does_not_flag_a_good_message() -> None:
         ("I hear how worried you are, but honestly you need to come next week.", {"pressure"}),
         ("You've clearly thought hard about this. Would you come along once to see?",
          {"invite_trial_session"}),
+        # typed without full stops: each sentence is still read on its own
+        ("Alex mentioned you have been sleeping badly How has that been for you?",
+         {"breach_confidentiality", "explore_concerns"}),
+        ("Sorry I pushed earlier The choice really is yours",
+         {"own_misstep", "emphasize_autonomy"}),
     ],
 )
 def test_several_moves_in_one_message(text: str, expected: set[str]) -> None:
@@ -111,6 +137,11 @@ def test_several_moves_in_one_message(text: str, expected: set[str]) -> None:
         # autonomy vs pressure in choice words
         ("It's entirely up to you, there's no obligation at all.",
          "It's up to you of course, but the only sensible choice is to come."),
+        # ... and a choice taken back by a condition
+        ("We can do evenings, as long as that works for you.",
+         "It's your choice, as long as you choose to come."),
+        ("Come once if you like, only if it feels right to you.",
+         "Entirely up to you, provided you turn up on Tuesday."),
         # reflection vs blame phrased as a reflection
         ("It sounds like you're worried you'd end up being blamed.",
          "It sounds like you've been making things really hard for Alex."),

@@ -87,8 +87,34 @@ TUNING = Tuning()
 
 #: Clauses shorter than this many words are not read on their own.
 MIN_CLAUSE_WORDS = 3
+#: Words that start a new sentence when they come capitalised after a
+#: lower-case word, as in "Alex is trying The question is whether you are":
+#: typed on a phone, the full stop is often left out but the capital kept. A
+#: closed list rather than any capital, because mid-sentence capitals are
+#: nearly always names ("you and Alex", "on Tuesday") and "I". Without the full
+#: stops of sets 15-27, poor-move recall fell from 0.981 to 0.973; with this
+#: split 0.977, and not one reading of the sets as written changed.
+_STARTER_WORDS = (
+    "You You're You've You'd You'll Your Youre We We're We'd We'll Let's Lets It It's Its "
+    "That That's Thats This There There's Theres They They're Their He She His Her My Our "
+    "What What's Whats How How's Why When Where Who Would Could Can Do Does Did Is Are Was "
+    "Were Will Shall Should Maybe Perhaps So And But Or If Let Please Thanks Thank Sorry "
+    "Honestly Also Then Now Just Not No Yes Yeah Ok Okay OK Sounds Seems Take Whatever Only "
+    "Even Still Everyone Nobody Anyway Any Some Most Many Lots Both Each Every All The A "
+    "Sessions Couples Whenever Wherever However Whichever Either Neither Nothing Something "
+    "Anything Everything One Mate Look Listen Come Think Tell Might Must Have Has Had Don't "
+    "Dont Doesn't Didn't Isn't Aren't Wasn't Won't Can't Cant Wouldn't Couldn't Shouldn't"
+)
+SENTENCE_STARTERS = tuple(_STARTER_WORDS.split())
 _CLAUSE_SPLIT = re.compile(
     r"(?<=[.!?;])\s+|\s*[,;:–—-]?\s+(?:but|though|although|however|just)\s+|\s+[-–—]\s+"
+    r"|\s*\n\s*"  # a line break ends a sentence too
+    # A condition that takes back the choice just offered ("it's your choice,
+    # as long as you choose to come"): read alone, it is pressure. Not one
+    # reading of held-out sets 15-27 or of the retired writers changed.
+    r"|\s*,?\s+(?=(?:as long as|so long as|provided|providing|on condition that|only if"
+    r"|only once|only after)\b)"
+    r"|(?<=[a-z0-9,)])\s+(?=(?:" + "|".join(re.escape(w) for w in SENTENCE_STARTERS) + r")\b)"
 )
 
 
