@@ -115,8 +115,10 @@ def test_a_denied_keyword_does_not_flag_a_good_message() -> None:
         ("You've clearly thought hard about this. Would you come along once to see?",
          {"invite_trial_session"}),
         # typed without full stops: each sentence is still read on its own
-        ("Alex mentioned you have been sleeping badly How has that been for you?",
-         {"breach_confidentiality", "explore_concerns"}),
+        ("It sounds like you feel outnumbered You need to come on Thursday anyway",
+         {"pressure", "reflect_concern"}),
+        ("Lots of partners feel unsure at first Would you try one session and see?",
+         {"normalize", "invite_trial_session"}),
         ("Sorry I pushed earlier The choice really is yours",
          {"own_misstep", "emphasize_autonomy"}),
     ],
