@@ -34,6 +34,9 @@ def test_clauses_split_where_a_phone_leaves_out_the_full_stop() -> None:
         "Alex is trying The question is whether you are", "Alex is trying",
         "The question is whether you are",
     ]
+    assert clauses("that sounds fair to me Don\u2019t feel you have to decide now")[1:] == [
+        "that sounds fair to me", "Don\u2019t feel you have to decide now",
+    ]
     assert clauses("I hear how tired you are\nyou need to come though")[1:] == [
         "I hear how tired you are", "you need to come though",
     ]

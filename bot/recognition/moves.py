@@ -114,7 +114,8 @@ _CLAUSE_SPLIT = re.compile(
     # reading of held-out sets 15-27 or of the retired writers changed.
     r"|\s*,?\s+(?=(?:as long as|so long as|provided|providing|on condition that|only if"
     r"|only once|only after)\b)"
-    r"|(?<=[a-z0-9,)])\s+(?=(?:" + "|".join(re.escape(w) for w in SENTENCE_STARTERS) + r")\b)"
+    r"|(?<=[a-z0-9,)])\s+(?=(?:"  # phones type the apostrophe curly as often as straight
+    + "|".join(re.escape(w).replace("'", "['\u2019]") for w in SENTENCE_STARTERS) + r")\b)"
 )
 
 
