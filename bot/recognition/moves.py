@@ -30,6 +30,7 @@ from bot.engine.session import MoveGuess
 from bot.recognition.denials import is_denial, without, without_retracted
 from bot.recognition.keywords import keyword_found, keyword_retracted, padded
 from bot.recognition.ngrams import NgramVectorizer
+from bot.recognition.sentence_breaks import break_model, runon_sentences
 from bot.recognition.text_norm import normalise
 from bot.recognition.vector_store import VectorStore
 from bot.scenario.model import Scenario
@@ -71,6 +72,13 @@ class Tuning:
     #: for one more miss of 1,263 (0.1: 33 flags, four more misses). Chosen
     #: after sets 22-24 were measured; set 25 was written after it.
     poor_clause_floor: float = 0.05
+    #: ...and a sentence cut by guess, in a message typed without full stops
+    #: (``sentence_breaks``), needs this: a guessed cut can fall inside a
+    #: sentence ("i was out of line suggesting | u might be the reason..."). On
+    #: sets 15-28 typed mildly, 0.8 kept five of the six poor moves the cuts
+    #: caught and one of the five good messages they flagged (0.65). Chosen
+    #: after reading those sets; set 29 was written after it.
+    guessed_clause_poor_threshold: float = 0.8
     #: Share of the k-NN vote in the fused probability.
     knn_weight: float = 0.35
     #: Sharpness of the k-NN softmax over mean cosine similarities.
@@ -132,11 +140,30 @@ def background_phrases() -> tuple[str, ...]:
     return tuple(str(x) for x in data["phrases"])
 
 
+def _long_parts(pieces: list[str]) -> list[str]:
+    parts = [p.strip() for piece in pieces for p in _CLAUSE_SPLIT.split(piece) if p and p.strip()]
+    return [p for p in parts if len(p.split()) >= MIN_CLAUSE_WORDS]
+
+
+def split_clauses(text: str) -> tuple[list[str], bool]:
+    """The message, then its clauses long enough to carry a move on their own.
+
+    Also whether the cuts were guessed: a message typed without full stops is
+    cut where ``sentence_breaks`` expects a sentence to end.
+    """
+    long_parts = _long_parts([text])
+    if len(long_parts) > 1:
+        return [text, *long_parts], False
+    sentences = runon_sentences(text)
+    long_parts = _long_parts(sentences) if len(sentences) > 1 else []
+    if len(long_parts) > 1:
+        return [text, *long_parts], True
+    return [text], False
+
+
 def clauses(text: str) -> list[str]:
     """The message, then its clauses that are long enough to carry a move on their own."""
-    parts = [p.strip() for p in _CLAUSE_SPLIT.split(text) if p and p.strip()]
-    long_parts = [p for p in parts if len(p.split()) >= MIN_CLAUSE_WORDS]
-    return [text, *long_parts] if len(long_parts) > 1 else [text]
+    return split_clauses(text)[0]
 
 
 #: Above this many example vectors the k-NN product is split in two column
@@ -188,6 +215,7 @@ class MoveModel:
         }
         self._load_or_fit(cache_dir)
         self._index_examples()
+        break_model()  # read now, not on the first trainee's message (about 0.07 s)
 
     @property
     def embedder_id(self) -> str:
@@ -409,7 +437,7 @@ class MoveModel:
         depends on whether the trainee had suggested a group, which the engine knows.
         """
         tuning = self.tuning
-        parts = clauses(text)
+        parts, guessed = split_clauses(text)
         vectors = None
         if len(parts) > 1 and hasattr(self.embedder, "embed_parts"):
             vectors = self.embedder.embed_parts(parts[0], parts[1:])  # type: ignore[union-attr]
@@ -423,7 +451,8 @@ class MoveModel:
         for row in probs[1:]:
             row = np.where(unsupported, 0.0, row)
             j = int(np.argmax(row))
-            limit = tuning.poor_threshold if self.poor[j] else tuning.clause_threshold
+            poor_limit = tuning.guessed_clause_poor_threshold if guessed else tuning.poor_threshold
+            limit = poor_limit if self.poor[j] else tuning.clause_threshold
             if row[j] >= limit:
                 found[j] = max(found.get(j, 0.0), float(row[j]))
         norm = padded(text)

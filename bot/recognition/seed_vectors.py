@@ -1,4 +1,4 @@
-"""Write the shipped phrase vectors and the bundled scenarios' fitted move models.
+"""Write the shipped phrase vectors, the bundled fitted move models and the sentence-break model.
 
 A fresh install would otherwise embed every example phrase before the first
 trainee can start (about 15 s for the flagship on two cores), and then fit
@@ -19,6 +19,8 @@ from pathlib import Path
 
 from bot.recognition.embedding import get_embedder
 from bot.recognition.moves import SHIPPED_FITS, MoveModel, background_phrases, seed_path
+from bot.recognition.sentence_breaks import MODEL_PATH as BREAKS_PATH
+from bot.recognition.sentence_breaks import fit as fit_breaks
 from bot.recognition.vector_store import text_key, write_vectors
 from bot.scenario.loader import parse_scenario
 from bot.scenario.validate import scenario_files
@@ -46,6 +48,9 @@ def main(argv: list[str] | None = None) -> int:
     path = seed_path(embedder.model_id)
     write_vectors(path, sorted(zip((text_key(p) for p in phrases), vectors, strict=True)))
     print(f"wrote {len(phrases)} phrase vectors to {path}")
+    breaks = fit_breaks(phrases)
+    breaks.save(BREAKS_PATH)
+    print(f"wrote {len(breaks.weights)} sentence-break weights to {BREAKS_PATH}")
     for old in SHIPPED_FITS.glob("moves-*.npz"):
         old.unlink()
     for scenario_path in scenario_files(args.folders):
