@@ -40,6 +40,9 @@ def test_clauses_split_where_a_phone_leaves_out_the_full_stop() -> None:
     assert clauses("I hear how tired you are\nyou need to come though")[1:] == [
         "I hear how tired you are", "you need to come though",
     ]
+    assert clauses("you talk past each other In a joint session you'd both get time")[1:] == [
+        "you talk past each other", "In a joint session you'd both get time",
+    ]
     # Capitals inside a sentence are names and "I", not a new sentence.
     assert clauses("would you and Alex come on Tuesday if I booked it") == [
         "would you and Alex come on Tuesday if I booked it"]
