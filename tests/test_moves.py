@@ -10,9 +10,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from bot.recognition.clauses import clauses
 from bot.recognition.denials import is_denial, is_retraction
 from bot.recognition.keywords import keyword_found, keyword_retracted
-from bot.recognition.moves import MoveModel, clauses
+from bot.recognition.moves import MoveModel
 from bot.scenario.loader import parse_scenario
 from tests.scenarios import FLAGSHIP, MINI, ROOT, flagship_practice
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from bot.recognition.moves import split_clauses
+from bot.recognition.clauses import split_clauses
 from bot.recognition.seed_vectors import bundled_phrases
 from bot.recognition.sentence_breaks import BreakModel, fit, runon_sentences
 from tests.scenarios import ROOT, flagship_practice
