@@ -255,6 +255,24 @@ def test_the_non_adherent_line_says_it_counts_turns() -> None:
     assert "turns with an unhelpful move): 1" in text
 
 
+def test_the_reflection_lines_show_even_without_questions_or_reflections() -> None:
+    """With no question read the ratio line vanished, yet the debrief pointed
+    the trainee to "the reflection figures in your summary" (a play-test)."""
+    from bot.engine.summary import render_summary, summarize
+
+    practice = mini_practice()
+    session = practice.start()
+    practice.turn(session, PRESSURE)
+    summary = summarize(practice.scenario, session)
+    summary.questions = summary.reflections = summary.complex_reflections = 0
+    text = render_summary(summary, practice.scenario, "en")
+    assert "Reflections per question: 0 reflections and no questions" in text
+    assert "Complex reflections: no reflections to count" in text
+    summary.reflections = 2
+    assert "Reflections per question: 2 reflections and no questions" in render_summary(
+        summary, practice.scenario, "en")
+
+
 def test_a_helpful_turn_never_counts_as_mi_non_adherent() -> None:
     """Offering to fit a meeting around someone's shifts once read as "advice
     without permission" and counted against a trainee whose every move was good:

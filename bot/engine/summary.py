@@ -116,10 +116,16 @@ def render_summary(summary: Summary, scenario: Scenario, language: str | None = 
         t("summary.moves_poor", lang, count=summary.poor),
         t("summary.unclear", lang, count=summary.unclear),
     ]
+    # Both lines always show: a debrief may point the trainee to them, and "no
+    # questions" or "no reflections" is itself what the trainee should see.
     if summary.reflection_ratio is not None:
         lines.append(t("summary.ratio", lang, ratio=f"{summary.reflection_ratio:.1f}"))
+    else:
+        lines.append(t("summary.ratio_no_questions", lang, count=summary.reflections))
     if summary.complex_share is not None:
         lines.append(t("summary.complex_share", lang, share=round(summary.complex_share * 100)))
+    else:
+        lines.append(t("summary.complex_none", lang))
     lines.append(t("summary.adherent", lang, count=summary.adherent))
     lines.append(t("summary.non_adherent", lang, count=summary.non_adherent))
     top = ", ".join(
