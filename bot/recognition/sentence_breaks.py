@@ -98,8 +98,9 @@ class BreakModel:
         pieces = text.split()
         if len(pieces) < MIN_WORDS or _PUNCTUATED.search(text):
             return [text]
-        kept = [p for p in pieces if words(p)[0]]
-        w = ["".join(words(p)[0]) for p in kept]
+        read = [(p, "".join(words(p)[0])) for p in pieces]
+        kept = [p for p, word in read if word]
+        w = [word for _, word in read if word]
         commas = [p.endswith(",") for p in kept]
         cuts = self.cuts(w, commas)
         if not cuts:
