@@ -10,20 +10,20 @@ import random
 from collections.abc import Sequence
 
 from bot.engine.session import Session
-from bot.scenario.format import Text
-from bot.scenario.model import Scenario
+from bot.scenario.format import Line
+from bot.scenario.model import Scenario, says
 
 
 def pick_line(
     session: Session,
     scenario: Scenario,
     pool: str,
-    lines: Sequence[Text],
+    lines: Sequence[Line],
 ) -> str:
     """Pick a line from ``pool``, preferring ones not yet said, and record it as said."""
     if not lines:
         return ""
-    rendered = [scenario.text(line, session.language) for line in lines]
+    rendered = [scenario.text(says(line), session.language) for line in lines]
     used = session.used_lines.setdefault(pool, [])
     fresh = [i for i in range(len(rendered)) if i not in used]
     if not fresh:

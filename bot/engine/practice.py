@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+from bot.catalogue import t
 from bot.engine.feedback import MoveFeedback, TurnFeedback, render_plain
 from bot.engine.lines import pick_line
 from bot.engine.machine import LIMIT_TRIGGER, RULES_TRIGGER, CompiledScenario, Step
@@ -299,7 +300,8 @@ class Practice:
             session.meter,
             False,
             [],
-            self.scenario.text(unclear.feedback, session.language),
+            t("feedback.answer_only", session.language) if recognition.answer_only
+            else self.scenario.text(unclear.feedback, session.language),
             recognition,
         )
         return self._record(session, text, [], None, before_state, feedback, reply, guided,

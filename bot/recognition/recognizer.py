@@ -8,6 +8,7 @@ from pathlib import Path
 
 from bot.engine.recognition import Recognition, SkillNote
 from bot.engine.session import MoveGuess
+from bot.recognition.answers import bare_answer
 from bot.recognition.moves import Embedder, MoveModel
 from bot.recognition.skill_model import WordFeatures
 from bot.recognition.skills import classify_skills, word_features
@@ -47,12 +48,21 @@ class ScenarioRecognizer:
         self.with_skills = with_skills
 
     def recognize(self, text: str, previous: str | None = None) -> Recognition:
+        # A bare "yes" or "no" is the move the partner's question declares for
+        # it, even where the model would read it: "of course" reads as
+        # respecting Sam's choice, but as the answer to "Do I come across as
+        # the bad guy?" it shares what Alex said.
         words = _words_helper.submit(word_features, text, previous) if self.with_skills else None
         # Moves first: their one model run leaves the text's vector in the
         # embedder's cache, so the skill layer reuses it instead of running again.
-        moves, retracted = self.moves.read_all(text) if text.strip() else ([], frozenset())
+        answer = bare_answer(text)
+        answered = self.scenario.answer_to(previous, answer) if answer and previous else None
+        if answered is not None:
+            moves, retracted = [MoveGuess(answered, 1.0)], frozenset[str]()
+        else:
+            moves, retracted = self.moves.read_all(text) if text.strip() else ([], frozenset())
         skills = read_skills(text, previous, words.result()) if words else None
-        return Recognition(moves, skills, retracted)
+        return Recognition(moves, skills, retracted, answer_only=answer is not None and not moves)
 
     def read_skills(self, text: str, previous: str | None = None) -> SkillNote | None:
         return read_skills(text, previous) if self.with_skills else None

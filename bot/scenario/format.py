@@ -103,6 +103,40 @@ class Move(_Strict):
     )
 
 
+class AnsweredLine(_Strict):
+    """A partner's line that ends in a yes/no question, and what a bare answer to it means.
+
+    On a phone a trainee often answers such a question with one word. "yes" on
+    its own carries no move, so without this it would be read as unclear.
+    """
+
+    say: Text = Field(description="What the partner says; it should end in a yes/no question.")
+    yes: Identifier | None = Field(
+        None, description="The move a bare 'yes' ('sure', 'of course', 'yeah') to this line is."
+    )
+    no: Identifier | None = Field(
+        None, description="The move a bare 'no' ('nope', 'not at all') to this line is."
+    )
+
+
+def _line_shape(value: Any) -> str | None:
+    if isinstance(value, dict) and "say" in value:
+        return "answered"
+    return _shape(value)
+
+
+#: One thing the partner says: a text, or a question with ``say``/``yes``/``no``.
+Line = Annotated[
+    Annotated[str, Tag("text")]
+    | Annotated[dict[str, str], Tag("mapping")]
+    | Annotated[AnsweredLine, Tag("answered")],
+    Discriminator(_line_shape, custom_error_type="line",
+                  custom_error_message="expected a text, or 'say' with 'yes' or 'no'"),
+    Field(description="A text, a mapping from language code to text, or a question with what "
+                      "a bare yes or no to it means (say, yes, no)."),
+]
+
+
 class Transition(_Strict):
     """Where a move leads, optionally only when a condition on the meter holds."""
 
@@ -115,7 +149,7 @@ class Transition(_Strict):
         description="A condition such as 'openness >= 7', 'turn > 3' or 'frame_relationship >= 1'.",
     )
     effect: int | None = Field(None, description="Overrides the move's meter effect here.")
-    lines: list[Text] = Field(
+    lines: list[Line] = Field(
         default_factory=list, description="What the partner says when this happens."
     )
     feedback: Text | None = Field(
@@ -149,7 +183,7 @@ class Option(_Strict):
 class State(_Strict):
     """A mood or stage of the partner."""
 
-    lines: list[Text] = Field(min_length=1)
+    lines: list[Line] = Field(min_length=1)
     hint: Text | None = None
     on: dict[Identifier, Reaction] = Field(default_factory=dict)
     options: list[Option] = Field(default_factory=list)

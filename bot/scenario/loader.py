@@ -19,7 +19,7 @@ from pydantic import BaseModel, ValidationError
 from bot.errors import Problem, ScenarioError
 from bot.scenario import format as fmt
 from bot.scenario.conditions import Condition, ConditionSyntaxError, parse_condition
-from bot.scenario.model import AutoRule, Reaction, Scenario
+from bot.scenario.model import AutoRule, Reaction, Scenario, answer_index
 from bot.scenario.yaml_source import PathKey, SourceMap, load_yaml
 
 
@@ -123,6 +123,15 @@ class _Builder:
             hint = did_you_mean(name, self.spec.moves)
             self.error(path, f"unknown move '{name}'{hint}", prefer_key=True)
 
+    def check_answers(self, lines: Iterable[fmt.Line], base: PathKey) -> None:
+        """The moves a bare yes or no to a partner's question is must exist."""
+        for i, line in enumerate(lines):
+            if isinstance(line, fmt.AnsweredLine):
+                for key in ("yes", "no"):
+                    move = getattr(line, key)
+                    if move is not None:
+                        self.check_move(move, (*base, i, key))
+
     def condition(self, text: str | None, path: PathKey) -> Condition | None:
         if text is None:
             return None
@@ -144,6 +153,7 @@ class _Builder:
                     (*base, move, i) if isinstance(reaction, list) else (*base, move)
                 )
                 to_path = path if isinstance(reaction, str) else (*path, "to")
+                self.check_answers(item.lines, (*path, "lines"))
                 if item.to is not None:
                     self.check_target(item.to, to_path)
                 cond = self.condition(item.if_, (*path, "if"))
@@ -178,6 +188,7 @@ class _Builder:
         table: dict[str, dict[str, list[Reaction]]] = {}
         for state_name, state in spec.states.items():
             own = self.reactions(state.on, ("states", state_name, "on"))
+            self.check_answers(state.lines, ("states", state_name, "lines"))
             table[state_name] = {
                 move: [replace(r, to=r.to or state_name) for r in reactions]
                 for move, reactions in {**defaults, **own}.items()
@@ -207,6 +218,9 @@ def parse_scenario(path: Path, text: str | None = None) -> Scenario:
     reactions, rules = builder.build()
     if builder.problems:
         raise ScenarioError(_unique(builder.problems))
+    said = [line for state in spec.states.values() for line in state.lines]
+    said += [line for table in reactions.values() for options in table.values()
+             for reaction in options for line in reaction.lines]
     return Scenario(
         spec=spec,
         digest=hashlib.sha256(raw).hexdigest(),
@@ -214,4 +228,5 @@ def parse_scenario(path: Path, text: str | None = None) -> Scenario:
         source=source,
         reactions=reactions,
         rules=rules,
+        answers=answer_index(said),
     )

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.scenario.conditions import Condition
-from bot.scenario.format import Ending, Move, ScenarioFile, State, Text
+from bot.scenario.format import AnsweredLine, Ending, Line, Move, ScenarioFile, State, Text
 from bot.scenario.yaml_source import PathKey, SourceMap
 
 
@@ -18,7 +19,7 @@ class Reaction:
     to: str
     condition: Condition | None
     effect: int | None
-    lines: tuple[Text, ...]
+    lines: tuple[Line, ...]
     origin: PathKey = ()
     feedback: Text | None = None
 
@@ -43,6 +44,9 @@ class Scenario:
     source: SourceMap | None = None
     reactions: dict[str, dict[str, list[Reaction]]] = field(default_factory=dict)
     rules: list[AutoRule] = field(default_factory=list)
+    #: For each of the partner's questions, as said in any language, the move a
+    #: bare "yes" or "no" to it is (``AnsweredLine``).
+    answers: dict[str, dict[str, str]] = field(default_factory=dict)
 
     @property
     def id(self) -> str:
@@ -78,6 +82,10 @@ class Scenario:
                 return value[code]
         return next(iter(value.values()), "")
 
+    def answer_to(self, line: str | None, answer: str) -> str | None:
+        """The move a bare ``answer`` ('yes' or 'no') to the partner's ``line`` is, if declared."""
+        return self.answers.get((line or "").strip(), {}).get(answer)
+
     def languages(self) -> set[str]:
         """Languages with at least one translated text (the base always counts)."""
         found = {self.spec.language}
@@ -85,3 +93,21 @@ class Scenario:
             if isinstance(move.feedback, dict):
                 found.update(move.feedback)
         return found
+
+
+def says(line: Line) -> Text:
+    """The text of a partner's line, whether or not it declares its answers."""
+    return line.say if isinstance(line, AnsweredLine) else line
+
+
+def answer_index(lines: Iterable[Line]) -> dict[str, dict[str, str]]:
+    """Every declared answer, keyed by the question in each of its languages."""
+    index: dict[str, dict[str, str]] = {}
+    for line in lines:
+        if not isinstance(line, AnsweredLine):
+            continue
+        moves = {k: v for k, v in (("yes", line.yes), ("no", line.no)) if v}
+        texts = [line.say] if isinstance(line.say, str) else list(line.say.values())
+        for text in texts:
+            index[text.strip()] = moves
+    return index

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from bot.errors import Problem, ScenarioError
 from bot.recognition.text_norm import normalise
+from bot.scenario.format import AnsweredLine, Line
 from bot.scenario.loader import parse_scenario
 from bot.scenario.model import Scenario
 from bot.scenario.yaml_source import PathKey, SourceMap
@@ -125,12 +126,31 @@ class _Checker:
             if state.hint is None or not self.scenario.text(state.hint).strip():
                 self.add(("states", name), "warning", f"state '{name}' has no hint")
 
+    def answers(self) -> None:
+        """A declared yes/no answer only ever applies after a question."""
+        s = self.scenario
+        for name, state in s.states.items():
+            for i, line in enumerate(state.lines):
+                self._question(line, ("states", name, "lines", i))
+        for table in s.reactions.values():
+            for reactions in table.values():
+                for reaction in reactions:
+                    for i, line in enumerate(reaction.lines):
+                        self._question(line, (*reaction.origin, "lines", i))
+
+    def _question(self, line: Line, path: PathKey) -> None:
+        said = self.scenario.text(line.say) if isinstance(line, AnsweredLine) else "?"
+        if not said.rstrip().endswith("?"):
+            self.add(path, "warning", "this line says what a bare yes or no to it means, but it "
+                     "doesn't end in a question mark")
+
     def run(self) -> list[Problem]:
         self.graph()
         self.moves()
         self.examples()
         self.hints()
-        return sorted(self.problems, key=lambda p: (p.line, p.column, p.message))
+        self.answers()
+        return sorted(dict.fromkeys(self.problems), key=lambda p: (p.line, p.column, p.message))
 
 
 def check_scenario(scenario: Scenario) -> list[Problem]:

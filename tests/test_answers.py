@@ -1,0 +1,138 @@
+"""A bare "yes" or "no" to the partner's question counts as the move its author declared."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from bot.engine.practice import Practice
+from bot.engine.session import Session
+from bot.recognition.answers import bare_answer
+from bot.recognition.recognizer import ScenarioRecognizer
+from bot.scenario.loader import parse_scenario
+from bot.scenario.validate import validate_paths
+from tests.scenarios import FLAGSHIP, MINI, REFLECT, flagship_practice
+from tests.test_cli import bot
+
+QUESTION = "Could I stop after one if I hated it?"
+GUARDED_LINES = ('    lines: ["Why am I here?", "Alex is the one in therapy.", '
+                 '"I\'ve not got long."]\n')
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("yes", "yes"), ("Yes!", "yes"), ("yeah of course", "yes"), ("ofc", "yes"),
+        ("Sure thing :)", "yes"), ("YES", "yes"), ("yes you can", "yes"),
+        ("of course you can!", "yes"), ("that\u2019s right", "yes"), ("Ja klar", "yes"),
+        ("no", "no"), ("nope", "no"), ("of course not", "no"), ("no not really", "no"),
+        ("no you can't", "no"), ("no it isnt", "no"), ("Nein, gar nicht", "no"),
+        # Not bare answers: the move layer reads these as it reads anything else.
+        ("ok", None), ("oh", None), ("yes but", None), ("really?", None), ("\U0001f44d", None),
+        ("Yes, you can stop whenever you like", None), ("you can", None), ("", None),
+    ],
+)
+def test_a_bare_answer_is_told_from_a_message_that_says_something(
+    text: str, expected: str | None
+) -> None:
+    assert bare_answer(text) == expected
+
+
+def _answering_mini(tmp_path: Path, line: str) -> Practice:
+    """The mini fixture whose opening line is only ``line``."""
+    text = MINI.read_text(encoding="utf-8")
+    assert GUARDED_LINES in text
+    path = tmp_path / "mini.yaml"
+    path.write_text(text.replace(GUARDED_LINES, f"    lines:\n      - {line}\n"), encoding="utf-8")
+    scenario = parse_scenario(path)
+    return Practice(scenario, ScenarioRecognizer(scenario, with_skills=False))
+
+
+DECLARED = f'say: "{QUESTION}"\n        yes: reflect\n        no: pressure'
+
+
+def test_a_bare_yes_or_no_to_a_declared_question_is_its_move(tmp_path: Path) -> None:
+    practice = _answering_mini(tmp_path, DECLARED)
+    session = practice.start()
+    assert session.opening == QUESTION
+    yes = practice.turn(session, "yeah of course")
+    assert yes.main_move == "reflect" and yes.state_after == "warming"
+    assert [(m.id, m.confidence) for m in yes.moves] == [("reflect", 1.0)]
+    no = practice.turn(practice.start(), "Nope.")
+    assert no.main_move == "pressure" and no.meter_after < no.meter_before
+
+
+def test_an_answer_the_line_does_not_declare_stays_unclear(tmp_path: Path) -> None:
+    practice = _answering_mini(tmp_path, f'say: "{QUESTION}"\n        yes: reflect')
+    assert not practice.turn(practice.start(), "no").feedback.understood
+    # After a line that declares nothing, "yes" is unclear as before.
+    session = practice.start()
+    practice.turn(session, REFLECT)  # Sam is now warming: "Maybe.", "Go on." ...
+    assert not practice.turn(session, "yes").feedback.understood
+
+
+def test_a_message_that_says_more_is_read_by_the_model_not_the_declaration(
+    tmp_path: Path,
+) -> None:
+    practice = _answering_mini(tmp_path, DECLARED)
+    result = practice.turn(practice.start(), "yes, but you have to come, there's no choice")
+    assert result.main_move == "pressure"
+
+
+def test_a_restored_session_still_knows_the_question(tmp_path: Path) -> None:
+    practice = _answering_mini(tmp_path, DECLARED)
+    saved = json.loads(json.dumps(practice.start().to_dict()))
+    assert practice.turn(Session.from_dict(saved), "yes").main_move == "reflect"
+
+
+def test_a_declared_answer_must_name_a_move(tmp_path: Path) -> None:
+    practice = _answering_mini(tmp_path, DECLARED)
+    path = practice.scenario.path
+    assert path is not None
+    path.write_text(path.read_text(encoding="utf-8").replace("yes: reflect", "yes: reflekt"),
+                    encoding="utf-8")
+    [problem] = [p for p in validate_paths([path]) if p.severity == "error"]
+    line = path.read_text(encoding="utf-8").splitlines().index("        yes: reflekt") + 1
+    assert str(problem).endswith(
+        f"{line}:9: error: unknown move 'reflekt' (did you mean 'reflect'?)")
+
+
+def test_a_declared_answer_on_a_line_that_asks_nothing_is_a_warning(tmp_path: Path) -> None:
+    practice = _answering_mini(tmp_path, 'say: "I\'ve not got long."\n        yes: reflect')
+    path = practice.scenario.path
+    assert path is not None
+    messages = [p.message for p in validate_paths([path]) if p.severity == "warning"]
+    assert any("doesn't end in a question mark" in m for m in messages)
+
+
+def test_the_flagship_reads_yes_to_stopping_after_one_as_respecting_the_choice() -> None:
+    """Before, "yes" here was 'not understood' and "of course" read without the question."""
+    practice = flagship_practice()
+    question = "If I came, could I stop after one if it felt wrong?"
+    recognizer = practice.recognizer
+    assert [m.id for m in recognizer.recognize("yes", question).moves] == ["emphasize_autonomy"]
+    assert [m.id for m in recognizer.recognize("no", question).moves] == ["pressure"]
+    assert recognizer.recognize("yes", "Okay. I'm thinking about it. I really am.").moves == []
+    bad_guy = "What does Alex even say about me in there? Do I come across as the bad guy?"
+    assert [m.id for m in recognizer.recognize("of course", bad_guy).moves] == [
+        "breach_confidentiality"]
+
+
+def test_classify_reads_a_bare_answer_with_its_previous_line() -> None:
+    line = json.dumps({"text": "yep", "previous": "If I came, could I stop after one if it "
+                       "felt wrong?"})
+    result = bot("classify", "--scenario", "hesitant_partner", "--dialogues",
+                 str(FLAGSHIP.parent), stdin=line)
+    assert json.loads(result.stdout)["moves"][0]["id"] == "emphasize_autonomy"
+
+
+def test_an_undeclared_bare_answer_is_asked_for_in_a_sentence(tmp_path: Path) -> None:
+    """The generic 'wasn't understood' told a trainee who had just answered a question."""
+    practice = _answering_mini(tmp_path, f'say: "{QUESTION}"\n        yes: reflect')
+    result = practice.turn(practice.start(), "no")
+    assert not result.feedback.understood
+    assert "A one-word yes or no doesn't show what you mean" in (result.feedback.unclear_text or "")
+    other = practice.turn(practice.start(), "what time is the shop open on sunday")
+    assert other.feedback.unclear_text == "The message was not understood; try rephrasing."
