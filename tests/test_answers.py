@@ -104,7 +104,7 @@ def test_a_declared_answer_on_a_line_that_asks_nothing_is_a_warning(tmp_path: Pa
     path = practice.scenario.path
     assert path is not None
     messages = [p.message for p in validate_paths([path]) if p.severity == "warning"]
-    assert any("doesn't end in a question mark" in m for m in messages)
+    assert any("asks no question" in m for m in messages)
 
 
 def test_the_flagship_reads_yes_to_stopping_after_one_as_respecting_the_choice() -> None:
@@ -128,11 +128,33 @@ def test_classify_reads_a_bare_answer_with_its_previous_line() -> None:
     assert json.loads(result.stdout)["moves"][0]["id"] == "emphasize_autonomy"
 
 
-def test_an_undeclared_bare_answer_is_asked_for_in_a_sentence(tmp_path: Path) -> None:
-    """The generic 'wasn't understood' told a trainee who had just answered a question."""
+def test_a_word_or_two_is_asked_for_in_a_sentence(tmp_path: Path) -> None:
+    """Sam said "I didn't follow" to "ok" and "neither", and the trainee read that the
+    message wasn't understood (sixth play-test)."""
     practice = _answering_mini(tmp_path, f'say: "{QUESTION}"\n        yes: reflect')
-    result = practice.turn(practice.start(), "no")
-    assert not result.feedback.understood
-    assert "A one-word yes or no doesn't show what you mean" in (result.feedback.unclear_text or "")
+    for text in ("no", "ok", "nope never", "both of urs"):
+        result = practice.turn(practice.start(), text)
+        assert not result.feedback.understood
+        assert result.feedback.unclear_text == (
+            "A word or two leaves Sam guessing what you mean. Say it in a sentence, as you "
+            "would out loud: put into words what Sam just told you, or answer the question "
+            "so that your answer shows what you mean.")
+        assert result.reply in {"Sorry, what do you mean?", "I don't follow.", "Come again?"}
     other = practice.turn(practice.start(), "what time is the shop open on sunday")
     assert other.feedback.unclear_text == "The message was not understood; try rephrasing."
+
+
+def test_the_partner_answers_a_word_or_two_with_its_own_lines(tmp_path: Path) -> None:
+    practice = _answering_mini(tmp_path, f'say: "{QUESTION}"\n        yes: reflect')
+    path = practice.scenario.path
+    assert path is not None
+    text = path.read_text(encoding="utf-8")
+    marker = "  feedback: The message was not understood; try rephrasing."
+    assert marker in text
+    path.write_text(text.replace(marker, f'{marker}\n  short_lines: ["Right. And?"]'),
+                    encoding="utf-8")
+    scenario = parse_scenario(path)
+    edited = Practice(scenario, ScenarioRecognizer(scenario, with_skills=False))
+    assert edited.turn(edited.start(), "ok").reply == "Right. And?"
+    assert edited.turn(edited.start(), "what time is the shop open on sunday").reply in {
+        "Sorry, what do you mean?", "I don't follow.", "Come again?"}

@@ -236,6 +236,16 @@ async def test_concurrent_opens_migrate_once(database_url: str) -> None:
             await s.close()
 
 
+async def test_stores_opening_one_new_file_together_all_open(tmp_path: Path) -> None:
+    """SQLite refused a WAL switch racing another one at once ("database is locked"),
+    without waiting: four stores on one new file failed in about one trial in eight."""
+    for trial in range(25):
+        url = f"sqlite:///{tmp_path / f'new{trial}.db'}"
+        stores = await asyncio.gather(*(open_store(url) for _ in range(4)))
+        for s in stores:
+            await s.close()
+
+
 def test_migration_files_are_well_formed() -> None:
     """Both dialects ship the same versions, so neither backend lags behind."""
     sqlite = load_migrations("sqlite")

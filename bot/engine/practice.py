@@ -33,6 +33,10 @@ from bot.scenario.model import AutoRule, Reaction, Scenario
 
 #: Longest message the engine reads; Telegram's own limit is 4,096 characters.
 MAX_TEXT = 4096
+#: A message of at most this many words that carries no move ("ok", "right",
+#: "nope never") gets its own feedback and, if the scenario has them, its own
+#: replies: it was understood, it just says too little to act on.
+SHORT_REPLY_WORDS = 3
 
 
 class SessionEndedError(BotError):
@@ -291,19 +295,20 @@ class Practice:
         step = self._after_turn(session.state, self._values(session, session.meter))
         unclear = self.scenario.spec.unclear
         session.state = step.state
-        if step.taken is None:
+        # "ok", "right", "neither": a partner would not say "I didn't follow".
+        short = 0 < len(text.split()) <= SHORT_REPLY_WORDS
+        if step.taken is None and short and unclear.short_lines:
+            reply = pick_line(session, self.scenario, "unclear_short", unclear.short_lines)
+        elif step.taken is None:
             reply = pick_line(session, self.scenario, "unclear", unclear.lines)
         else:
             reply = self._reply(session, [step])
-        feedback = self._meter_feedback(
-            session,
-            session.meter,
-            False,
-            [],
-            t("feedback.answer_only", session.language) if recognition.answer_only
-            else self.scenario.text(unclear.feedback, session.language),
-            recognition,
-        )
+        if short:
+            name = self.scenario.text(self.scenario.spec.persona.name, session.language)
+            note = t("feedback.too_short", session.language, name=name)
+        else:
+            note = self.scenario.text(unclear.feedback, session.language)
+        feedback = self._meter_feedback(session, session.meter, False, [], note, recognition)
         return self._record(session, text, [], None, before_state, feedback, reply, guided,
                             recognition)
 

@@ -34,9 +34,6 @@ class Recognition:
     #: Poor moves among ``moves`` that the message only takes back ("forget the
     #: group idea"): a repair if the trainee had made that move, else the move.
     retracted: frozenset[str] = frozenset()
-    #: The message was only "yes" or "no", to a line that doesn't say what that
-    #: means: the trainee is asked to say it in a sentence.
-    answer_only: bool = False
 
 
 class Recognizer(Protocol):

@@ -62,7 +62,7 @@ class ScenarioRecognizer:
         else:
             moves, retracted = self.moves.read_all(text) if text.strip() else ([], frozenset())
         skills = read_skills(text, previous, words.result()) if words else None
-        return Recognition(moves, skills, retracted, answer_only=answer is not None and not moves)
+        return Recognition(moves, skills, retracted)
 
     def read_skills(self, text: str, previous: str | None = None) -> SkillNote | None:
         return read_skills(text, previous) if self.with_skills else None

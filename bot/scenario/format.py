@@ -219,6 +219,12 @@ class Unclear(_Strict):
 
     lines: list[Text] = Field(min_length=1)
     feedback: Text
+    short_lines: list[Text] = Field(
+        default_factory=list,
+        description="What the partner says instead when the whole message is a word or two "
+        "that gives them nothing to go on ('ok', 'right', 'neither'). Leave it out to use "
+        "'lines'.",
+    )
 
 
 class ScenarioFile(_Strict):

@@ -140,9 +140,9 @@ class _Checker:
 
     def _question(self, line: Line, path: PathKey) -> None:
         said = self.scenario.text(line.say) if isinstance(line, AnsweredLine) else "?"
-        if not said.rstrip().endswith("?"):
+        if "?" not in said:
             self.add(path, "warning", "this line says what a bare yes or no to it means, but it "
-                     "doesn't end in a question mark")
+                     "asks no question (it has no question mark)")
 
     def run(self) -> list[Problem]:
         self.graph()

