@@ -106,6 +106,16 @@ def test_turn_limit_ends_the_conversation() -> None:
     assert all(r.ending is None for r in results[:-1])
 
 
+def test_the_last_few_messages_before_the_turn_limit_are_counted_down() -> None:
+    """A trainee at openness 10 ran out of time with no warning (sixth play-test)."""
+    practice = mini_practice()
+    session = practice.start()
+    results = [practice.turn(session, "qwerty") for _ in range(8)]
+    assert [r.feedback.turns_left for r in results] == [None, None, None, None, 3, 2, 1, None]
+    assert session.turns[5].feedback.endswith("2 more messages before Sam has to go.")
+    assert session.turns[6].feedback.endswith("One more message before Sam has to go.")
+
+
 def test_lines_never_repeat_back_to_back() -> None:
     practice = mini_practice()
     session = practice.start(seed=7)

@@ -35,6 +35,11 @@ class TurnFeedback:
     moves: list[MoveFeedback] = field(default_factory=list)
     unclear_text: str | None = None
     skills: SkillNote | None = None
+    #: Messages left before the turn limit ends the conversation, once only a
+    #: few are (a trainee at openness 10 ran out of time without warning).
+    turns_left: int | None = None
+    #: The partner's name, for "2 more messages before Sam has to go".
+    partner: str = ""
 
     @property
     def delta(self) -> int:
@@ -69,6 +74,14 @@ def skill_phrase(note: SkillNote, language: str | None) -> str:
     return ", ".join(sure)
 
 
+def turns_left_text(feedback: TurnFeedback, language: str | None) -> str | None:
+    """"2 more messages before Sam has to go", or None while the limit is far off."""
+    if feedback.turns_left is None:
+        return None
+    key = "feedback.turns_left_one" if feedback.turns_left == 1 else "feedback.turns_left"
+    return t(key, language, count=feedback.turns_left, name=feedback.partner)
+
+
 def render_plain(feedback: TurnFeedback, language: str | None = None) -> str:
     """Plain-text feedback for the terminal and the transcript."""
     lines: list[str] = []
@@ -92,4 +105,6 @@ def render_plain(feedback: TurnFeedback, language: str | None = None) -> str:
         after=feedback.meter_after,
     )
     lines.append(f"{meter} {bar}")
+    if (left := turns_left_text(feedback, language)) is not None:
+        lines.append(left)
     return "\n".join(lines)

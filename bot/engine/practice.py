@@ -37,6 +37,8 @@ MAX_TEXT = 4096
 #: "nope never") gets its own feedback and, if the scenario has them, its own
 #: replies: it was understood, it just says too little to act on.
 SHORT_REPLY_WORDS = 3
+#: The feedback says how many messages are left once this few remain.
+TURNS_LEFT_SHOWN = 3
 
 
 class SessionEndedError(BotError):
@@ -276,6 +278,9 @@ class Practice:
         recognition: Recognition,
     ) -> TurnFeedback:
         m = self.scenario.spec.meter
+        limit = self.scenario.spec.turn_limit
+        left = limit.turns - (session.turn + 1) if limit is not None else None
+        ending = self.scenario.is_ending(session.state)
         return TurnFeedback(
             understood=understood,
             meter_label=self.scenario.text(m.label, session.language),
@@ -286,6 +291,9 @@ class Practice:
             moves=items,
             unclear_text=unclear_text,
             skills=shown_skills(recognition.skills, [i.kind for i in items]),
+            turns_left=left if left is not None and 0 < left <= TURNS_LEFT_SHOWN
+            and not ending else None,
+            partner=self.scenario.text(self.scenario.spec.persona.name, session.language),
         )
 
     def _unclear(
