@@ -27,6 +27,7 @@ GUARDED_LINES = ('    lines: ["Why am I here?", "Alex is the one in therapy.", '
         ("yes", "yes"), ("Yes!", "yes"), ("yeah of course", "yes"), ("ofc", "yes"),
         ("Sure thing :)", "yes"), ("YES", "yes"), ("yes you can", "yes"),
         ("of course you can!", "yes"), ("that\u2019s right", "yes"), ("Ja klar", "yes"),
+        ("yeah kinda", "yes"), ("probably not", "no"),
         ("no", "no"), ("nope", "no"), ("of course not", "no"), ("no not really", "no"),
         ("no you can't", "no"), ("no it isnt", "no"), ("Nein, gar nicht", "no"),
         # Not bare answers: the move layer reads these as it reads anything else.
@@ -116,8 +117,9 @@ def test_the_flagship_reads_yes_to_stopping_after_one_as_respecting_the_choice()
     assert [m.id for m in recognizer.recognize("no", question).moves] == ["pressure"]
     assert recognizer.recognize("yes", "Okay. I'm thinking about it. I really am.").moves == []
     bad_guy = "What does Alex even say about me in there? Do I come across as the bad guy?"
-    assert [m.id for m in recognizer.recognize("of course", bad_guy).moves] == [
-        "breach_confidentiality"]
+    for text in ("of course", "yeah kinda"):  # a hedged yes is a yes
+        assert [m.id for m in recognizer.recognize(text, bad_guy).moves] == [
+            "breach_confidentiality"]
 
 
 def test_classify_reads_a_bare_answer_with_its_previous_line() -> None:

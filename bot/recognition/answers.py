@@ -20,7 +20,8 @@ import re
 _YES = {
     "en": "yes yeah yeh yep yup yea ya yah ye yh yess yesss sure surely of course ofc "
           "absolutely definitely certainly totally indeed correct exactly right that's "
-          "thats for sure thing you bet defo deffo def ok okay k kk alright please oh",
+          "thats for sure thing you bet defo deffo def ok okay k kk alright please oh "
+          "kinda sorta kind sort a bit little guess suppose probably mostly think so",
     "de": "ja jawohl jap jep jo klar natürlich naturlich sicher genau richtig absolut "
           "selbstverständlich freilich doch gerne gern na logisch auf jeden fall stimmt",
 }
@@ -46,6 +47,7 @@ _WORDS = frozenset(" ".join([*_YES.values(), *_NO.values(), _ECHO]).split())
 _CARRIERS = frozenset(str.split(
     "yes yeah yeh yep yup yea ya yah ye yh yess yesss sure surely course ofc absolutely "
     "definitely certainly totally indeed correct exactly right defo deffo def bet "
+    "kinda sorta mostly probably "
     "ja jawohl jap jep jo klar natürlich naturlich sicher genau richtig absolut "
     "selbstverständlich freilich doch gerne gern logisch stimmt fall"
 ))
