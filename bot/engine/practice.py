@@ -278,9 +278,6 @@ class Practice:
         recognition: Recognition,
     ) -> TurnFeedback:
         m = self.scenario.spec.meter
-        limit = self.scenario.spec.turn_limit
-        left = limit.turns - (session.turn + 1) if limit is not None else None
-        ending = self.scenario.is_ending(session.state)
         return TurnFeedback(
             understood=understood,
             meter_label=self.scenario.text(m.label, session.language),
@@ -291,10 +288,17 @@ class Practice:
             moves=items,
             unclear_text=unclear_text,
             skills=shown_skills(recognition.skills, [i.kind for i in items]),
-            turns_left=left if left is not None and 0 < left <= TURNS_LEFT_SHOWN
-            and not ending else None,
+            turns_left=self._turns_left(session),
             partner=self.scenario.text(self.scenario.spec.persona.name, session.language),
         )
+
+    def _turns_left(self, session: Session) -> int | None:
+        """Messages left after this one, once only a few are and the talk goes on."""
+        limit = self.scenario.spec.turn_limit
+        if limit is None or self.scenario.is_ending(session.state):
+            return None
+        left = limit.turns - (session.turn + 1)  # this turn is not recorded yet
+        return left if 0 < left <= TURNS_LEFT_SHOWN else None
 
     def _unclear(
         self, session: Session, text: str, recognition: Recognition, *, guided: bool

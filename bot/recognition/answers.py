@@ -4,10 +4,10 @@ Typed on a phone, a trainee often answers the partner's direct question with
 one word: Sam asks "Could I stop after one if it's not for me?", the trainee
 types "yes". The word alone carries no move; what it means depends on the
 question, which the scenario's author declares (``say``/``yes``/``no`` on a
-line). Turning the question into a statement and reading that was tried
-instead: on the flagship's 26 yes/no questions it read the intended move for
-about one answer in five, and the sentence model barely tells "you could stop
-after one" from "you couldn't".
+line). Turning the question into the statement the answer stands for and
+reading that was tried instead: of the first 17 answers the flagship declared,
+it read 6 as declared and none of the 4 "no"s, since the sentence model
+barely tells "you could stop after one" from "you couldn't".
 """
 
 from __future__ import annotations

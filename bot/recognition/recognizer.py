@@ -48,18 +48,16 @@ class ScenarioRecognizer:
         self.with_skills = with_skills
 
     def recognize(self, text: str, previous: str | None = None) -> Recognition:
+        words = _words_helper.submit(word_features, text, previous) if self.with_skills else None
         # A bare "yes" or "no" is the move the partner's question declares for
         # it, even where the model would read it: "of course" reads as
         # respecting Sam's choice, but as the answer to "Do I come across as
         # the bad guy?" it shares what Alex said.
-        words = _words_helper.submit(word_features, text, previous) if self.with_skills else None
-        # Moves first: their one model run leaves the text's vector in the
-        # embedder's cache, so the skill layer reuses it instead of running again.
         answer = bare_answer(text)
         answered = self.scenario.answer_to(previous, answer) if answer and previous else None
         if answered is not None:
             moves, retracted = [MoveGuess(answered, 1.0)], frozenset[str]()
-        else:
+        else:  # moves first: the skill layer reuses the vector their model run leaves cached
             moves, retracted = self.moves.read_all(text) if text.strip() else ([], frozenset())
         skills = read_skills(text, previous, words.result()) if words else None
         return Recognition(moves, skills, retracted)

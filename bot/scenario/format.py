@@ -104,13 +104,13 @@ class Move(_Strict):
 
 
 class AnsweredLine(_Strict):
-    """A partner's line that ends in a yes/no question, and what a bare answer to it means.
+    """A partner's line that asks a yes/no question, and what a bare answer to it means.
 
     On a phone a trainee often answers such a question with one word. "yes" on
     its own carries no move, so without this it would be read as unclear.
     """
 
-    say: Text = Field(description="What the partner says; it should end in a yes/no question.")
+    say: Text = Field(description="What the partner says; it should ask a yes/no question.")
     yes: Identifier | None = Field(
         None, description="The move a bare 'yes' ('sure', 'of course', 'yeah') to this line is."
     )
