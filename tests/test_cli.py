@@ -83,6 +83,29 @@ def test_classify_writes_json_lines() -> None:
     assert all(0 <= m["confidence"] <= 1 for r in rows for m in r["moves"])
 
 
+def test_every_bundled_scenario_passes_the_exported_schema() -> None:
+    """An editor checks files against this schema: a declared question (`say`/`yes`)
+    matched both a translation mapping and an answered line, so it was flagged."""
+    import jsonschema
+
+    from bot.cli.schema import scenario_schema
+    from bot.scenario.yaml_source import load_yaml
+
+    validator = jsonschema.Draft202012Validator(scenario_schema())
+    files = [*sorted((ROOT / "dialogues").glob("*.yaml")), MINI]
+    for path in files:  # read as YAML 1.2, as editors do ("on:" is a key, not true)
+        data, _ = load_yaml(path, path.read_text(encoding="utf-8"))
+        errors = [e.message[:200] for e in validator.iter_errors(data)]
+        assert errors == [], (path.name, errors[:3])
+    answered = {"states": {"s": {"lines": [{"say": "Ok?", "yes_means": "greet"}]}}}
+    translated = {"states": {"s": {"lines": [{"en": "Ok?", "de": "Gut?"}]}}}
+    line_schema = scenario_schema()
+    for part in (answered, translated):
+        state = line_schema["$defs"]["State"]  # type: ignore[index]
+        jsonschema.Draft202012Validator(
+            {**state, "$defs": line_schema["$defs"]}).validate(part["states"]["s"])
+
+
 def test_schema_is_json_schema_for_the_format() -> None:
     result = bot("schema")
     schema = json.loads(result.stdout)

@@ -14,6 +14,7 @@ from bot.recognition.recognizer import ScenarioRecognizer
 from bot.scenario.loader import parse_scenario
 from bot.scenario.validate import validate_paths
 from tests.scenarios import INVITE, MINI, REFLECT, mini_practice
+from tests.test_cli import bot
 
 PRESSURE = "you have to come, there's no choice"
 
@@ -114,6 +115,26 @@ def test_the_last_few_messages_before_the_turn_limit_are_counted_down() -> None:
     assert [r.feedback.turns_left for r in results] == [None, None, None, None, 3, 2, 1, None]
     assert session.turns[5].feedback.endswith("2 more messages before Sam has to go.")
     assert session.turns[6].feedback.endswith("One more message before Sam has to go.")
+
+
+def test_a_rule_that_keeps_sam_talking_does_not_skip_the_turn_limit(tmp_path: Path) -> None:
+    """A rule to a state that goes on fired instead of the limit, so the talk ran past
+    the countdown's "One more message" (found in review)."""
+    practice = _edited_mini(tmp_path, "  - if: openness <= 0\n    to: walked_away\n",
+                            "  - if: openness <= 0\n    to: walked_away\n"
+                            "  - if: turn >= 6\n    to: defensive\n")
+    session = practice.start()
+    results = [practice.turn(session, "qwerty") for _ in range(8)]
+    assert [r.state_after for r in results][5:] == ["defensive", "defensive", "walked_away"]
+    assert results[-1].ending == "walked_away" and results[6].feedback.turns_left == 1
+
+
+def test_the_countdown_shows_with_feedback_switched_off() -> None:
+    script = "\n".join(["qwerty"] * 8)
+    result = bot("play", "mini", "--no-feedback", "--dialogues", str(MINI.parent), stdin=script)
+    assert result.returncode == 0, result.stderr
+    assert "One more message before Sam has to go." in result.stdout
+    assert "Not understood" not in result.stdout
 
 
 def test_lines_never_repeat_back_to_back() -> None:

@@ -156,3 +156,16 @@ async def test_a_refused_good_move_shows_why_under_its_feedback(bot: Running) ->
     await bot.say(INVITE)
     feedback = bot.texts()[-1]
     assert "⏱ In this moment: Sam barely knows you yet (openness < 6): listen first." in feedback
+
+
+# -- the turn limit is counted down, with feedback on or off -------------------------
+async def test_the_last_messages_are_counted_down_even_with_feedback_off(bot: Running) -> None:
+    """The countdown is about the call, so switching feedback off must not hide it."""
+    await start_mini(bot)
+    for _ in range(6):
+        await bot.say("qwerty")
+    assert bot.texts()[-1].endswith("⏳ 2 more messages before Sam has to go.")
+    await bot.say("/feedback")
+    await bot.say("qwerty")
+    assert bot.texts()[-1] == "⏳ One more message before Sam has to go."
+    assert not any("Not understood" in t for t in bot.texts()[-2:])

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TextIO
 
 from bot.catalogue import t
-from bot.engine.feedback import render_plain
+from bot.engine.feedback import render_plain, turns_left_text
 from bot.engine.practice import Practice
 from bot.engine.session import Session
 from bot.engine.summary import render_summary, summarize
@@ -168,5 +168,7 @@ def play(
         if feedback:
             body = render_plain(result.feedback, lang)
             term.say("\n".join(f"  {line}" for line in body.splitlines()), "dim")
+        elif (left := turns_left_text(result.feedback, lang)) is not None:
+            term.say(f"  {left}", "dim")  # about the call, not the trainee: always shown
         if result.ended:
             _finish(term, practice, session)

@@ -34,6 +34,9 @@ class TurnFeedback:
     meter_max: int
     moves: list[MoveFeedback] = field(default_factory=list)
     unclear_text: str | None = None
+    #: The message was understood but too short to act on ("ok", "neither"),
+    #: so it is not headed "Not understood".
+    short: bool = False
     skills: SkillNote | None = None
     #: Messages left before the turn limit ends the conversation, once only a
     #: few are (a trainee at openness 10 ran out of time without warning).
@@ -86,7 +89,8 @@ def render_plain(feedback: TurnFeedback, language: str | None = None) -> str:
     """Plain-text feedback for the terminal and the transcript."""
     lines: list[str] = []
     if not feedback.understood:
-        lines.append(f"{t('feedback.unclear', language)}: {feedback.unclear_text or ''}".strip())
+        heading = t("feedback.short" if feedback.short else "feedback.unclear", language)
+        lines.append(f"{heading}: {feedback.unclear_text or ''}".strip())
     for move in feedback.moves:
         kind = t(f"feedback.kind.{move.kind}", language)
         lines.append(f"• {move.label} ({kind}): {move.text}")

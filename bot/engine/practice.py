@@ -223,10 +223,17 @@ class Practice:
                             recognition)
 
     def _after_turn(self, state: str, values: dict[str, int]) -> Step:
+        """The scenario's rules, then its turn limit, unless a rule already ended the talk.
+
+        A rule to a state that goes on used to skip the limit, so the
+        conversation outlived the countdown that promised its end.
+        """
         step = self.compiled.fire(state, RULES_TRIGGER, values)
-        if step.taken is None:  # the machine knows the limit; without one this stays put
-            step = self.compiled.fire(state, LIMIT_TRIGGER, values)
-        return step
+        if self.scenario.is_ending(step.state):
+            return step
+        # The machine knows the limit; without one this stays put.
+        limit = self.compiled.fire(step.state, LIMIT_TRIGGER, values)
+        return limit if limit.taken is not None else step
 
     def _reply(self, session: Session, steps: list[Step]) -> str:
         ending = self.scenario.endings.get(session.state)
@@ -276,6 +283,8 @@ class Practice:
         items: list[MoveFeedback],
         unclear_text: str | None,
         recognition: Recognition,
+        *,
+        short: bool = False,
     ) -> TurnFeedback:
         m = self.scenario.spec.meter
         return TurnFeedback(
@@ -287,10 +296,14 @@ class Practice:
             meter_max=m.max,
             moves=items,
             unclear_text=unclear_text,
+            short=short,
             skills=shown_skills(recognition.skills, [i.kind for i in items]),
             turns_left=self._turns_left(session),
-            partner=self.scenario.text(self.scenario.spec.persona.name, session.language),
+            partner=self._partner(session),
         )
+
+    def _partner(self, session: Session) -> str:
+        return self.scenario.text(self.scenario.spec.persona.name, session.language)
 
     def _turns_left(self, session: Session) -> int | None:
         """Messages left after this one, once only a few are and the talk goes on."""
@@ -315,12 +328,14 @@ class Practice:
             reply = pick_line(session, self.scenario, "unclear", unclear.lines)
         else:
             reply = self._reply(session, [step])
-        if short:
-            name = self.scenario.text(self.scenario.spec.persona.name, session.language)
-            note = t("feedback.too_short", session.language, name=name)
+        if short and unclear.short_feedback is not None:
+            note = self.scenario.text(unclear.short_feedback, session.language)
+        elif short:
+            note = t("feedback.too_short", session.language, name=self._partner(session))
         else:
             note = self.scenario.text(unclear.feedback, session.language)
-        feedback = self._meter_feedback(session, session.meter, False, [], note, recognition)
+        feedback = self._meter_feedback(session, session.meter, False, [], note, recognition,
+                                        short=short)
         return self._record(session, text, [], None, before_state, feedback, reply, guided,
                             recognition)
 

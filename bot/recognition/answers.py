@@ -8,58 +8,70 @@ line). Turning the question into the statement the answer stands for and
 reading that was tried instead: of the first 17 answers the flagship declared,
 it read 6 as declared and none of the 4 "no"s, since the sentence model
 barely tells "you could stop after one" from "you couldn't".
+
+Anything unsure is left to the model: a question back ("are you sure?"), and a
+yes and a no in one message ("no, of course you can!" reassures).
 """
 
 from __future__ import annotations
 
 import re
 
-#: Words that make up a bare answer, per language the bundled scenarios use.
-#: A message qualifies when every word is one of these or echoes the question
-#: ("yes you can"), in at most six words.
-_YES = {
-    "en": "yes yeah yeh yep yup yea ya yah ye yh yess yesss sure surely of course ofc "
-          "absolutely definitely certainly totally indeed correct exactly right that's "
-          "thats for sure thing you bet defo deffo def ok okay k kk alright please oh "
-          "kinda sorta kind sort a bit little guess suppose probably mostly think so",
-    "de": "ja jawohl jap jep jo klar natürlich naturlich sicher genau richtig absolut "
-          "selbstverständlich freilich doch gerne gern na logisch auf jeden fall stimmt",
-}
-_NO = {
-    "en": "no nope nah naw not at all never no way really necessarily of course",
-    "de": "nein nö nee ne nicht keineswegs niemals gar auf keinen fall wirklich unbedingt "
-          "natürlich naturlich",
-}
-#: Words that echo the question ("yes you can", "no it isn't"), allowed beside an answer.
-_ECHO = (
-    "you i it we that this can could would will do does did is are am was were should have "
-    "you'd i'd it's that's youd id its you'll i'll cannot can't cant couldn't couldnt won't "
-    "wont wouldn't wouldnt don't dont doesn't doesnt didn't didnt isn't isnt aren't arent "
-    "wasn't wasnt shouldn't shouldnt haven't havent "
-    "du ich es das kannst kann darfst darf ist bist wäre würde wird tust"
-)
-#: Any of these makes the answer a no ("of course not", "not really", "nope").
-_NEGATIONS = frozenset(
-    str.split("no nope nah naw not never cannot nein nö nee ne nicht keineswegs niemals keinen")
-)
-_WORDS = frozenset(" ".join([*_YES.values(), *_NO.values(), _ECHO]).split())
-#: Words that carry a yes: "ok", "oh" or "please" alone answer nothing.
-_CARRIERS = frozenset(str.split(
+#: Words that say yes (English and German, the bundled languages).
+_YES = frozenset(str.split(
     "yes yeah yeh yep yup yea ya yah ye yh yess yesss sure surely course ofc absolutely "
-    "definitely certainly totally indeed correct exactly right defo deffo def bet "
-    "kinda sorta mostly probably "
+    "definitely certainly totally indeed correct exactly right defo deffo def bet kinda "
+    "sorta mostly probably deal "
     "ja jawohl jap jep jo klar natürlich naturlich sicher genau richtig absolut "
-    "selbstverständlich freilich doch gerne gern logisch stimmt fall"
+    "selbstverständlich freilich doch gerne gern logisch stimmt"
 ))
+#: Words that say no. Contractions are listed rather than matched by their
+#: ending, so no positive word ending in "nt" can ever turn a yes into a no.
+_NO = frozenset(str.split(
+    "no nope nah naw not never cannot can't cant couldn't couldnt won't wont wouldn't "
+    "wouldnt don't dont doesn't doesnt didn't didnt isn't isnt aren't arent wasn't wasnt "
+    "shouldn't shouldnt haven't havent "
+    "nein nö nee ne nicht keineswegs niemals keinen"
+))
+#: Words that may stand beside them: fillers ("of", "thing", "please"), hedges,
+#: and echoes of the question ("yes you can", "no it isn't").
+_BESIDE = frozenset(str.split(
+    "of that's thats for thing you please oh ok okay k kk alright at all way really "
+    "necessarily a bit little "
+    "i it we that this can could would will do does did is are am was were should have "
+    "you'd i'd it's youd id its you'll i'll "
+    "u ur gar wirklich unbedingt bitte du ich es das kannst kann darfst darf ist "
+    "bist wäre würde wird tust"
+))
+#: Hedged answers spelled out first: "i think so" is a yes, "kind of" a kinda.
+_PHRASES = (
+    (re.compile(r"\b(?:i )?(?:think|guess|suppose|reckon) so\b"), "yes"),
+    (re.compile(r"\b(?:kind|sort) of\b"), "kinda"),
+    (re.compile(r"\bauf jeden fall\b"), "ja"),
+    (re.compile(r"\bauf keinen fall\b"), "nein"),
+)
 _TOKEN = re.compile(r"[^\W_]+(?:'[^\W_]+)?")
 MAX_ANSWER_WORDS = 6
 
 
 def bare_answer(text: str) -> str | None:
     """'yes' or 'no' when the message is nothing but an answer, else None."""
-    words = _TOKEN.findall(text.lower().replace("\u2019", "'"))
-    if not words or len(words) > MAX_ANSWER_WORDS or any(w not in _WORDS for w in words):
+    if "?" in text:  # "are you sure?", "is that right?": a question back
         return None
-    if any(w in _NEGATIONS or w.endswith(("n't", "nt")) for w in words):  # "no you can't"
+    text = text.lower().replace("\u2019", "'")
+    for pattern, plain in _PHRASES:
+        text = pattern.sub(plain, text)
+    words = _TOKEN.findall(text)
+    allowed = _YES | _NO | _BESIDE
+    if not words or len(words) > MAX_ANSWER_WORDS or any(w not in allowed for w in words):
+        return None
+    yes = [i for i, w in enumerate(words) if w in _YES]
+    no = [i for i, w in enumerate(words) if w in _NO]
+    if not no:
+        return "yes" if yes else None
+    if not yes:
         return "no"
-    return "yes" if any(w in _CARRIERS for w in words) else None
+    # Both: a no right after a yes word denies it ("of course not", "probably
+    # not", "yeah no"); anything else ("no, of course you can", "not sure") is
+    # for the model to read.
+    return "no" if any(i + 1 in no for i in yes) else None

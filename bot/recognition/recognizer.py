@@ -32,6 +32,10 @@ def read_skills(text: str, previous: str | None, words: WordFeatures | None = No
     )
 
 
+#: A bare yes or no this short, to a line that declares nothing, reads as no move.
+BARE_ANSWER_UNREAD_WORDS = 3
+
+
 class ScenarioRecognizer:
     """Reads trainee messages for one scenario."""
 
@@ -53,10 +57,15 @@ class ScenarioRecognizer:
         # it, even where the model would read it: "of course" reads as
         # respecting Sam's choice, but as the answer to "Do I come across as
         # the bad guy?" it shares what Alex said.
+        # Without a declaration, a yes or no of a word or two means nothing the
+        # model could know: it read "not at all" to "Two against one, then." as
+        # respecting Sam's choice. The engine asks for a sentence instead.
         answer = bare_answer(text)
         answered = self.scenario.answer_to(previous, answer) if answer and previous else None
         if answered is not None:
             moves, retracted = [MoveGuess(answered, 1.0)], frozenset[str]()
+        elif answer is not None and len(text.split()) <= BARE_ANSWER_UNREAD_WORDS:
+            moves, retracted = [], frozenset()
         else:  # moves first: the skill layer reuses the vector their model run leaves cached
             moves, retracted = self.moves.read_all(text) if text.strip() else ([], frozenset())
         skills = read_skills(text, previous, words.result()) if words else None

@@ -9,7 +9,16 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Discriminator,
+    Field,
+    Tag,
+    WithJsonSchema,
+    field_validator,
+    model_validator,
+)
 from pydantic_core import PydanticCustomError
 
 
@@ -111,29 +120,59 @@ class AnsweredLine(_Strict):
     """
 
     say: Text = Field(description="What the partner says; it should ask a yes/no question.")
-    yes: Identifier | None = Field(
+    # Not plain "yes:"/"no:": YAML 1.1 tools read those keys as true and false.
+    yes_means: Identifier | None = Field(
         None, description="The move a bare 'yes' ('sure', 'of course', 'yeah') to this line is."
     )
-    no: Identifier | None = Field(
+    no_means: Identifier | None = Field(
         None, description="The move a bare 'no' ('nope', 'not at all') to this line is."
     )
 
+    @model_validator(mode="after")
+    def _says_what_an_answer_means(self) -> AnsweredLine:
+        if self.yes_means is None and self.no_means is None:
+            raise PydanticCustomError(
+                "answer_missing",
+                "a line written with 'say' needs 'yes_means', 'no_means' or both: the move "
+                "a bare yes or no to it is (otherwise write the line as plain text)",
+            )
+        return self
+
+
+#: The keys of an answered line: a mapping with any of them is one, so a typo
+#: ("says:") or translations put beside "yes:" is reported, not read as languages.
+_ANSWER_KEYS = frozenset({"say", "yes_means", "no_means"})
+
 
 def _line_shape(value: Any) -> str | None:
-    if isinstance(value, dict) and "say" in value:
+    """Like ``_shape``, telling an answered line from a mapping of translations."""
+    if isinstance(value, dict) and _ANSWER_KEYS & set(value):
         return "answered"
     return _shape(value)
 
 
-#: One thing the partner says: a text, or a question with ``say``/``yes``/``no``.
+#: Translations of a line. In the JSON Schema their keys exclude "say",
+#: "yes_means" and "no_means", so an editor tells them from an answered line.
+_LineTranslations = Annotated[
+    dict[str, str],
+    WithJsonSchema({
+        "type": "object",
+        "additionalProperties": {"type": "string"},
+        "propertyNames": {"not": {"enum": sorted(_ANSWER_KEYS)}},
+    }),
+]
+
+#: One thing the partner says: a text, or a question with ``say`` and what a bare
+#: yes or no to it means.
 Line = Annotated[
     Annotated[str, Tag("text")]
-    | Annotated[dict[str, str], Tag("mapping")]
+    | Annotated[_LineTranslations, Tag("mapping")]
     | Annotated[AnsweredLine, Tag("answered")],
     Discriminator(_line_shape, custom_error_type="line",
-                  custom_error_message="expected a text, or 'say' with 'yes' or 'no'"),
+                  custom_error_message="expected a text, or 'say' with 'yes_means' or "
+                  "'no_means'"),
     Field(description="A text, a mapping from language code to text, or a question with what "
-                      "a bare yes or no to it means (say, yes, no)."),
+                      "a bare yes or no to it means (say, yes_means, no_means)."),
 ]
 
 
@@ -224,6 +263,11 @@ class Unclear(_Strict):
         description="What the partner says instead when the whole message is a word or two "
         "that gives them nothing to go on ('ok', 'right', 'neither'). Leave it out to use "
         "'lines'.",
+    )
+    short_feedback: Text | None = Field(
+        None,
+        description="What the trainee reads after such a reply. Leave it out for the bot's "
+        "own text, which asks them to say it in a sentence.",
     )
 
 

@@ -124,10 +124,10 @@ class _Builder:
             self.error(path, f"unknown move '{name}'{hint}", prefer_key=True)
 
     def check_answers(self, lines: Iterable[fmt.Line], base: PathKey) -> None:
-        """The moves a bare yes or no to a partner's question is must exist."""
+        """The moves that a bare yes or no to a partner's question stands for must exist."""
         for i, line in enumerate(lines):
             if isinstance(line, fmt.AnsweredLine):
-                for key in ("yes", "no"):
+                for key in ("yes_means", "no_means"):
                     move = getattr(line, key)
                     if move is not None:
                         self.check_move(move, (*base, i, key))

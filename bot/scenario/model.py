@@ -106,7 +106,7 @@ def answer_index(lines: Iterable[Line]) -> dict[str, dict[str, str]]:
     for line in lines:
         if not isinstance(line, AnsweredLine):
             continue
-        moves = {k: v for k, v in (("yes", line.yes), ("no", line.no)) if v}
+        moves = {k: v for k, v in (("yes", line.yes_means), ("no", line.no_means)) if v}
         texts = [line.say] if isinstance(line.say, str) else list(line.say.values())
         for text in texts:
             index[text.strip()] = moves

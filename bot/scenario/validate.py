@@ -127,22 +127,33 @@ class _Checker:
                 self.add(("states", name), "warning", f"state '{name}' has no hint")
 
     def answers(self) -> None:
-        """A declared yes/no answer only ever applies after a question."""
-        s = self.scenario
-        for name, state in s.states.items():
-            for i, line in enumerate(state.lines):
-                self._question(line, ("states", name, "lines", i))
-        for table in s.reactions.values():
-            for reactions in table.values():
-                for reaction in reactions:
-                    for i, line in enumerate(reaction.lines):
-                        self._question(line, (*reaction.origin, "lines", i))
+        """Declared answers apply after a question, and one question means one thing.
 
-    def _question(self, line: Line, path: PathKey) -> None:
-        said = self.scenario.text(line.say) if isinstance(line, AnsweredLine) else "?"
-        if "?" not in said:
-            self.add(path, "warning", "this line says what a bare yes or no to it means, but it "
-                     "asks no question (it has no question mark)")
+        Answers are found by the line's text, so two declarations of the same
+        question would silently keep one of them.
+        """
+        s = self.scenario
+        lines: list[tuple[Line, PathKey]] = [(line, ("states", name, "lines", i))
+                 for name, state in s.states.items() for i, line in enumerate(state.lines)]
+        lines += [(line, (*reaction.origin, "lines", i))
+                  for table in s.reactions.values() for reactions in table.values()
+                  for reaction in reactions for i, line in enumerate(reaction.lines)]
+        first: dict[str, tuple[tuple[str | None, str | None], PathKey]] = {}
+        for line, path in lines:
+            if not isinstance(line, AnsweredLine):
+                continue
+            texts = [line.say] if isinstance(line.say, str) else list(line.say.values())
+            if any("?" not in text for text in texts):
+                self.add(path, "warning", "this line says what a bare yes or no to it means, "
+                         "but it asks no question (it has no question mark)")
+            meaning = (line.yes_means, line.no_means)
+            for text in texts:
+                seen = first.setdefault(text.strip(), (meaning, path))
+                if seen[0] != meaning:
+                    where = self.source.locate(seen[1]).line
+                    self.problems.append(self.source.problem(
+                        path, f"this question is also written at line {where} with other "
+                        "answers; a bare yes or no can mean only one thing", prefer_key=True))
 
     def run(self) -> list[Problem]:
         self.graph()

@@ -279,6 +279,8 @@ class Conversation:
         replies = [self._partner(practice, session, result.reply, session_id)]
         if settings.get(FEEDBACK_SETTING, True):
             replies.append(Reply(self._feedback_html(result.feedback, session.language)))
+        elif (left := turns_left_text(result.feedback, session.language)) is not None:
+            replies.append(Reply(f"⏳ {esc(left)}"))  # about the call, not the trainee
         if result.ended:
             replies += self.summary(practice, session)
         return replies
@@ -287,7 +289,8 @@ class Conversation:
         lines = []
         if not feedback.understood:
             unclear = esc(feedback.unclear_text or "")
-            lines.append(f"❔ {bold(t('tg.unclear', language))}: {unclear}")
+            heading = t("tg.short" if feedback.short else "tg.unclear", language)
+            lines.append(f"❔ {bold(heading)}: {unclear}")
         for move in feedback.moves:
             mark = {"good": "✅", "neutral": "▫️", "poor": "⚠️"}[move.kind]
             lines.append(f"{mark} {bold(move.label)}: {esc(brief(move.text))}")
