@@ -302,6 +302,9 @@ def test_the_reflection_lines_show_even_without_questions_or_reflections() -> No
     summary.reflections = 2
     assert "Reflections per question: 2 reflections and no questions" in render_summary(
         summary, practice.scenario, "en")
+    summary.reflections = 1  # "1 reflections" in the seventh play-test's summary
+    assert "Reflections per question: 1 reflection and no questions" in render_summary(
+        summary, practice.scenario, "en")
 
 
 def test_a_helpful_turn_never_counts_as_mi_non_adherent() -> None:

@@ -121,7 +121,9 @@ def render_summary(summary: Summary, scenario: Scenario, language: str | None = 
     if summary.reflection_ratio is not None:
         lines.append(t("summary.ratio", lang, ratio=f"{summary.reflection_ratio:.1f}"))
     else:
-        lines.append(t("summary.ratio_no_questions", lang, count=summary.reflections))
+        key = "summary.ratio_no_questions_one" if summary.reflections == 1 else (
+            "summary.ratio_no_questions")
+        lines.append(t(key, lang, count=summary.reflections))
     if summary.complex_share is not None:
         lines.append(t("summary.complex_share", lang, share=round(summary.complex_share * 100)))
     else:
