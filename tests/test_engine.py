@@ -137,6 +137,23 @@ def test_the_countdown_shows_with_feedback_switched_off() -> None:
     assert "Not understood" not in result.stdout
 
 
+def test_an_ending_can_close_in_several_ways(tmp_path: Path) -> None:
+    """Every agreement and every walk-away ended in the same words (two play-tests)."""
+    closings = '    line: OK, one session.\n    lines: ["Fine, once.", "Go on then."]\n'
+    practice = _edited_mini(tmp_path, "    line: OK, one session.\n", closings)
+    replies = set()
+    for seed in range(12):
+        session = practice.start(seed=seed)
+        practice.turn(session, REFLECT)
+        replies.add(practice.turn(session, INVITE).reply)
+    assert replies == {"OK, one session.", "Fine, once.", "Go on then."}
+    path = practice.scenario.path
+    assert path is not None
+    path.write_text(path.read_text(encoding="utf-8").replace(closings, ""), encoding="utf-8")
+    [problem] = [p for p in validate_paths([path]) if p.severity == "error"]
+    assert "an ending needs the partner's closing 'line' (or 'lines')" in problem.message
+
+
 def test_lines_never_repeat_back_to_back() -> None:
     practice = mini_practice()
     session = practice.start(seed=7)

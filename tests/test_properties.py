@@ -137,7 +137,8 @@ def _step(practice: Practice, session: Session, action: Action) -> Outcome:
     assert all(meter.min <= v <= meter.max for v in curve)
     if result.ended:
         ending = scenario.endings[session.state]
-        assert result.reply == scenario.text(ending.line, session.language)
+        assert result.reply in {scenario.text(line, session.language)
+                                for line in ending.closing_lines()}
     limit = scenario.spec.turn_limit
     if limit is not None:
         assert session.turn <= limit.turns

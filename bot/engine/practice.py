@@ -238,8 +238,8 @@ class Practice:
     def _reply(self, session: Session, steps: list[Step]) -> str:
         ending = self.scenario.endings.get(session.state)
         if ending is not None:  # _record marks the session ended
-            session.last_line = self.scenario.text(ending.line, session.language)
-            return session.last_line
+            return pick_line(session, self.scenario, f"ending:{session.state}",
+                             ending.closing_lines())
         for step in reversed(steps):
             if step.taken is not None and step.taken.lines:
                 return pick_line(session, self.scenario, _pool(step.taken), step.taken.lines)

@@ -233,8 +233,25 @@ class Ending(_Strict):
 
     outcome: Literal["success", "failure", "neutral"]
     title: Text
-    line: Text = Field(description="The partner's closing line.")
+    line: Text | None = Field(None, description="The partner's closing line.")
+    lines: list[Text] = Field(
+        default_factory=list,
+        description="Other ways the partner may close; one of 'line' and these is picked, so "
+        "a trainee who plays again doesn't hear the same last words every time.",
+    )
     debrief: Text = Field(description="What the trainee reads after the ending.")
+
+    @model_validator(mode="after")
+    def _has_a_closing_line(self) -> Ending:
+        if self.line is None and not self.lines:
+            raise PydanticCustomError(
+                "closing_line_missing", "an ending needs the partner's closing 'line' (or 'lines')"
+            )
+        return self
+
+    def closing_lines(self) -> list[Text]:
+        """Every closing line the partner may say."""
+        return [self.line, *self.lines] if self.line is not None else list(self.lines)
 
 
 class Rule(_Strict):
