@@ -41,7 +41,7 @@ def problems(paths: list[Path]) -> list[Problem]:
         ("bad_condition.yaml",
          "58:15: error: unknown name 'openess' in condition (did you mean 'openness'?): "
          "use openness, turn or a move id"),
-        ("missing_key.yaml", "88:5: error: missing required key 'line'"),
+        ("missing_key.yaml", "88:5: error: missing required key 'debrief'"),
     ],
 )
 def test_each_check_names_file_line_and_column(name: str, expected: str) -> None:
