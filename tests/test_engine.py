@@ -535,3 +535,20 @@ def test_a_move_declared_a_reflection_is_shown_and_counted_as_one(tmp_path: Path
     plain = Practice(parse_scenario(MINI), Misheard())
     other = plain.start()
     assert plain.turn(other, REFLECT).feedback.skills.behaviour == "other"  # type: ignore[union-attr]
+
+
+def test_a_greeting_never_counts_as_a_reflection_but_a_reflection_beside_one_does() -> None:
+    """A greeting read as a "simple reflection" made the summary say "1 reflections and
+    no questions" (seventh play-test)."""
+    from tests.scenarios import flagship_practice
+
+    practice = flagship_practice()
+    greeting = practice.turn(practice.start(seed=1),
+                             "hi sam its alex's social worker, thanks for picking up")
+    assert greeting.main_move == "greet"
+    assert greeting.feedback.skills is not None and greeting.feedback.skills.behaviour == "other"
+    both = practice.turn(practice.start(seed=1),
+                         "Hi Sam, thanks for picking up. It sounds like you're not sure why "
+                         "you've been asked to talk to me.")
+    assert {m.id for m in both.moves} >= {"greet", "reflect_concern"}
+    assert both.feedback.skills is not None and both.feedback.skills.behaviour == "reflection"

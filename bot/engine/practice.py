@@ -141,7 +141,10 @@ class Practice:
                  and not (m.id in recognition.retracted and _said_lately(session, m.id))]
         if not moves:
             return self._unclear(session, text, recognition, guided=option is not None)
-        declared = [b for m in moves if (b := self.scenario.moves[m.id].behaviour)]
+        # "Hi Sam, sounds like you're wary" is a reflection: a greeting's "other"
+        # only decides when no other move in the message declares a behaviour.
+        declared = sorted((b for m in moves if (b := self.scenario.moves[m.id].behaviour)),
+                          key=lambda b: b == "other")
         if declared and recognition.skills is not None:
             recognition = replace(recognition, skills=as_behaviour(recognition.skills, declared[0]))
         return self._moves(session, text, moves, recognition, guided=option is not None)

@@ -82,7 +82,7 @@ class Meter(_Strict):
 
 #: The MI-adherent skills a move can declare (the summary's "MI-adherent" line).
 MiSkill = Literal["affirm", "seek_collaboration", "emphasize_autonomy"]
-MiBehaviour = Literal["question", "reflection", "input"]
+MiBehaviour = Literal["question", "reflection", "input", "other"]
 
 
 class Move(_Strict):
@@ -106,7 +106,8 @@ class Move(_Strict):
     )
     behaviour: MiBehaviour | None = Field(
         None,
-        description="The MI behaviour this move always is (question, reflection or input). "
+        description="The MI behaviour this move always is (question, reflection, input or "
+        "other, e.g. a greeting). "
         "'How you said it' and the summary's reflections per question then agree with the "
         "move's feedback even when the skill reading heard something else.",
     )
