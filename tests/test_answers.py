@@ -36,6 +36,7 @@ GUARDED_LINES = ('    lines: ["Why am I here?", "Alex is the one in therapy.", '
         # Not bare answers: the move layer reads these as it reads anything else.
         ("ok", None), ("oh", None), ("yes but", None), ("really?", None), ("\U0001f44d", None),
         ("Yes, you can stop whenever you like", None), ("you can", None), ("", None),
+        ("Yes, us.", "yes"),
         # A question back, or a yes and a no together, is the model's to read (review):
         # "are you sure?" was a yes, and "no, of course you can!" a no.
         ("Are you sure?", None), ("Is that right?", None), ("Stimmt das?", None),
@@ -250,3 +251,16 @@ def test_a_word_or_two_is_not_headed_not_understood(tmp_path: Path) -> None:
     edited = Practice(scenario, ScenarioRecognizer(scenario, with_skills=False))
     assert edited.turn(edited.start(), "neither").feedback.unclear_text == (
         "Tell Sam what you mean.")
+
+
+def test_an_echo_is_a_yes_only_where_the_line_declares_one() -> None:
+    """"It is." to "Is that a reason to come?" read as dismissing Sam (eighth play-test)."""
+    assert bare_answer("It is.") is None and bare_answer("It is.", echoes=True) == "yes"
+    recognizer = flagship_practice().recognizer
+    reason = "Honestly, I miss how easy it used to be. Is that a reason to come?"
+    assert [m.id for m in recognizer.recognize("It is.", reason).moves] == [
+        "frame_relationship"]
+    hot_seat = "So it wouldn't be me in the hot seat. It'd be… us? Both of us?"
+    for text in ("Exactly.", "Yes, us."):  # were "say a bit more"
+        assert [m.id for m in recognizer.recognize(text, hot_seat).moves] == [
+            "frame_relationship"]

@@ -552,3 +552,32 @@ def test_a_greeting_never_counts_as_a_reflection_but_a_reflection_beside_one_doe
                          "you've been asked to talk to me.")
     assert {m.id for m in both.moves} >= {"greet", "reflect_concern"}
     assert both.feedback.skills is not None and both.feedback.skills.behaviour == "reflection"
+
+
+def test_beside_a_poor_move_only_a_non_adherent_skill_is_shown() -> None:
+    """No skill line was shown on any turn with a poor move, so a confrontation was
+    never named, though the summary counts it (eighth play-test)."""
+    from bot.engine.feedback import render_plain
+    from tests.scenarios import flagship_practice
+
+    practice = flagship_practice()
+    result = practice.turn(practice.start(seed=2),
+                           "You're just being stubborn, that's the real problem here.")
+    assert result.main_move == "blame_partner"
+    [line] = [x for x in render_plain(result.feedback, "en").splitlines()
+              if x.startswith("How you said it")]
+    assert line == "How you said it: a confrontation"
+
+
+def test_the_summary_counts_a_word_or_two_apart_from_messages_not_understood() -> None:
+    """"Exactly." was listed as a message not understood (eighth play-test)."""
+    from bot.engine.summary import render_summary, summarize
+
+    practice = mini_practice()
+    session = practice.start()
+    for text in ("ok", "what time does the shop open on sundays", "right"):
+        practice.turn(session, text)
+    summary = summarize(practice.scenario, session)
+    assert (summary.unclear, summary.short) == (1, 2)
+    text = render_summary(summary, practice.scenario, "en")
+    assert "Messages not understood: 1" in text and "Replies of a word or two: 2" in text

@@ -49,6 +49,17 @@ class TurnFeedback:
         return self.meter_after - self.meter_before
 
 
+#: A message of at most this many words that carries no move ("ok", "right",
+#: "nope never") was understood; it just says too little to act on. It gets its
+#: own feedback and replies, and the summary counts it apart.
+SHORT_REPLY_WORDS = 3
+
+
+def is_short_reply(text: str) -> bool:
+    """A reply of a word or two (not an empty one)."""
+    return 0 < len(text.split()) <= SHORT_REPLY_WORDS
+
+
 def meter_bar(value: int, low: int, high: int, width: int = 10) -> str:
     """A small visual meter such as ▰▰▰▱▱, readable on a phone."""
     span = max(high - low, 1)

@@ -22,7 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from bot.catalogue import t
-from bot.engine.feedback import MoveFeedback, TurnFeedback, render_plain
+from bot.engine.feedback import MoveFeedback, TurnFeedback, is_short_reply, render_plain
 from bot.engine.lines import pick_line
 from bot.engine.machine import LIMIT_TRIGGER, RULES_TRIGGER, CompiledScenario, Step
 from bot.engine.recognition import Recognition, Recognizer, as_behaviour, shown_skills
@@ -33,10 +33,6 @@ from bot.scenario.model import AutoRule, Reaction, Scenario
 
 #: Longest message the engine reads; Telegram's own limit is 4,096 characters.
 MAX_TEXT = 4096
-#: A message of at most this many words that carries no move ("ok", "right",
-#: "nope never") gets its own feedback and, if the scenario has them, its own
-#: replies: it was understood, it just says too little to act on.
-SHORT_REPLY_WORDS = 3
 #: The feedback says how many messages are left once this few remain.
 TURNS_LEFT_SHOWN = 3
 
@@ -324,7 +320,7 @@ class Practice:
         unclear = self.scenario.spec.unclear
         session.state = step.state
         # "ok", "right", "neither": a partner would not say "I didn't follow".
-        short = 0 < len(text.split()) <= SHORT_REPLY_WORDS
+        short = is_short_reply(text)
         if step.taken is None and short and unclear.short_lines:
             reply = pick_line(session, self.scenario, "unclear_short", unclear.short_lines)
         elif step.taken is None:

@@ -80,8 +80,12 @@ def heard_skills(skills: Sequence[MoveGuess], kinds: Sequence[str]) -> list[Move
 
 def shown_skills(note: SkillNote | None, kinds: Sequence[str]) -> SkillNote | None:
     """The skill reading as the trainee sees it beside moves of these kinds."""
-    if note is None or "poor" in kinds:
-        # Beside an unhelpful move, "reads like a reflection" would contradict
-        # the move's feedback; the move says what went wrong.
+    if note is None:
         return None
+    if "poor" in kinds:
+        # Beside an unhelpful move, "reads like a reflection" would contradict
+        # the move's feedback, so only a non-adherent skill is shown ("a
+        # confrontation"), which the summary counts too; the behaviour is not.
+        kept = [s for s in note.skills if s.id in NON_ADHERENT]
+        return replace(note, behaviour="other", skills=kept) if kept else None
     return replace(note, skills=heard_skills(note.skills, kinds))

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import get_args
 
 from bot.catalogue import t
+from bot.engine.feedback import is_short_reply
 from bot.engine.recognition import NON_ADHERENT, heard_skills
 from bot.engine.session import Session
 from bot.scenario.format import MiSkill
@@ -41,6 +42,9 @@ class Summary:
     adherent: int
     non_adherent: int
     move_counts: Counter[str] = field(default_factory=Counter)
+    #: Replies of a word or two with no move ("exactly", "ok"), counted apart
+    #: from messages not understood.
+    short: int = 0
 
     @property
     def reflection_ratio(self) -> float | None:
@@ -67,7 +71,7 @@ def summarize(scenario: Scenario, session: Session) -> Summary:
             counts[move.id] += 1
             kinds[kind] += 1
         if not turn.moves:
-            kinds["unclear"] += 1
+            kinds["short" if is_short_reply(turn.text) else "unclear"] += 1
         if "poor" in turn_kinds:
             # Blame phrased as a reflection is still blame: MI coding calls such a
             # turn non-adherent, so it must not improve the reflection figures.
@@ -92,6 +96,7 @@ def summarize(scenario: Scenario, session: Session) -> Summary:
         good=kinds["good"],
         poor=kinds["poor"],
         unclear=kinds["unclear"],
+        short=kinds["short"],
         questions=behaviours["question"],
         reflections=behaviours["reflection"],
         complex_reflections=skills["complex_reflection"],
@@ -116,6 +121,8 @@ def render_summary(summary: Summary, scenario: Scenario, language: str | None = 
         t("summary.moves_poor", lang, count=summary.poor),
         t("summary.unclear", lang, count=summary.unclear),
     ]
+    if summary.short:
+        lines.append(t("summary.short", lang, count=summary.short))
     # Both lines always show: a debrief may point the trainee to them, and "no
     # questions" or "no reflections" is itself what the trainee should see.
     if summary.reflection_ratio is not None:

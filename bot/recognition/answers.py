@@ -40,7 +40,7 @@ _BESIDE = frozenset(str.split(
     "necessarily a bit little "
     "i it we that this can could would will do does did is are am was were should have "
     "you'd i'd it's youd id its you'll i'll "
-    "u ur gar wirklich unbedingt bitte du ich es das kannst kann darfst darf ist "
+    "u ur us both gar wirklich unbedingt bitte du ich es das kannst kann darfst darf ist "
     "bist wäre würde wird tust"
 ))
 #: Hedged answers spelled out first: "i think so" is a yes, "kind of" a kinda.
@@ -54,8 +54,17 @@ _TOKEN = re.compile(r"[^\W_]+(?:'[^\W_]+)?")
 MAX_ANSWER_WORDS = 6
 
 
-def bare_answer(text: str) -> str | None:
-    """'yes' or 'no' when the message is nothing but an answer, else None."""
+#: A short echo of the question with none of the words above ("it is", "you can",
+#: "i would") is a yes, but only where the line declares what a yes means.
+_ECHO_VERBS = frozenset(str.split("is are am was were can could would will do does did should"))
+MAX_ECHO_WORDS = 3
+
+
+def bare_answer(text: str, *, echoes: bool = False) -> str | None:
+    """'yes' or 'no' when the message is nothing but an answer, else None.
+
+    With ``echoes``, a bare echo such as "it is" counts as a yes too.
+    """
     if "?" in text:  # "are you sure?", "is that right?": a question back
         return None
     text = text.lower().replace("\u2019", "'")
@@ -67,8 +76,11 @@ def bare_answer(text: str) -> str | None:
         return None
     yes = [i for i, w in enumerate(words) if w in _YES]
     no = [i for i, w in enumerate(words) if w in _NO]
+    if not no and not yes:
+        echo = echoes and len(words) <= MAX_ECHO_WORDS and bool(_ECHO_VERBS & set(words))
+        return "yes" if echo else None
     if not no:
-        return "yes" if yes else None
+        return "yes"
     if not yes:
         return "no"
     # Both: a no right after a yes word denies it ("of course not", "probably

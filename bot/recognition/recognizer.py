@@ -61,7 +61,8 @@ class ScenarioRecognizer:
         # model could know: it read "not at all" to "Two against one, then." as
         # respecting Sam's choice. The engine asks for a sentence instead.
         answer = bare_answer(text)
-        answered = self.scenario.answer_to(previous, answer) if answer and previous else None
+        given = answer or bare_answer(text, echoes=True)  # "It is." to "Is that a reason?"
+        answered = self.scenario.answer_to(previous, given) if given and previous else None
         if answered is not None:
             moves, retracted = [MoveGuess(answered, 1.0)], frozenset[str]()
         elif answer is not None and len(text.split()) <= BARE_ANSWER_UNREAD_WORDS:
