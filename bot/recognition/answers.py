@@ -3,8 +3,8 @@
 Typed on a phone, a trainee often answers the partner's direct question with
 one word: Sam asks "Could I stop after one if it's not for me?", the trainee
 types "yes". The word alone carries no move; what it means depends on the
-question, which the scenario's author declares (``say``/``yes``/``no`` on a
-line). Turning the question into the statement the answer stands for and
+question, which the scenario's author declares (``say`` with ``yes_means``
+and ``no_means`` on a line). Turning the question into the statement the answer stands for and
 reading that was tried instead: of the first 17 answers the flagship declared,
 it read 6 as declared and none of the 4 "no"s, since the sentence model
 barely tells "you could stop after one" from "you couldn't".
@@ -50,14 +50,12 @@ _PHRASES = (
     (re.compile(r"\bauf jeden fall\b"), "ja"),
     (re.compile(r"\bauf keinen fall\b"), "nein"),
 )
-_TOKEN = re.compile(r"[^\W_]+(?:'[^\W_]+)?")
-MAX_ANSWER_WORDS = 6
-
-
 #: A short echo of the question with none of the words above ("it is", "you can",
 #: "i would") is a yes, but only where the line declares what a yes means.
 _ECHO_VERBS = frozenset(str.split("is are am was were can could would will do does did should"))
 MAX_ECHO_WORDS = 3
+_TOKEN = re.compile(r"[^\W_]+(?:'[^\W_]+)?")
+MAX_ANSWER_WORDS = 6
 
 
 def bare_answer(text: str, *, echoes: bool = False) -> str | None:
