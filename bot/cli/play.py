@@ -68,13 +68,13 @@ def _brief(term: _Terminal, practice: Practice, session: Session) -> None:
     term.say(s.text(s.spec.title, lang), "bold")
     term.say(s.text(s.spec.brief.situation, lang))
     term.say(s.text(s.spec.brief.goal, lang), "bold")
-    term.say(t("play.commands", lang, name=s.text(s.spec.persona.name, lang)), "dim")
+    term.say(t("play.commands", lang, name=s.partner_name(lang)), "dim")
     term.say()
     _partner(term, practice, session, session.opening)
 
 
 def _partner(term: _Terminal, practice: Practice, session: Session, line: str) -> None:
-    name = practice.scenario.text(practice.scenario.spec.persona.name, session.language)
+    name = practice.scenario.partner_name(session.language)
     term.say(f"{name}: {line}", "partner")
 
 

@@ -298,11 +298,8 @@ class Practice:
             short=short,
             skills=shown_skills(recognition.skills, [i.kind for i in items]),
             turns_left=self._turns_left(session),
-            partner=self._partner(session),
+            partner=self.scenario.partner_name(session.language),
         )
-
-    def _partner(self, session: Session) -> str:
-        return self.scenario.text(self.scenario.spec.persona.name, session.language)
 
     def _turns_left(self, session: Session) -> int | None:
         """Messages left after this one, once only a few are and the talk goes on."""
@@ -330,7 +327,8 @@ class Practice:
         if short and unclear.short_feedback is not None:
             note = self.scenario.text(unclear.short_feedback, session.language)
         elif short:
-            note = t("feedback.too_short", session.language, name=self._partner(session))
+            name = self.scenario.partner_name(session.language)
+            note = t("feedback.too_short", session.language, name=name)
         else:
             note = self.scenario.text(unclear.feedback, session.language)
         feedback = self._meter_feedback(session, session.meter, False, [], note, recognition,

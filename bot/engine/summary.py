@@ -151,7 +151,7 @@ def render_summary(summary: Summary, scenario: Scenario, language: str | None = 
 def render_transcript(scenario: Scenario, session: Session) -> str:
     """Every trainee line verbatim, with the partner's replies and the feedback."""
     lang = session.language
-    name = scenario.text(scenario.spec.persona.name, lang)
+    name = scenario.partner_name(lang)
     you = t("transcript.trainee", lang)
     lines = [
         t("transcript.header", lang, title=scenario.text(scenario.spec.title, lang)),

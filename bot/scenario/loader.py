@@ -19,7 +19,7 @@ from pydantic import BaseModel, ValidationError
 from bot.errors import Problem, ScenarioError
 from bot.scenario import format as fmt
 from bot.scenario.conditions import Condition, ConditionSyntaxError, parse_condition
-from bot.scenario.model import AutoRule, Reaction, Scenario, answer_index
+from bot.scenario.model import AutoRule, Reaction, Scenario, answer_index, partner_lines
 from bot.scenario.yaml_source import PathKey, SourceMap, load_yaml
 
 
@@ -123,14 +123,14 @@ class _Builder:
             hint = did_you_mean(name, self.spec.moves)
             self.error(path, f"unknown move '{name}'{hint}", prefer_key=True)
 
-    def check_answers(self, lines: Iterable[fmt.Line], base: PathKey) -> None:
+    def check_answers(self, lines: Iterable[tuple[fmt.Line, PathKey]]) -> None:
         """The moves that a bare yes or no to a partner's question stands for must exist."""
-        for i, line in enumerate(lines):
+        for line, path in lines:
             if isinstance(line, fmt.AnsweredLine):
                 for key in ("yes_means", "no_means"):
                     move = getattr(line, key)
                     if move is not None:
-                        self.check_move(move, (*base, i, key))
+                        self.check_move(move, (*path, key))
 
     def condition(self, text: str | None, path: PathKey) -> Condition | None:
         if text is None:
@@ -153,7 +153,6 @@ class _Builder:
                     (*base, move, i) if isinstance(reaction, list) else (*base, move)
                 )
                 to_path = path if isinstance(reaction, str) else (*path, "to")
-                self.check_answers(item.lines, (*path, "lines"))
                 if item.to is not None:
                     self.check_target(item.to, to_path)
                 cond = self.condition(item.if_, (*path, "if"))
@@ -188,13 +187,13 @@ class _Builder:
         table: dict[str, dict[str, list[Reaction]]] = {}
         for state_name, state in spec.states.items():
             own = self.reactions(state.on, ("states", state_name, "on"))
-            self.check_answers(state.lines, ("states", state_name, "lines"))
             table[state_name] = {
                 move: [replace(r, to=r.to or state_name) for r in reactions]
                 for move, reactions in {**defaults, **own}.items()
             }
             for i, option in enumerate(state.options):
                 self.check_move(option.move, ("states", state_name, "options", i, "move"))
+        self.check_answers(partner_lines(spec, table))
         rules = []
         for i, rule in enumerate(spec.rules):
             self.check_target(rule.to, ("rules", i, "to"))
@@ -218,9 +217,6 @@ def parse_scenario(path: Path, text: str | None = None) -> Scenario:
     reactions, rules = builder.build()
     if builder.problems:
         raise ScenarioError(_unique(builder.problems))
-    said = [line for state in spec.states.values() for line in state.lines]
-    said += [line for table in reactions.values() for options in table.values()
-             for reaction in options for line in reaction.lines]
     return Scenario(
         spec=spec,
         digest=hashlib.sha256(raw).hexdigest(),
@@ -228,5 +224,5 @@ def parse_scenario(path: Path, text: str | None = None) -> Scenario:
         source=source,
         reactions=reactions,
         rules=rules,
-        answers=answer_index(said),
+        answers=answer_index(line for line, _ in partner_lines(spec, reactions)),
     )

@@ -82,6 +82,13 @@ class Scenario:
                 return value[code]
         return next(iter(value.values()), "")
 
+    def partner_name(self, language: str | None = None) -> str:
+        return self.text(self.spec.persona.name, language)
+
+    def partner_lines(self) -> list[tuple[Line, PathKey]]:
+        """Every line the partner may say mid-conversation, with where it is written."""
+        return partner_lines(self.spec, self.reactions)
+
     def answer_to(self, line: str | None, answer: str) -> str | None:
         """The move a bare ``answer`` ('yes' or 'no') to the partner's ``line`` is, if declared."""
         return self.answers.get((line or "").strip(), {}).get(answer)
@@ -100,6 +107,28 @@ def says(line: Line) -> Text:
     return line.say if isinstance(line, AnsweredLine) else line
 
 
+def translations(value: Text) -> list[str]:
+    """A text in every language it is written in."""
+    return [value] if isinstance(value, str) else list(value.values())
+
+
+def partner_lines(
+    spec: ScenarioFile, reactions: dict[str, dict[str, list[Reaction]]]
+) -> list[tuple[Line, PathKey]]:
+    """The states' lines and the transitions' lines, each with its path in the file.
+
+    A default's lines come once per state, with the same path.
+    """
+    found: list[tuple[Line, PathKey]] = [
+        (line, ("states", name, "lines", i))
+        for name, state in spec.states.items() for i, line in enumerate(state.lines)
+    ]
+    found += [(line, (*reaction.origin, "lines", i))
+              for table in reactions.values() for options in table.values()
+              for reaction in options for i, line in enumerate(reaction.lines)]
+    return found
+
+
 def answer_index(lines: Iterable[Line]) -> dict[str, dict[str, str]]:
     """Every declared answer, keyed by the question in each of its languages."""
     index: dict[str, dict[str, str]] = {}
@@ -107,7 +136,6 @@ def answer_index(lines: Iterable[Line]) -> dict[str, dict[str, str]]:
         if not isinstance(line, AnsweredLine):
             continue
         moves = {k: v for k, v in (("yes", line.yes_means), ("no", line.no_means)) if v}
-        texts = [line.say] if isinstance(line.say, str) else list(line.say.values())
-        for text in texts:
+        for text in translations(line.say):
             index[text.strip()] = moves
     return index

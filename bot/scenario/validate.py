@@ -15,9 +15,9 @@ from pathlib import Path
 
 from bot.errors import Problem, ScenarioError
 from bot.recognition.text_norm import normalise
-from bot.scenario.format import AnsweredLine, Line
+from bot.scenario.format import AnsweredLine
 from bot.scenario.loader import parse_scenario
-from bot.scenario.model import Scenario
+from bot.scenario.model import Scenario, translations
 from bot.scenario.yaml_source import PathKey, SourceMap
 
 #: Below this many distinct examples the recogniser misses more of what trainees
@@ -132,17 +132,11 @@ class _Checker:
         Answers are found by the line's text, so two declarations of the same
         question would silently keep one of them.
         """
-        s = self.scenario
-        lines: list[tuple[Line, PathKey]] = [(line, ("states", name, "lines", i))
-                 for name, state in s.states.items() for i, line in enumerate(state.lines)]
-        lines += [(line, (*reaction.origin, "lines", i))
-                  for table in s.reactions.values() for reactions in table.values()
-                  for reaction in reactions for i, line in enumerate(reaction.lines)]
         first: dict[str, tuple[tuple[str | None, str | None], PathKey]] = {}
-        for line, path in lines:
+        for line, path in self.scenario.partner_lines():
             if not isinstance(line, AnsweredLine):
                 continue
-            texts = [line.say] if isinstance(line.say, str) else list(line.say.values())
+            texts = translations(line.say)
             if any("?" not in text for text in texts):
                 self.add(path, "warning", "this line says what a bare yes or no to it means, "
                          "but it asks no question (it has no question mark)")

@@ -116,7 +116,7 @@ class Conversation:
         lines = [
             bold(s.text(s.spec.title, lang)),
             "",
-            esc(t("tg.persona", lang, name=s.text(persona.name, lang),
+            esc(t("tg.persona", lang, name=s.partner_name(lang),
                   relation=s.text(persona.relation, lang))),
             esc(s.text(s.spec.brief.situation, lang)),
             "",
@@ -131,7 +131,7 @@ class Conversation:
     ) -> Reply:
         """The partner's line, with the guided options as buttons (none if ``session_id``
         is None: the line is not the latest one, so its options would be stale)."""
-        name = practice.scenario.text(practice.scenario.spec.persona.name, session.language)
+        name = practice.scenario.partner_name(session.language)
         buttons = [] if session_id is None else [
             [Button(o.text[:60], option_data(session_id, session.turn, o.index))]
             for o in practice.options(session)  # none once the session has ended
