@@ -581,3 +581,35 @@ def test_the_summary_counts_a_word_or_two_apart_from_messages_not_understood() -
     assert (summary.unclear, summary.short) == (1, 2)
     text = render_summary(summary, practice.scenario, "en")
     assert "Messages not understood: 1" in text and "Replies of a word or two: 2" in text
+
+
+@pytest.mark.parametrize(("confidence", "hedged"), [(0.62, True), (0.95, False)])
+def test_a_poor_move_read_with_little_confidence_is_told_as_a_possibility(
+    confidence: float, hedged: bool
+) -> None:
+    """Below 0.8, a third of poor-move reads on held-out sets were warm messages
+    ("Where do you think the trouble between you two comes from?" as blame), and
+    the feedback told the trainee flatly that they had blamed Sam."""
+    from bot.engine.feedback import render_plain
+    from bot.engine.recognition import Recognition, SkillNote
+    from bot.telegram.conversation import Conversation
+
+    practice = mini_practice()
+
+    class Unsure:
+        def recognize(self, text: str, previous: str | None = None) -> Recognition:
+            return Recognition([MoveGuess("pressure", confidence)], None)
+
+        def read_skills(self, text: str, previous: str | None = None) -> SkillNote | None:
+            return None
+
+    unsure = Practice(practice.scenario, Unsure())
+    result = unsure.turn(unsure.start(), PRESSURE)
+    [item] = result.feedback.moves
+    assert item.kind == "poor" and item.better  # the better way is offered either way
+    plain = render_plain(result.feedback, "en")
+    html = Conversation.__new__(Conversation)._feedback_html(result.feedback, "en")
+    german = render_plain(result.feedback, "de")
+    assert ("not sure: your words could be read this way" in plain) is hedged
+    assert ("<i>not sure: your words could be read this way</i>" in html) is hedged
+    assert ("nicht sicher" in german) is hedged

@@ -293,7 +293,8 @@ class Conversation:
             lines.append(f"❔ {bold(heading)}: {unclear}")
         for move in feedback.moves:
             mark = {"good": "✅", "neutral": "▫️", "poor": "⚠️"}[move.kind]
-            lines.append(f"{mark} {bold(move.label)}: {esc(brief(move.text))}")
+            unsure = f" ({italic(t('feedback.unsure', language))})" if move.unsure else ""
+            lines.append(f"{mark} {bold(move.label)}{unsure}: {esc(brief(move.text))}")
             if move.note:
                 lines.append(f"⏱ {italic(t('tg.note', language))}: {esc(move.note)}")
             if move.better:
