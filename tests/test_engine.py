@@ -613,3 +613,64 @@ def test_a_poor_move_read_with_little_confidence_is_told_as_a_possibility(
     assert ("not sure: your words could be read this way" in plain) is hedged
     assert ("<i>not sure: your words could be read this way</i>" in html) is hedged
     assert ("nicht sicher" in german) is hedged
+
+
+_CLOSED_TIP = """    feedback: Putting Sam's worry into words lowers the guard.
+    skill_notes:
+      closed_question: Ask it openly, with what or how.
+"""
+
+
+@pytest.mark.parametrize(
+    ("skills", "tipped"),
+    [
+        ([MoveGuess("closed_question", 0.87)], True),
+        ([MoveGuess("closed_question", 0.55)], False),  # "this reads like…": no tip
+        ([MoveGuess("open_question", 0.9)], False),
+    ],
+)
+def test_a_move_gives_its_tip_when_the_skill_line_names_that_skill(
+    tmp_path: Path, skills: list[MoveGuess], tipped: bool
+) -> None:
+    """"Have you ever been to counselling?" was praised as "Open question about
+    Sam's view" right above "How you said it: a closed question" (ninth play-test)."""
+    from bot.engine.feedback import render_plain
+    from bot.engine.recognition import Recognition, SkillNote
+    from bot.telegram.conversation import Conversation
+
+    tipped_mini = _edited_mini(tmp_path, "    feedback: Putting Sam's worry into words lowers "
+                               "the guard.\n", _CLOSED_TIP)
+    note = SkillNote("question", 0.9, skills)
+
+    class Asking:
+        def recognize(self, text: str, previous: str | None = None) -> Recognition:
+            return Recognition([MoveGuess("reflect", 0.9)], note)
+
+        def read_skills(self, text: str, previous: str | None = None) -> SkillNote:
+            return note
+
+    practice = Practice(tipped_mini.scenario, Asking())
+    result = practice.turn(practice.start(), "have you ever been to counselling?")
+    [item] = result.feedback.moves
+    assert (item.tip == "Ask it openly, with what or how.") is tipped
+    plain = render_plain(result.feedback, "en")
+    html = Conversation.__new__(Conversation)._feedback_html(result.feedback, "en")
+    assert ("  Tip: Ask it openly, with what or how." in plain) is tipped
+    assert ("<i>Tip</i>: Ask it openly, with what or how." in html) is tipped
+
+
+def test_the_summary_names_the_unhelpful_moves() -> None:
+    """An ethics warning given mid-call vanished from a summary that ended in
+    agreement: the summary only said "Unhelpful moves: 1" (ninth play-test)."""
+    from bot.engine.summary import render_summary, summarize
+
+    practice = mini_practice()
+    session = practice.start()
+    for text in (REFLECT, PRESSURE):
+        practice.turn(session, text)
+    text = render_summary(summarize(practice.scenario, session), practice.scenario, "en")
+    assert "Unhelpful moves: 1 (Pressure ×1)" in text.splitlines()
+    clean = practice.start()
+    practice.turn(clean, REFLECT)
+    text = render_summary(summarize(practice.scenario, clean), practice.scenario, "en")
+    assert "Unhelpful moves: 0" in text.splitlines()

@@ -386,3 +386,22 @@ def test_word_features_read_on_the_helper_thread_give_the_same_reading() -> None
     text = "So you'd come if nobody takes sides, is that it?"
     previous = "I'm not walking into a room where it's two against one."
     assert recognizer.recognize(text, previous).skills == read_skills(text, previous)
+
+
+def test_a_scenario_can_give_tips_on_every_skill_the_reading_names() -> None:
+    """``skill_notes`` keys are checked against the format's list, so the two must agree."""
+    from typing import get_args
+
+    import numpy as np
+
+    from bot.recognition.skill_model import HEADS
+    from bot.recognition.skills import get_params, read_probabilities
+    from bot.scenario.format import SkillId
+
+    named: set[str] = set()
+    for subtypes in (1.0, 0.0):  # open, complex and advice heads, then their opposites
+        probs = np.ones(len(HEADS))
+        probs[[HEADS.index(h) for h in ("open|q", "complex|r", "advice|i")]] = subtypes
+        named |= {g.id for g in read_probabilities(probs, get_params(), "sentence").skills}
+    named.add("advice")  # advice with permission hides plain advice whenever both read
+    assert named == set(get_args(SkillId))

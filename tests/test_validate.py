@@ -122,3 +122,15 @@ def test_the_benchmarks_second_scenario_stays_valid() -> None:
     """bench/other_scenario.py reads it; a format change must not break it unnoticed."""
     path = Path(__file__).parent.parent / "bench" / "data" / "scenario2"
     assert validate_paths([path]) == []
+
+
+def test_a_tip_for_a_skill_the_bot_cannot_read_names_its_line(tmp_path: Path) -> None:
+    text = (FIXTURES / "valid" / "mini.yaml").read_text(encoding="utf-8")
+    old = "    feedback: Putting Sam's worry into words lowers the guard.\n"
+    assert old in text
+    path = tmp_path / "mini.yaml"
+    typo = "    skill_notes:\n      closed_questoin: Ask openly.\n"
+    path.write_text(text.replace(old, old + typo, 1), encoding="utf-8")
+    [problem] = problems([path])
+    assert problem.severity == "error" and (problem.line, problem.column) == (26, 7), problem
+    assert "closed_questoin" in problem.message and "closed_question" in problem.message

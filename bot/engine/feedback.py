@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from bot.catalogue import t
 from bot.engine.recognition import BEHAVIOUR_SKILLS, SkillNote
+from bot.engine.session import MoveGuess
 
 
 @dataclass
@@ -20,6 +21,9 @@ class MoveFeedback:
     better: str | None = None
     #: Why the move landed differently in this moment (the transition's ``feedback``).
     note: str | None = None
+    #: The move's tip on how it was said (its ``skill_notes``), when "How you
+    #: said it" names that skill without hedging.
+    tip: str | None = None
 
     @property
     def unsure(self) -> bool:
@@ -81,6 +85,19 @@ def meter_bar(value: int, low: int, high: int, width: int = 10) -> str:
     return "▰" * filled + "▱" * (width - filled)
 
 
+#: Below this confidence a skill guess is told as "this reads like…".
+SKILL_SURE = 0.6
+
+
+def _hedged(guess: MoveGuess, note: SkillNote) -> bool:
+    return guess.id in note.tentative or guess.confidence < SKILL_SURE
+
+
+def asserted_skills(note: SkillNote | None) -> list[str]:
+    """The skills "How you said it" names without hedging: only these earn a move's tip."""
+    return [g.id for g in note.skills[:3] if not _hedged(g, note)] if note else []
+
+
 def skill_phrase(note: SkillNote, language: str | None) -> str:
     """'an open question, an affirmation', with the weak guesses hedged together
     ("this reads like a complex reflection and emphasising autonomy")."""
@@ -92,8 +109,7 @@ def skill_phrase(note: SkillNote, language: str | None) -> str:
         sure.append(t(f"skill.{note.behaviour}", language))
     for guess in note.skills[:3]:
         name = t(f"skill.{guess.id}", language)
-        tentative = guess.id in note.tentative or guess.confidence < 0.6
-        (unsure if tentative else sure).append(name)
+        (unsure if _hedged(guess, note) else sure).append(name)
     if unsure:
         joined = t("feedback.skills_and", language).join(unsure)
         sure.append(t("feedback.skills_tentative", language, skill=joined))
@@ -123,6 +139,8 @@ def render_plain(feedback: TurnFeedback, language: str | None = None) -> str:
         lines.append(f"• {move.label} ({kind}): {move.text}")
         if move.note:
             lines.append(f"  {t('feedback.note', language)}: {move.note}")
+        if move.tip:
+            lines.append(f"  {t('feedback.tip', language)}: {move.tip}")
         if move.better:
             lines.append(f"  {t('feedback.better', language)}: {move.better}")
     if feedback.skills is not None and feedback.understood:

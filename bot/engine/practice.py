@@ -22,7 +22,13 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from bot.catalogue import t
-from bot.engine.feedback import MoveFeedback, TurnFeedback, is_short_reply, render_plain
+from bot.engine.feedback import (
+    MoveFeedback,
+    TurnFeedback,
+    asserted_skills,
+    is_short_reply,
+    render_plain,
+)
 from bot.engine.lines import pick_line
 from bot.engine.machine import LIMIT_TRIGGER, RULES_TRIGGER, CompiledScenario, Step
 from bot.engine.recognition import Recognition, Recognizer, as_behaviour, shown_skills
@@ -254,7 +260,8 @@ class Practice:
         main: str,
         main_note: Text | None,
     ) -> TurnFeedback:
-        """Each move's feedback; the main move also gets its transition's note, if any."""
+        """Each move's feedback; the main move also gets its transition's note, if any,
+        and a move its tip on how it was said when "How you said it" names that skill."""
         lang = session.language
         items = []
         for guess in moves:
@@ -272,7 +279,13 @@ class Practice:
                     if main_note is not None and guess.id == main else None,
                 )
             )
-        return self._meter_feedback(session, before_meter, True, items, None, recognition)
+        feedback = self._meter_feedback(session, before_meter, True, items, None, recognition)
+        said = asserted_skills(feedback.skills)
+        for item in items:
+            notes = self.scenario.moves[item.move].skill_notes
+            tip = next((notes[skill] for skill in said if skill in notes), None)
+            item.tip = self.scenario.text(tip, lang) if tip is not None else None
+        return feedback
 
     def _meter_feedback(
         self,

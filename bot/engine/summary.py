@@ -118,7 +118,7 @@ def render_summary(summary: Summary, scenario: Scenario, language: str | None = 
         t("summary.turns", lang, turns=summary.turns),
         t("summary.meter", lang, label=label, start=curve[0], end=curve[-1], peak=max(curve)),
         t("summary.moves_good", lang, count=summary.good),
-        t("summary.moves_poor", lang, count=summary.poor),
+        _poor_line(summary, scenario, lang),
         t("summary.unclear", lang, count=summary.unclear),
     ]
     if summary.short:
@@ -137,11 +137,7 @@ def render_summary(summary: Summary, scenario: Scenario, language: str | None = 
         lines.append(t("summary.complex_none", lang))
     lines.append(t("summary.adherent", lang, count=summary.adherent))
     lines.append(t("summary.non_adherent", lang, count=summary.non_adherent))
-    top = ", ".join(
-        f"{scenario.text(scenario.moves[m].label, lang)} ×{n}"
-        for m, n in summary.move_counts.most_common(3)
-        if m in scenario.moves
-    )
+    top = _counted(summary.move_counts.most_common(3), scenario, lang)
     lines.append(t("summary.most_used", lang, moves=top or t("summary.none", lang)))
     if summary.debrief:
         lines += ["", summary.debrief]
@@ -172,3 +168,20 @@ def render_transcript(scenario: Scenario, session: Session) -> str:
     if ending is not None:
         lines += ["", t("transcript.ending", lang, title=scenario.text(ending.title, lang))]
     return "\n".join(lines) + "\n"
+
+
+def _counted(counts: list[tuple[str, int]], scenario: Scenario, lang: str | None) -> str:
+    """'Pressure ×2, Blaming Sam ×1' for moves still in the scenario."""
+    return ", ".join(f"{scenario.text(scenario.moves[m].label, lang)} ×{n}"
+                     for m, n in counts if m in scenario.moves)
+
+
+def _poor_line(summary: Summary, scenario: Scenario, lang: str | None) -> str:
+    """The unhelpful moves by name: an ethics warning mid-call must not vanish from a
+    summary that ends in agreement (ninth play-test)."""
+    poor = [(m, n) for m, n in summary.move_counts.most_common()
+            if m in scenario.moves and scenario.moves[m].kind == "poor"]
+    if not poor:
+        return t("summary.moves_poor", lang, count=summary.poor)
+    named = _counted(poor, scenario, lang)
+    return t("summary.moves_poor_named", lang, count=summary.poor, moves=named)

@@ -83,6 +83,12 @@ class Meter(_Strict):
 #: The MI-adherent skills a move can declare (the summary's "MI-adherent" line).
 MiSkill = Literal["affirm", "seek_collaboration", "emphasize_autonomy"]
 MiBehaviour = Literal["question", "reflection", "input", "other"]
+#: Every micro-skill "How you said it" can name (the skill layer's codes).
+SkillId = Literal[
+    "open_question", "closed_question", "simple_reflection", "complex_reflection", "affirm",
+    "seek_collaboration", "emphasize_autonomy", "giving_information", "advice",
+    "advice_with_permission", "confront",
+]
 
 
 class Move(_Strict):
@@ -110,6 +116,12 @@ class Move(_Strict):
         "other, e.g. a greeting). "
         "'How you said it' and the summary's reflections per question then agree with the "
         "move's feedback even when the skill reading heard something else.",
+    )
+    skill_notes: dict[SkillId, Text] = Field(
+        default_factory=dict,
+        description="A tip shown beside this move when 'How you said it' names one of these "
+        "skills without hedging, e.g. closed_question: 'Ask it openly…' on a move meant as an "
+        "open question.",
     )
 
 

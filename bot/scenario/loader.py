@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import hashlib
+import re
 from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
@@ -67,6 +68,12 @@ def format_problems(exc: ValidationError, data: Any, source: SourceMap) -> list[
         elif kind == "extra_forbidden":
             hint = did_you_mean(key, fields)
             problems.append(source.problem(path, f"unknown key '{key}'{hint}", prefer_key=True))
+        elif loc and loc[-1] == "[key]":  # a key a mapping does not allow, e.g. a skill typo
+            allowed = re.findall(r"'([^']+)'", str(err.get("ctx", {}).get("expected", "")))
+            hint = did_you_mean(str(err["input"]), set(allowed))
+            problems.append(source.problem(
+                path, f"'{err['input']}' can't be used here{hint}: {err['msg'].lower()}",
+                prefer_key=True))
         elif kind == "string_pattern_mismatch":
             problems.append(
                 source.problem(

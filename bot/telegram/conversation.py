@@ -297,6 +297,8 @@ class Conversation:
             lines.append(f"{mark} {bold(move.label)}{unsure}: {esc(brief(move.text))}")
             if move.note:
                 lines.append(f"⏱ {italic(t('tg.note', language))}: {esc(move.note)}")
+            if move.tip:
+                lines.append(f"🔎 {italic(t('tg.tip', language))}: {esc(move.tip)}")
             if move.better:
                 lines.append(f"💡 {italic(t('tg.better', language))}: {esc(move.better)}")
         if feedback.skills is not None and feedback.understood:
