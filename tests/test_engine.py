@@ -674,3 +674,29 @@ def test_the_summary_names_the_unhelpful_moves() -> None:
     practice.turn(clean, REFLECT)
     text = render_summary(summarize(practice.scenario, clean), practice.scenario, "en")
     assert "Unhelpful moves: 0" in text.splitlines()
+
+
+def test_a_question_beside_a_reflection_gets_the_answer(tmp_path: Path) -> None:
+    """"that sounds lonely. what's changed for u" got Sam's answer to the
+    reflection, and the question went unanswered (ninth play-test)."""
+    from bot.engine.recognition import Recognition, SkillNote
+
+    mini = _edited_mini(tmp_path, "    feedback: A concrete, small step.\n",
+                        "    feedback: A concrete, small step.\n    behaviour: question\n")
+
+    class Both:
+        def recognize(self, text: str, previous: str | None = None) -> Recognition:
+            return Recognition([MoveGuess("reflect", 0.95), MoveGuess("invite", 0.7)])
+
+        def read_skills(self, text: str, previous: str | None = None) -> SkillNote | None:
+            return None
+
+    practice = Practice(mini.scenario, Both())
+    session = practice.start()
+    session.state, session.meter = "warming", 1  # neither move takes Sam anywhere new
+    result = practice.turn(session, "that sounds hard. would you come once?")
+    assert result.main_move == "invite" and result.reply == "Not yet. I'm not sure."
+    assert result.meter_after == 4  # both moves still count
+    # A move that takes Sam somewhere new still decides, question or not.
+    moving = practice.start()
+    assert practice.turn(moving, "that sounds hard. would you come once?").main_move == "reflect"

@@ -11,7 +11,8 @@ How several moves in one message combine (documented for educators in
    clamped.
 2. One *main* move drives the transition: a poor move always wins (a kind
    message with pressure in it is still pressure); otherwise a move that takes
-   the partner somewhere new; otherwise the most confident move.
+   the partner somewhere new; otherwise a move declared a question, so the
+   partner answers what was asked; otherwise the most confident move.
 3. Conditions see the meter after this message's effects. A transition's own
    ``effect`` replaces its move's effect.
 4. Then the scenario's rules and turn limit may end the conversation.
@@ -197,7 +198,10 @@ class Practice:
                 holds = reaction.condition is None or reaction.condition.holds(values)
                 if holds and reaction.to != session.state:
                     return guess.id
-        return max(moves, key=lambda m: m.confidence).id
+        # "that sounds lonely. what's changed for you?": Sam answered the
+        # reflection and left the question hanging (ninth play-test).
+        asked = [m for m in moves if self.scenario.moves[m.id].behaviour == "question"]
+        return max(asked or moves, key=lambda m: m.confidence).id
 
     def _moves(
         self,
