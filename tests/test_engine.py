@@ -657,6 +657,9 @@ def test_a_move_gives_its_tip_when_the_skill_line_names_that_skill(
     html = Conversation.__new__(Conversation)._feedback_html(result.feedback, "en")
     assert ("  Tip: Ask it openly, with what or how." in plain) is tipped
     assert ("<i>Tip</i>: Ask it openly, with what or how." in html) is tipped
+    # The scenario's own guided options get no tips on their wording.
+    [chosen] = practice.turn(practice.start(), "", option=0).feedback.moves
+    assert chosen.move == "reflect" and chosen.tip is None
 
 
 def test_the_summary_names_the_unhelpful_moves() -> None:
@@ -700,3 +703,39 @@ def test_a_question_beside_a_reflection_gets_the_answer(tmp_path: Path) -> None:
     # A move that takes Sam somewhere new still decides, question or not.
     moving = practice.start()
     assert practice.turn(moving, "that sounds hard. would you come once?").main_move == "reflect"
+    # A question this state has no reaction to does not silence the reflection's reply.
+    text = mini.scenario.path.read_text(encoding="utf-8")
+    staying = "    on:\n      reflect: guarded\n"
+    assert staying in text
+    mini.scenario.path.write_text(text.replace(
+        staying, '    on:\n      reflect:\n        lines: ["Fine. Go on."]\n'), encoding="utf-8")
+    edited = Practice(parse_scenario(mini.scenario.path), Both())
+    cornered = edited.start()
+    cornered.state = "defensive"
+    result = edited.turn(cornered, "that sounds hard. would you come once?")
+    assert result.main_move == "reflect" and result.reply == "Fine. Go on."
+
+
+def test_the_summary_marks_the_unhelpful_moves_told_as_not_sure() -> None:
+    """The turn said "not sure: your words could be read this way"; the summary
+    then listed the move as flatly as a certain one (review)."""
+    from bot.engine.recognition import Recognition, SkillNote
+    from bot.engine.summary import render_summary, summarize
+
+    mini = mini_practice()
+    reads = iter([0.62, 0.95])
+
+    class Doubtful:
+        def recognize(self, text: str, previous: str | None = None) -> Recognition:
+            return Recognition([MoveGuess("pressure", next(reads))])
+
+        def read_skills(self, text: str, previous: str | None = None) -> SkillNote | None:
+            return None
+
+    practice = Practice(mini.scenario, Doubtful())
+    session = practice.start()
+    session.meter = 10  # two pushes from the start would end the call
+    for text in ("one", "two"):
+        practice.turn(session, text)
+    text = render_summary(summarize(practice.scenario, session), practice.scenario, "en")
+    assert "Unhelpful moves: 2 (Pressure ×2 (1 not sure))" in text.splitlines()

@@ -134,3 +134,15 @@ def test_a_tip_for_a_skill_the_bot_cannot_read_names_its_line(tmp_path: Path) ->
     [problem] = problems([path])
     assert problem.severity == "error" and (problem.line, problem.column) == (26, 7), problem
     assert "closed_questoin" in problem.message and "closed_question" in problem.message
+
+
+def test_a_move_id_with_a_capital_is_explained_at_the_id(tmp_path: Path) -> None:
+    """The check for skill typos in ``skill_notes`` first caught bad ids too, and
+    said "can't be used here" instead of what a valid id looks like (review)."""
+    text = (FIXTURES / "valid" / "mini.yaml").read_text(encoding="utf-8")
+    path = tmp_path / "mini.yaml"
+    path.write_text(text.replace("  reflect:\n    label:", "  Reflect:\n    label:", 1),
+                    encoding="utf-8")
+    found = [p for p in problems([path]) if "'Reflect'" in p.message]
+    assert found and "is not a valid id" in found[0].message, found
+    assert (found[0].line, found[0].column) == (15, 3)

@@ -193,14 +193,20 @@ class Practice:
         if poor:
             return max(poor, key=lambda m: m.confidence).id
         table = self.scenario.reactions.get(session.state, {})
+
+        def taken(move: str) -> Reaction | None:
+            return next((r for r in table.get(move, [])
+                         if r.condition is None or r.condition.holds(values)), None)
+
         for guess in sorted(moves, key=lambda m: -m.confidence):
-            for reaction in table.get(guess.id, []):
-                holds = reaction.condition is None or reaction.condition.holds(values)
-                if holds and reaction.to != session.state:
-                    return guess.id
+            reaction = taken(guess.id)
+            if reaction is not None and reaction.to != session.state:
+                return guess.id
         # "that sounds lonely. what's changed for you?": Sam answered the
-        # reflection and left the question hanging (ninth play-test).
-        asked = [m for m in moves if self.scenario.moves[m.id].behaviour == "question"]
+        # reflection and left the question hanging (ninth play-test). Only a
+        # question this state reacts to, or Sam's answer is a stock line.
+        asked = [m for m in moves if self.scenario.moves[m.id].behaviour == "question"
+                 and taken(m.id) is not None]
         return max(asked or moves, key=lambda m: m.confidence).id
 
     def _moves(
@@ -227,7 +233,8 @@ class Practice:
         session.state, session.meter = steps[-1].state, meter
         reply = self._reply(session, steps)
         note = step.taken.feedback if isinstance(step.taken, Reaction) else None
-        feedback = self._feedback(session, moves, before_meter, recognition, main, note)
+        feedback = self._feedback(session, moves, before_meter, recognition, main, note,
+                                  guided=guided)
         return self._record(session, text, moves, main, before_state, feedback, reply, guided,
                             recognition)
 
@@ -263,6 +270,8 @@ class Practice:
         recognition: Recognition,
         main: str,
         main_note: Text | None,
+        *,
+        guided: bool,
     ) -> TurnFeedback:
         """Each move's feedback; the main move also gets its transition's note, if any,
         and a move its tip on how it was said when "How you said it" names that skill."""
@@ -284,7 +293,7 @@ class Practice:
                 )
             )
         feedback = self._meter_feedback(session, before_meter, True, items, None, recognition)
-        said = asserted_skills(feedback.skills)
+        said = [] if guided else asserted_skills(feedback.skills)  # no tips on the author's words
         for item in items:
             notes = self.scenario.moves[item.move].skill_notes
             tip = next((notes[skill] for skill in said if skill in notes), None)

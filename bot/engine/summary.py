@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import get_args
 
 from bot.catalogue import t
-from bot.engine.feedback import is_short_reply
+from bot.engine.feedback import POOR_SURE, is_short_reply
 from bot.engine.recognition import NON_ADHERENT, heard_skills
 from bot.engine.session import Session
 from bot.scenario.format import MiSkill
@@ -45,6 +45,8 @@ class Summary:
     #: Replies of a word or two with no move ("exactly", "ok"), counted apart
     #: from messages not understood.
     short: int = 0
+    #: Poor moves read under POOR_SURE, which the turn's feedback told as "not sure".
+    unsure: Counter[str] = field(default_factory=Counter)
 
     @property
     def reflection_ratio(self) -> float | None:
@@ -60,6 +62,7 @@ def summarize(scenario: Scenario, session: Session) -> Summary:
     lang = session.language
     ending = scenario.endings.get(session.state)
     counts: Counter[str] = Counter()
+    unsure: Counter[str] = Counter()
     kinds: Counter[str] = Counter()
     skills: Counter[str] = Counter()
     behaviours: Counter[str] = Counter()
@@ -70,6 +73,7 @@ def summarize(scenario: Scenario, session: Session) -> Summary:
         for move, kind in zip(turn.moves, turn_kinds, strict=True):
             counts[move.id] += 1
             kinds[kind] += 1
+            unsure[move.id] += kind == "poor" and move.confidence < POOR_SURE
         if not turn.moves:
             kinds["short" if is_short_reply(turn.text) else "unclear"] += 1
         if "poor" in turn_kinds:
@@ -103,6 +107,7 @@ def summarize(scenario: Scenario, session: Session) -> Summary:
         adherent=sum(skills[s] for s in ADHERENT),
         non_adherent=sum(skills[s] for s in NON_ADHERENT) + poor_turns,
         move_counts=counts,
+        unsure=+unsure,
     )
 
 
@@ -170,18 +175,23 @@ def render_transcript(scenario: Scenario, session: Session) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _counted(counts: list[tuple[str, int]], scenario: Scenario, lang: str | None) -> str:
-    """'Pressure ×2, Blaming Sam ×1' for moves still in the scenario."""
-    return ", ".join(f"{scenario.text(scenario.moves[m].label, lang)} ×{n}"
-                     for m, n in counts if m in scenario.moves)
+def _counted(counts: list[tuple[str, int]], scenario: Scenario, lang: str | None,
+             unsure: Counter[str] | None = None) -> str:
+    """'Pressure ×2, Blaming Sam ×1 (1 not sure)' for moves still in the scenario."""
+    unsure = unsure or Counter()
+    return ", ".join(
+        f"{scenario.text(scenario.moves[m].label, lang)} ×{n}"
+        + (f" ({t('summary.not_sure', lang, count=unsure[m])})" if unsure[m] else "")
+        for m, n in counts if m in scenario.moves)
 
 
 def _poor_line(summary: Summary, scenario: Scenario, lang: str | None) -> str:
     """The unhelpful moves by name: an ethics warning mid-call must not vanish from a
-    summary that ends in agreement (ninth play-test)."""
+    summary that ends in agreement (ninth play-test). Reads the turn told as "not
+    sure" are marked so here too."""
     poor = [(m, n) for m, n in summary.move_counts.most_common()
             if m in scenario.moves and scenario.moves[m].kind == "poor"]
     if not poor:
         return t("summary.moves_poor", lang, count=summary.poor)
-    named = _counted(poor, scenario, lang)
+    named = _counted(poor, scenario, lang, summary.unsure)
     return t("summary.moves_poor_named", lang, count=summary.poor, moves=named)

@@ -68,7 +68,7 @@ def format_problems(exc: ValidationError, data: Any, source: SourceMap) -> list[
         elif kind == "extra_forbidden":
             hint = did_you_mean(key, fields)
             problems.append(source.problem(path, f"unknown key '{key}'{hint}", prefer_key=True))
-        elif loc and loc[-1] == "[key]":  # a key a mapping does not allow, e.g. a skill typo
+        elif kind == "literal_error" and loc and loc[-1] == "[key]":  # e.g. a skill typo
             allowed = re.findall(r"'([^']+)'", str(err.get("ctx", {}).get("expected", "")))
             hint = did_you_mean(str(err["input"]), set(allowed))
             problems.append(source.problem(
@@ -80,6 +80,7 @@ def format_problems(exc: ValidationError, data: Any, source: SourceMap) -> list[
                     path,
                     f"'{err['input']}' is not a valid id: use lower-case letters, "
                     "digits and '_', starting with a letter",
+                    prefer_key=True,
                 )
             )
         else:
