@@ -739,3 +739,32 @@ def test_the_summary_marks_the_unhelpful_moves_told_as_not_sure() -> None:
         practice.turn(session, text)
     text = render_summary(summarize(practice.scenario, session), practice.scenario, "en")
     assert "Unhelpful moves: 2 (Pressure ×2 (1 not sure))" in text.splitlines()
+
+
+@pytest.mark.parametrize(("sure", "shown"), [(0.9, "question"), (0.7, "reflection")])
+def test_a_guess_asked_as_a_question_counts_as_a_question(
+    tmp_path: Path, sure: float, shown: str
+) -> None:
+    """"do u feel a bit put on the spot?" was shown as "a reflection", and a trainee
+    with about 0.4 reflections per question read 2.3 in the summary (tenth play-test)."""
+    from bot.engine.recognition import Recognition, SkillNote
+    from bot.engine.summary import summarize
+
+    mini = _edited_mini(tmp_path, "    label: Reflection\n",
+                        "    label: Reflection\n    behaviour: reflection\n")
+    note = SkillNote("question", sure, [MoveGuess("closed_question", 0.8)])
+
+    class Asked:
+        def recognize(self, text: str, previous: str | None = None) -> Recognition:
+            return Recognition([MoveGuess("reflect", 0.9)], note)
+
+        def read_skills(self, text: str, previous: str | None = None) -> SkillNote:
+            return note
+
+    practice = Practice(mini.scenario, Asked())
+    session = practice.start()
+    result = practice.turn(session, "do you feel a bit put on the spot?")
+    assert result.feedback.skills is not None and result.feedback.skills.behaviour == shown
+    summary = summarize(practice.scenario, session)
+    assert (summary.questions, summary.reflections) == (
+        (1, 0) if shown == "question" else (0, 1))

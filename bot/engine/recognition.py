@@ -55,6 +55,13 @@ BEHAVIOUR_SKILLS: dict[str, frozenset[str]] = {
 }
 
 
+#: A question read at least this surely stays a question whatever the move is
+#: declared to be: MI coding counts a guess asked yes/no ("do you feel left
+#: out?") as a closed question, not a reflection. On 414 held-out reflections,
+#: only 4 read so, each of them asked as a question.
+ASKED_SURE = 0.8
+
+
 def as_behaviour(note: SkillNote, behaviour: str) -> SkillNote:
     """The reading with the behaviour a recognised move is declared to be.
 
@@ -62,9 +69,14 @@ def as_behaviour(note: SkillNote, behaviour: str) -> SkillNote:
     it; the behaviour reading is general and, in play, weaker. Where they
     disagreed, the trainee was told "Reflecting Sam's concern" and "How you
     said it: small talk or other" in one turn, and the summary counted no
-    reflection. Skills of another behaviour are dropped; the rest stay.
+    reflection. Skills of another behaviour are dropped; the rest stay. A sure
+    question is the exception (ASKED_SURE): counted as reflections, checking
+    questions gave a trainee with about 0.4 reflections per question "2.3"
+    in the summary (tenth play-test).
     """
     if note.behaviour == behaviour:
+        return note
+    if note.behaviour == "question" and note.behaviour_confidence >= ASKED_SURE:
         return note
     other = frozenset().union(*(s for b, s in BEHAVIOUR_SKILLS.items() if b != behaviour))
     return replace(note, behaviour=behaviour,
