@@ -768,3 +768,37 @@ def test_a_guess_asked_as_a_question_counts_as_a_question(
     summary = summarize(practice.scenario, session)
     assert (summary.questions, summary.reflections) == (
         (1, 0) if shown == "question" else (0, 1))
+
+
+_NOTES = """    debrief: You listened first, then invited.
+    debrief_notes:
+      - if: reflect >= 2
+        text: You reflected more than once.
+      - if: pressure >= 1
+        text: You pushed on the way.
+"""
+
+
+def test_the_debrief_adds_only_the_notes_that_fit_the_conversation(tmp_path: Path) -> None:
+    """Every play-tested win got the same debrief, praising framing that one trainee
+    never did and leaving out a confidentiality warning (ninth and tenth play-tests)."""
+    from bot.engine.summary import render_summary, summarize
+
+    practice = _edited_mini(tmp_path, "    debrief: You listened first, then invited.\n", _NOTES)
+
+    def debrief(texts: list[str]) -> str:
+        session = practice.start()
+        for text in texts:
+            practice.turn(session, text)
+        assert session.state == "agreed"
+        return summarize(practice.scenario, session).debrief
+
+    once = debrief([REFLECT, INVITE])
+    assert once == "You listened first, then invited."
+    twice = debrief([REFLECT, REFLECT, INVITE])
+    assert twice == "You listened first, then invited.\n\nYou reflected more than once."
+    session = practice.start()
+    for text in (REFLECT, REFLECT, INVITE):
+        practice.turn(session, text)
+    rendered = render_summary(summarize(practice.scenario, session), practice.scenario, "en")
+    assert rendered.endswith("You listened first, then invited.\n\nYou reflected more than once.")

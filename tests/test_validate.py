@@ -146,3 +146,17 @@ def test_a_move_id_with_a_capital_is_explained_at_the_id(tmp_path: Path) -> None
     found = [p for p in problems([path]) if "'Reflect'" in p.message]
     assert found and "is not a valid id" in found[0].message, found
     assert (found[0].line, found[0].column) == (15, 3)
+
+
+def test_a_debrief_note_with_a_misspelt_move_names_its_line(tmp_path: Path) -> None:
+    text = (FIXTURES / "valid" / "mini.yaml").read_text(encoding="utf-8")
+    old = "    debrief: You listened first, then invited.\n"
+    assert old in text
+    path = tmp_path / "mini.yaml"
+    note = "    debrief_notes:\n      - if: reflekt >= 2\n        text: You reflected.\n"
+    path.write_text(text.replace(old, old + note, 1), encoding="utf-8")
+    [problem] = problems([path])
+    assert problem.severity == "error" and "'reflekt'" in problem.message, problem
+    assert "did you mean 'reflect'" in problem.message
+    line = text[: text.index(old)].count("\n") + 3
+    assert (problem.line, problem.column) == (line, 13), problem

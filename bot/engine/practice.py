@@ -159,11 +159,7 @@ class Practice:
 
         Built once per turn; only the meter changes after that (``_with_meter``).
         """
-        counts = dict.fromkeys(self.scenario.moves, 0)
-        for record in session.turns:
-            for move in {m.id for m in record.moves}:
-                if move in counts:  # a saved turn may name a move since removed
-                    counts[move] += 1
+        counts = session.move_counts(self.scenario.moves)
         for move in {m.id for m in moves or ()}:
             counts[move] += 1
         return {**counts, self.scenario.spec.meter.name: meter, "turn": session.turn + 1}

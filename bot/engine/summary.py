@@ -94,7 +94,7 @@ def summarize(scenario: Scenario, session: Session) -> Summary:
         ending=session.state if ending else None,
         ending_title=scenario.text(ending.title, lang) if ending else "",
         outcome=ending.outcome if ending else "neutral",
-        debrief=scenario.text(ending.debrief, lang) if ending else "",
+        debrief=_debrief(scenario, session) if ending else "",
         turns=session.turn,
         curve=session.meter_curve,
         good=kinds["good"],
@@ -195,3 +195,15 @@ def _poor_line(summary: Summary, scenario: Scenario, lang: str | None) -> str:
         return t("summary.moves_poor", lang, count=summary.poor)
     named = _counted(poor, scenario, lang, summary.unsure)
     return t("summary.moves_poor_named", lang, count=summary.poor, moves=named)
+
+
+def _debrief(scenario: Scenario, session: Session) -> str:
+    """The ending's debrief and those of its notes that fit this conversation: six
+    play-tested wins got the same praise, for framing one trainee never did."""
+    ending = scenario.endings[session.state]
+    values = {**session.move_counts(scenario.moves),
+              scenario.spec.meter.name: session.meter, "turn": session.turn}
+    notes = [scenario.text(text, session.language)
+             for condition, text in scenario.debrief_notes.get(session.state, [])
+             if condition.holds(values)]
+    return "\n\n".join([scenario.text(ending.debrief, session.language), *notes])

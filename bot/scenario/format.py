@@ -241,6 +241,18 @@ class State(_Strict):
     options: list[Option] = Field(default_factory=list)
 
 
+class DebriefNote(_Strict):
+    """A paragraph of the debrief that only fits some conversations."""
+
+    if_: str = Field(
+        alias="if",
+        description="When it shows, judged on the whole conversation at its end: "
+        "'frame_relationship == 0' (never framed), 'breach_confidentiality >= 1', "
+        "'openness >= 9'.",
+    )
+    text: Text
+
+
 class Ending(_Strict):
     """A state that ends the conversation."""
 
@@ -253,6 +265,11 @@ class Ending(_Strict):
         "a trainee who plays again doesn't hear the same last words every time.",
     )
     debrief: Text = Field(description="What the trainee reads after the ending.")
+    debrief_notes: list[DebriefNote] = Field(
+        default_factory=list,
+        description="Paragraphs added after the debrief when their condition holds, so the "
+        "debrief praises only what this trainee did and names what went wrong on the way.",
+    )
 
     @model_validator(mode="after")
     def _has_a_closing_line(self) -> Ending:

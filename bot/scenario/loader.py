@@ -117,6 +117,7 @@ class _Builder:
         self.targets = set(spec.states) | set(spec.endings)
         #: Conditions may name the meter, ``turn`` and any move (how often it was read).
         self.names = (spec.meter.name, "turn", *spec.moves)
+        self.debrief_notes: dict[str, list[tuple[Condition, fmt.Text]]] = {}
 
     def error(self, path: PathKey, message: str, *, prefer_key: bool = False) -> None:
         self.problems.append(self.source.problem(path, message, prefer_key=prefer_key))
@@ -208,6 +209,10 @@ class _Builder:
             cond = self.condition(rule.if_, ("rules", i, "if"))
             if cond is not None:
                 rules.append(AutoRule(cond, rule.to, tuple(rule.lines), ("rules", i)))
+        for name, ending in spec.endings.items():
+            notes = [(self.condition(note.if_, ("endings", name, "debrief_notes", i, "if")),
+                      note.text) for i, note in enumerate(ending.debrief_notes)]
+            self.debrief_notes[name] = [(c, text) for c, text in notes if c is not None]
         return table, rules
 
 
@@ -233,4 +238,5 @@ def parse_scenario(path: Path, text: str | None = None) -> Scenario:
         reactions=reactions,
         rules=rules,
         answers=answer_index(line for line, _ in partner_lines(spec, reactions)),
+        debrief_notes=builder.debrief_notes,
     )

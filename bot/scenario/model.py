@@ -47,6 +47,8 @@ class Scenario:
     #: For each of the partner's questions, as said in any language, the move a
     #: bare "yes" or "no" to it is (``AnsweredLine``).
     answers: dict[str, dict[str, str]] = field(default_factory=dict)
+    #: Each ending's conditional debrief paragraphs, conditions parsed.
+    debrief_notes: dict[str, list[tuple[Condition, Text]]] = field(default_factory=dict)
 
     @property
     def id(self) -> str:
