@@ -6,6 +6,8 @@ from functools import cache
 from pathlib import Path
 
 from bot.engine.practice import Practice
+from bot.engine.recognition import Recognition, SkillNote
+from bot.engine.session import MoveGuess
 from bot.recognition.recognizer import ScenarioRecognizer
 from bot.scenario.loader import parse_scenario
 
@@ -33,3 +35,18 @@ def flagship_practice() -> Practice:
 REFLECT = "it sounds like you're worried about being blamed"
 #: A message the mini scenario reads as an invitation to one joint session.
 INVITE = "would you come to one joint session and then decide"
+
+
+class FixedReading:
+    """Reads every message the same way, so a test checks the engine's rules
+    for one reading rather than what the model makes of a sentence."""
+
+    def __init__(self, moves: list[MoveGuess], skills: SkillNote | None = None) -> None:
+        self.moves = moves
+        self.skills = skills
+
+    def recognize(self, text: str, previous: str | None = None) -> Recognition:
+        return Recognition(list(self.moves), self.skills)
+
+    def read_skills(self, text: str, previous: str | None = None) -> SkillNote | None:
+        return self.skills

@@ -13,7 +13,7 @@ from bot.engine.session import MoveGuess, Session
 from bot.recognition.recognizer import ScenarioRecognizer
 from bot.scenario.loader import parse_scenario
 from bot.scenario.validate import validate_paths
-from tests.scenarios import INVITE, MINI, REFLECT, mini_practice
+from tests.scenarios import INVITE, MINI, REFLECT, FixedReading, mini_practice
 from tests.test_cli import bot
 
 PRESSURE = "you have to come, there's no choice"
@@ -591,19 +591,10 @@ def test_a_poor_move_read_with_little_confidence_is_told_as_a_possibility(
     ("Where do you think the trouble between you two comes from?" as blame), and
     the feedback told the trainee flatly that they had blamed Sam."""
     from bot.engine.feedback import render_plain
-    from bot.engine.recognition import Recognition, SkillNote
     from bot.telegram.conversation import Conversation
 
     practice = mini_practice()
-
-    class Unsure:
-        def recognize(self, text: str, previous: str | None = None) -> Recognition:
-            return Recognition([MoveGuess("pressure", confidence)], None)
-
-        def read_skills(self, text: str, previous: str | None = None) -> SkillNote | None:
-            return None
-
-    unsure = Practice(practice.scenario, Unsure())
+    unsure = Practice(practice.scenario, FixedReading([MoveGuess("pressure", confidence)]))
     result = unsure.turn(unsure.start(), PRESSURE)
     [item] = result.feedback.moves
     assert item.kind == "poor" and item.better  # the better way is offered either way
@@ -635,21 +626,13 @@ def test_a_move_gives_its_tip_when_the_skill_line_names_that_skill(
     """"Have you ever been to counselling?" was praised as "Open question about
     Sam's view" right above "How you said it: a closed question" (ninth play-test)."""
     from bot.engine.feedback import render_plain
-    from bot.engine.recognition import Recognition, SkillNote
+    from bot.engine.recognition import SkillNote
     from bot.telegram.conversation import Conversation
 
     tipped_mini = _edited_mini(tmp_path, "    feedback: Putting Sam's worry into words lowers "
                                "the guard.\n", _CLOSED_TIP)
     note = SkillNote("question", 0.9, skills)
-
-    class Asking:
-        def recognize(self, text: str, previous: str | None = None) -> Recognition:
-            return Recognition([MoveGuess("reflect", 0.9)], note)
-
-        def read_skills(self, text: str, previous: str | None = None) -> SkillNote:
-            return note
-
-    practice = Practice(tipped_mini.scenario, Asking())
+    practice = Practice(tipped_mini.scenario, FixedReading([MoveGuess("reflect", 0.9)], note))
     result = practice.turn(practice.start(), "have you ever been to counselling?")
     [item] = result.feedback.moves
     assert (item.tip == "Ask it openly, with what or how.") is tipped
@@ -682,19 +665,12 @@ def test_the_summary_names_the_unhelpful_moves() -> None:
 def test_a_question_beside_a_reflection_gets_the_answer(tmp_path: Path) -> None:
     """"that sounds lonely. what's changed for u" got Sam's answer to the
     reflection, and the question went unanswered (ninth play-test)."""
-    from bot.engine.recognition import Recognition, SkillNote
 
     mini = _edited_mini(tmp_path, "    feedback: A concrete, small step.\n",
                         "    feedback: A concrete, small step.\n    behaviour: question\n")
 
-    class Both:
-        def recognize(self, text: str, previous: str | None = None) -> Recognition:
-            return Recognition([MoveGuess("reflect", 0.95), MoveGuess("invite", 0.7)])
-
-        def read_skills(self, text: str, previous: str | None = None) -> SkillNote | None:
-            return None
-
-    practice = Practice(mini.scenario, Both())
+    both = FixedReading([MoveGuess("reflect", 0.95), MoveGuess("invite", 0.7)])
+    practice = Practice(mini.scenario, both)
     session = practice.start()
     session.state, session.meter = "warming", 1  # neither move takes Sam anywhere new
     result = practice.turn(session, "that sounds hard. would you come once?")
@@ -709,7 +685,7 @@ def test_a_question_beside_a_reflection_gets_the_answer(tmp_path: Path) -> None:
     assert staying in text
     mini.scenario.path.write_text(text.replace(
         staying, '    on:\n      reflect:\n        lines: ["Fine. Go on."]\n'), encoding="utf-8")
-    edited = Practice(parse_scenario(mini.scenario.path), Both())
+    edited = Practice(parse_scenario(mini.scenario.path), both)
     cornered = edited.start()
     cornered.state = "defensive"
     result = edited.turn(cornered, "that sounds hard. would you come once?")
@@ -747,21 +723,13 @@ def test_a_guess_asked_as_a_question_counts_as_a_question(
 ) -> None:
     """"do u feel a bit put on the spot?" was shown as "a reflection", and a trainee
     with about 0.4 reflections per question read 2.3 in the summary (tenth play-test)."""
-    from bot.engine.recognition import Recognition, SkillNote
+    from bot.engine.recognition import SkillNote
     from bot.engine.summary import summarize
 
     mini = _edited_mini(tmp_path, "    label: Reflection\n",
                         "    label: Reflection\n    behaviour: reflection\n")
     note = SkillNote("question", sure, [MoveGuess("closed_question", 0.8)])
-
-    class Asked:
-        def recognize(self, text: str, previous: str | None = None) -> Recognition:
-            return Recognition([MoveGuess("reflect", 0.9)], note)
-
-        def read_skills(self, text: str, previous: str | None = None) -> SkillNote:
-            return note
-
-    practice = Practice(mini.scenario, Asked())
+    practice = Practice(mini.scenario, FixedReading([MoveGuess("reflect", 0.9)], note))
     session = practice.start()
     result = practice.turn(session, "do you feel a bit put on the spot?")
     assert result.feedback.skills is not None and result.feedback.skills.behaviour == shown

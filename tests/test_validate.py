@@ -124,15 +124,20 @@ def test_the_benchmarks_second_scenario_stays_valid() -> None:
     assert validate_paths([path]) == []
 
 
-def test_a_tip_for_a_skill_the_bot_cannot_read_names_its_line(tmp_path: Path) -> None:
+def _mini_after(tmp_path: Path, old: str, added: str) -> tuple[Path, int]:
+    """The mini fixture with ``added`` written after ``old``, and the line ``added`` starts on."""
     text = (FIXTURES / "valid" / "mini.yaml").read_text(encoding="utf-8")
-    old = "    feedback: Putting Sam's worry into words lowers the guard.\n"
     assert old in text
     path = tmp_path / "mini.yaml"
-    typo = "    skill_notes:\n      closed_questoin: Ask openly.\n"
-    path.write_text(text.replace(old, old + typo, 1), encoding="utf-8")
+    path.write_text(text.replace(old, old + added, 1), encoding="utf-8")
+    return path, text[: text.index(old) + len(old)].count("\n") + 1
+
+
+def test_a_tip_for_a_skill_the_bot_cannot_read_names_its_line(tmp_path: Path) -> None:
+    path, line = _mini_after(tmp_path, "    feedback: Putting Sam's worry into words lowers "
+                             "the guard.\n", "    skill_notes:\n      closed_questoin: Ask.\n")
     [problem] = problems([path])
-    assert problem.severity == "error" and (problem.line, problem.column) == (26, 7), problem
+    assert problem.severity == "error" and (problem.line, problem.column) == (line + 1, 7)
     assert "closed_questoin" in problem.message and "closed_question" in problem.message
 
 
@@ -149,14 +154,9 @@ def test_a_move_id_with_a_capital_is_explained_at_the_id(tmp_path: Path) -> None
 
 
 def test_a_debrief_note_with_a_misspelt_move_names_its_line(tmp_path: Path) -> None:
-    text = (FIXTURES / "valid" / "mini.yaml").read_text(encoding="utf-8")
-    old = "    debrief: You listened first, then invited.\n"
-    assert old in text
-    path = tmp_path / "mini.yaml"
-    note = "    debrief_notes:\n      - if: reflekt >= 2\n        text: You reflected.\n"
-    path.write_text(text.replace(old, old + note, 1), encoding="utf-8")
+    path, line = _mini_after(tmp_path, "    debrief: You listened first, then invited.\n",
+                             "    debrief_notes:\n      - if: reflekt >= 2\n        text: Ok.\n")
     [problem] = problems([path])
     assert problem.severity == "error" and "'reflekt'" in problem.message, problem
     assert "did you mean 'reflect'" in problem.message
-    line = text[: text.index(old)].count("\n") + 3
-    assert (problem.line, problem.column) == (line, 13), problem
+    assert (problem.line, problem.column) == (line + 1, 13), problem
