@@ -12,7 +12,7 @@ import pytest
 
 from bot.recognition.clauses import clauses
 from bot.recognition.denials import is_denial, is_retraction
-from bot.recognition.keywords import keyword_found, keyword_retracted
+from bot.recognition.keywords import keyword_found, keyword_glossed, keyword_retracted
 from bot.recognition.moves import MoveModel
 from bot.scenario.loader import parse_scenario
 from tests.scenarios import FLAGSHIP, MINI, ROOT, flagship_practice
@@ -97,6 +97,30 @@ def test_a_keyword_counts_unless_its_clause_denies_it(text: str, found: bool) ->
 )
 def test_a_keyword_in_an_apology_for_saying_it_is_retracted(text: str, retracted: bool) -> None:
     assert keyword_retracted(text, "support group") is retracted
+
+
+@pytest.mark.parametrize(
+    ("text", "glossed"),
+    [
+        ("you're worried about triangulation - basically, two against one", True),
+        ("the focus is the dyad, meaning the relationship between you", True),
+        ("your dyad... sorry, I mean simply how you two talk", True),
+        ("We need to look at the triangulation in your relationship.", False),
+        ("the dyad, meaning the two of you, and the dyad is what we treat", False),  # once bare
+    ],
+)
+def test_a_keyword_explained_in_plain_words_at_once_is_glossed(text: str, glossed: bool) -> None:
+    """A trainee who glossed a term straight away was marked down for jargon, and
+    Sam said "you've lost me" (eleventh play-test)."""
+    keyword = "triangulation" if "triangulation" in text else "dyad"
+    assert keyword_glossed(text, keyword) is glossed
+
+
+def test_a_glossed_term_is_left_to_the_model() -> None:
+    glossed = ("We'd work on your dyadic communication... sorry, I mean simply how you two "
+               "talk to each other, not on either of you alone.")
+    assert "use_jargon" not in read(glossed)
+    assert "use_jargon" in read("We'd work on your dyadic communication, not on either of you.")
 
 
 def test_an_apology_for_mentioning_a_group_is_not_read_as_a_referral() -> None:

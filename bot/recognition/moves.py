@@ -28,7 +28,7 @@ import numpy as np
 from bot.engine.session import MoveGuess
 from bot.recognition.clauses import MIN_CLAUSE_WORDS, split_clauses
 from bot.recognition.denials import is_denial, without, without_retracted
-from bot.recognition.keywords import keyword_found, keyword_retracted, padded
+from bot.recognition.keywords import keyword_found, keyword_glossed, keyword_retracted, padded
 from bot.recognition.ngrams import NgramVectorizer
 from bot.recognition.sentence_breaks import break_model
 from bot.recognition.text_norm import normalise
@@ -402,7 +402,8 @@ class MoveModel:
             said = [k for k in present if keyword_found(text, k)]
             # A keyword said only in an apology for having said it ("sorry I
             # brought up the support group") proves nothing: the model decides.
-            if said and not all(keyword_retracted(text, k) for k in said):
+            glossed = said and all(keyword_glossed(text, k) for k in said)
+            if said and not glossed and not all(keyword_retracted(text, k) for k in said):
                 found[j] = max(found.get(j, 0.0), 0.9)
             elif not said and present and self.poor[j]:
                 # Mentioned only in denials ("I'm not suggesting a support group,
