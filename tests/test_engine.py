@@ -770,3 +770,45 @@ def test_the_debrief_adds_only_the_notes_that_fit_the_conversation(tmp_path: Pat
         practice.turn(session, text)
     rendered = render_summary(summarize(practice.scenario, session), practice.scenario, "en")
     assert rendered.endswith("You listened first, then invited.\n\nYou reflected more than once.")
+
+
+def test_a_doubtful_poor_move_makes_sam_ask_and_costs_half(tmp_path: Path) -> None:
+    """"Is it the worry about what Alex might have told me?" was read as a breach
+    (0.69) and Sam turned hostile for several turns: the play-testers' most unfair
+    moment (ninth and eleventh play-tests)."""
+    mini = mini_practice()
+    unsure = Practice(mini.scenario, FixedReading([MoveGuess("pressure", 0.62)]))
+    session = unsure.start()
+    session.meter = 5
+    result = unsure.turn(session, "shall we just get on with it")
+    assert result.state_after == "guarded"  # no move to "defensive"
+    assert result.meter_after == 3  # -3 halved, rounded away from zero
+    assert result.reply in {"Sorry, what do you mean?", "I don't follow.", "Come again?"}
+    [item] = result.feedback.moves
+    assert item.note is not None and "wasn't sure how you meant it" in item.note
+    assert item.better  # the better way is still shown
+    # A sure read of the same move gets the scenario's own reaction.
+    sure = Practice(mini.scenario, FixedReading([MoveGuess("pressure", 0.95)]))
+    session = sure.start()
+    session.meter = 5
+    result = sure.turn(session, "you have to come")
+    assert (result.state_after, result.meter_after) == ("defensive", 2)
+    # The scenario's own wary lines are used when it has them.
+    asking = _edited_mini(tmp_path, '  lines: ["Sorry, what do you mean?", "I don\'t follow.", '
+                          '"Come again?"]\n', '  lines: ["Sorry, what do you mean?"]\n'
+                          '  doubt_lines: ["Hang on. Meaning what?"]\n')
+    doubting = Practice(asking.scenario, FixedReading([MoveGuess("pressure", 0.62)]))
+    session = doubting.start()
+    session.meter = 5
+    assert doubting.turn(session, "shall we just get on with it").reply == "Hang on. Meaning what?"
+
+
+def test_a_doubtful_poor_move_that_empties_the_meter_still_ends_the_call() -> None:
+    """The rules still apply: Sam does not ask, and the note does not say so."""
+    mini = mini_practice()
+    unsure = Practice(mini.scenario, FixedReading([MoveGuess("pressure", 0.62)]))
+    session = unsure.start()
+    session.meter = 1
+    result = unsure.turn(session, "shall we just get on with it")
+    assert result.ending == "walked_away"
+    assert result.feedback.moves[0].note is None

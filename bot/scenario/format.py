@@ -316,6 +316,12 @@ class Unclear(_Strict):
         description="What the trainee reads after such a reply. Leave it out for the bot's "
         "own text, which asks them to say it in a sentence.",
     )
+    doubt_lines: list[Text] = Field(
+        default_factory=list,
+        description="What the partner says when a message may have been an unhelpful move but "
+        "the bot is not sure (every such move read under 0.8): a wary question such as "
+        "'Hang on, what's that supposed to mean?'. Leave it out to use 'lines'.",
+    )
 
 
 class ScenarioFile(_Strict):
