@@ -782,7 +782,7 @@ def test_a_doubtful_poor_move_makes_sam_ask_and_costs_half(tmp_path: Path) -> No
     session.meter = 5
     result = unsure.turn(session, "shall we just get on with it")
     assert result.state_after == "guarded"  # no move to "defensive"
-    assert result.meter_after == 3  # -3 halved, rounded away from zero
+    assert result.meter_after == 4  # -3 halved, rounded down
     assert result.reply in {"Sorry, what do you mean?", "I don't follow.", "Come again?"}
     [item] = result.feedback.moves
     assert item.note is not None and "wasn't sure how you meant it" in item.note
@@ -811,4 +811,24 @@ def test_a_doubtful_poor_move_that_empties_the_meter_still_ends_the_call() -> No
     session.meter = 1
     result = unsure.turn(session, "shall we just get on with it")
     assert result.ending == "walked_away"
-    assert result.feedback.moves[0].note is None
+    note = result.feedback.moves[0].note
+    assert note is not None and "asked" not in note and "cost less" in note
+
+
+@pytest.mark.parametrize(("effect", "sure_cost", "doubtful_cost"),
+                         [("-1", 1, 0), ("-2", 2, 1), ("-5", 5, 2)])
+def test_a_doubtful_read_costs_half_what_the_sure_reaction_would(
+    tmp_path: Path, effect: str, sure_cost: int, doubtful_cost: int
+) -> None:
+    """Halving the move's own effect ignored a transition's override, so a doubtful
+    read could cost more than a sure one; and -1 "halved" stayed -1 (review)."""
+    overridden = f"    to: defensive\n    effect: {effect}\n"
+    mini = _edited_mini(tmp_path, "    to: defensive\n", overridden)
+
+    def cost(confidence: float) -> int:
+        practice = Practice(mini.scenario, FixedReading([MoveGuess("pressure", confidence)]))
+        session = practice.start()
+        session.meter = 8
+        return 8 - practice.turn(session, "come on").meter_after
+
+    assert (cost(0.95), cost(0.62)) == (sure_cost, doubtful_cost)

@@ -104,9 +104,12 @@ def test_a_keyword_in_an_apology_for_saying_it_is_retracted(text: str, retracted
     [
         ("you're worried about triangulation - basically, two against one", True),
         ("the focus is the dyad, meaning the relationship between you", True),
-        ("your dyad... sorry, I mean simply how you two talk", True),
+        ("it's the dyad (in plain words, the two of you) we'd look at", True),
         ("We need to look at the triangulation in your relationship.", False),
         ("the dyad, meaning the two of you, and the dyad is what we treat", False),  # once bare
+        ("Your dyad is basically stuck, so you both need to come in.", False),
+        ("Let's talk about the dyad. I mean it.", False),
+        ("Alex is working on the dyad, which means you have to adapt.", False),
     ],
 )
 def test_a_keyword_explained_in_plain_words_at_once_is_glossed(text: str, glossed: bool) -> None:
@@ -117,10 +120,11 @@ def test_a_keyword_explained_in_plain_words_at_once_is_glossed(text: str, glosse
 
 
 def test_a_glossed_term_is_left_to_the_model() -> None:
-    glossed = ("We'd work on your dyadic communication... sorry, I mean simply how you two "
-               "talk to each other, not on either of you alone.")
-    assert "use_jargon" not in read(glossed)
-    assert "use_jargon" in read("We'd work on your dyadic communication, not on either of you.")
+    glossed = ("So you're worried about a kind of triangulation - basically, two against one, "
+               "with Alex and me on one side and you outnumbered.")
+    assert read(glossed) == ["reflect_concern"]
+    bare = "So you're worried about triangulation, with Alex and me on one side."
+    assert "use_jargon" in read(bare)
 
 
 def test_an_apology_for_mentioning_a_group_is_not_read_as_a_referral() -> None:

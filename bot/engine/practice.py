@@ -18,9 +18,10 @@ How several moves in one message combine (documented for educators in
 4. Then the scenario's rules and turn limit may end the conversation.
 
 A message whose every poor move was read under ``POOR_SURE`` is *doubtful*:
-the poor moves cost half (rounded away from zero), no transition fires, and
-the partner asks what was meant (``unclear.doubt_lines``) instead of reacting
-to words the trainee may not have meant.
+the poor moves cost half what a sure read would (rounded down, so -1 costs
+nothing), no transition fires, and the partner asks what was meant
+(``unclear.doubt_lines``) instead of reacting to words the trainee may not
+have meant. The rules and the turn limit still apply.
 """
 
 from __future__ import annotations
@@ -222,17 +223,20 @@ class Practice:
     ) -> TurnResult:
         before_state, before_meter = session.state, session.meter
         effects = self._effects(session, moves)
-        doubtful = self._doubtful(moves)
-        if doubtful:  # half the cost, rounded away from zero: -3 -> -2, -1 -> -1
-            effects = {m: e // 2 if e < 0 else e for m, e in effects.items()}
         meter = self._clamp(before_meter + sum(effects.values()))
         values = self._values(session, meter, moves)
         main = self._main_move(session, moves, values)
-        step = (Step(session.state, None) if doubtful
-                else self.compiled.fire(session.state, main, values))
+        step = self.compiled.fire(session.state, main, values)
         if isinstance(step.taken, Reaction) and step.taken.effect is not None:
             effects[main] = step.taken.effect
-            meter = self._clamp(before_meter + sum(effects.values()))
+        doubtful = self._doubtful(moves)
+        if doubtful:  # what a sure read would cost, halved and rounded down: -3 -> -1
+            poor = [m.id for m in moves if self.scenario.moves[m.id].kind == "poor"]
+            cost = -sum(effects[m] for m in poor)
+            effects.update(dict.fromkeys(poor, 0))
+            effects[main] = -(cost // 2) if cost > 0 else 0
+            step = Step(session.state, None)  # nor Sam's reaction to it
+        meter = self._clamp(before_meter + sum(effects.values()))
         steps = [step]
         if not self.scenario.is_ending(step.state):
             steps.append(self._after_turn(step.state, self._with_meter(values, meter)))
@@ -242,8 +246,8 @@ class Practice:
             s.taken is not None and s.taken.lines for s in steps)
         reply = self._reply(session, steps, asked=asked)
         note: Text | None = step.taken.feedback if isinstance(step.taken, Reaction) else None
-        if asked:
-            note = t("feedback.doubt", session.language,
+        if doubtful:
+            note = t("feedback.doubt" if asked else "feedback.doubt_short", session.language,
                      name=self.scenario.partner_name(session.language))
         feedback = self._feedback(session, moves, before_meter, recognition, main, note,
                                   guided=guided)

@@ -113,29 +113,20 @@ def keyword_retracted(text: str, keyword: str) -> bool:
     return bool(befores) and all(_apology_for_saying(before) for before in befores)
 
 
-#: Plain words that, starting right after a keyword, explain it: "triangulation
-#: - basically, two against one", "the dyad, meaning the two of you". The term
+#: Plain words that, right after a keyword, explain it: "triangulation -
+#: basically, two against one", "the dyad, meaning the two of you". The term
 #: was glossed for the partner, not used on them, so it no longer forces the
 #: move; the model still reads the message (eleventh play-test: glossed terms
-#: were marked down as jargon, and Sam answered "you've lost me").
-_GLOSSES = tuple(g.split() for g in (
-    "which means", "which just means", "which basically means", "that means", "meaning",
-    "basically", "i e", "in other words", "i mean", "in plain", "put simply", "simply put",
-    "just means", "or in plain", "aka", "a fancy word for", "fancy word for",
-))
-_GLOSS_WITHIN = 3  # the explanation starts within this many words after the term
-
-
-def _glossed_after(after: list[str]) -> bool:
-    return any(after[i:i + len(g)] == g for g in _GLOSSES for i in range(_GLOSS_WITHIN))
+#: were marked down as jargon, and Sam answered "you've lost me"). Only a comma,
+#: colon, bracket or dash may come between, so "your subsystem is basically
+#: stuck" and "differentiation, which means you have to adapt" stay jargon.
+_GLOSS = (r"\s*(?:[,:(]|\s[-–—]+)?\s*(?:basically|meaning|in other words|i mean|"
+          r"in plain (?:words|english)|put simply|simply put|aka|i\.?e\.?)\b")
 
 
 def keyword_glossed(text: str, keyword: str) -> bool:
     """Every time ``text`` says ``keyword``, plain words explaining it follow at once."""
-    words = padded(text)
-    afters = []
-    start = words.find(f" {keyword} ")
-    while start >= 0:
-        afters.append(words[start + len(keyword) + 2:].split())
-        start = words.find(f" {keyword} ", start + 1)
-    return bool(afters) and all(_glossed_after(after) for after in afters)
+    lowered = text.lower().replace("\u2019", "'")
+    said = list(re.finditer(rf"\b{re.escape(keyword)}\b", lowered))
+    gloss = re.compile(_GLOSS)
+    return bool(said) and all(gloss.match(lowered, m.end()) for m in said)
