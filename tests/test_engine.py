@@ -317,8 +317,14 @@ def test_the_reflection_lines_show_even_without_questions_or_reflections() -> No
     assert "Reflections per question: 0 reflections and no questions" in text
     assert "Complex reflections: no reflections to count" in text
     summary.reflections = 2
-    assert "Reflections per question: 2 reflections and no questions" in render_summary(
+    text = render_summary(summary, practice.scenario, "en")
+    assert "Reflections per question: 2 reflections and no questions" in text
+    # Reflections counted beside a question have no kind read: not "no reflections".
+    assert "Complex reflections: no reflection's kind could be read" in text
+    summary.simple_reflections, summary.complex_reflections = 1, 1
+    assert "Complex reflections: 50% of reflections" in render_summary(
         summary, practice.scenario, "en")
+    summary.simple_reflections = summary.complex_reflections = 0
     summary.reflections = 1  # "1 reflections" in the seventh play-test's summary
     assert "Reflections per question: 1 reflection and no questions" in render_summary(
         summary, practice.scenario, "en")
@@ -832,3 +838,35 @@ def test_a_doubtful_read_costs_half_what_the_sure_reaction_would(
         return 8 - practice.turn(session, "come on").meter_after
 
     assert (cost(0.95), cost(0.62)) == (sure_cost, doubtful_cost)
+
+
+def test_a_reflection_then_an_open_question_counts_as_both(tmp_path: Path) -> None:
+    """"sounds exhausting. whats the hardest bit" read as a sure open question, so a
+    phone typist who reflected in every message read 0.2 reflections per question
+    (twelfth play-test)."""
+    from bot.engine.recognition import SkillNote
+    from bot.engine.summary import summarize
+
+    mini = _edited_mini(tmp_path, "    label: Reflection\n",
+                        "    label: Reflection\n    behaviour: reflection\n")
+    note = SkillNote("question", 0.9, [MoveGuess("open_question", 0.8)])
+    alone = Practice(mini.scenario, FixedReading([MoveGuess("reflect", 0.9)], note))
+    session = alone.start()
+    result = alone.turn(session, "sounds exhausting. whats the hardest bit")
+    assert result.feedback.skills is not None and result.feedback.skills.behaviour == "reflection"
+    assert (summarize(mini.scenario, session).reflections,
+            summarize(mini.scenario, session).questions) == (1, 0)
+    # With a question move read beside it, the turn counts one of each.
+    path = mini.scenario.path
+    assert path is not None
+    text = path.read_text(encoding="utf-8").replace(
+        "    feedback: A concrete, small step.\n",
+        "    feedback: A concrete, small step.\n    behaviour: question\n")
+    path.write_text(text, encoding="utf-8")
+    asking = Practice(parse_scenario(path), mini.recognizer)
+    both = Practice(asking.scenario,
+                    FixedReading([MoveGuess("reflect", 0.9), MoveGuess("invite", 0.8)], note))
+    session = both.start()
+    both.turn(session, "sounds exhausting. would you come once?")
+    summary = summarize(asking.scenario, session)
+    assert (summary.reflections, summary.questions) == (1, 1)

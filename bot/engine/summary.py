@@ -52,9 +52,15 @@ class Summary:
     def reflection_ratio(self) -> float | None:
         return self.reflections / self.questions if self.questions else None
 
+    #: Reflections whose kind was read as simple: with the complex ones, the
+    #: share's base. A reflection counted only because a move declares it (beside
+    #: a question) has no kind read, and must not count as a simple one.
+    simple_reflections: int = 0
+
     @property
     def complex_share(self) -> float | None:
-        return self.complex_reflections / self.reflections if self.reflections else None
+        kinds = self.complex_reflections + self.simple_reflections
+        return self.complex_reflections / kinds if kinds else None
 
 
 def summarize(scenario: Scenario, session: Session) -> Summary:
@@ -81,8 +87,15 @@ def summarize(scenario: Scenario, session: Session) -> Summary:
             # turn non-adherent, so it must not improve the reflection figures.
             poor_turns += 1
             continue
-        if turn.behaviour:
-            behaviours[turn.behaviour] += 1
+        # "that sounds lonely. what's changed?" is a reflection and a question:
+        # each act a move declares counts, beside the reading's own behaviour.
+        acts: set[str] = {b for m in turn.moves if m.id in scenario.moves
+                          and (b := scenario.moves[m.id].behaviour) in ("question", "reflection")}
+        if turn.behaviour == "question" and "question" not in acts:
+            acts = {"question"}  # a guess asked yes/no is a closed question, not a reflection
+        elif turn.behaviour:
+            acts.add(turn.behaviour)
+        behaviours.update(acts)
         heard = {skill.id for skill in heard_skills(turn.skills, turn_kinds)}
         # A move the scenario says *is* a skill (respecting Sam's choice is
         # emphasising autonomy) counts even when the skill reading missed it.
@@ -104,6 +117,7 @@ def summarize(scenario: Scenario, session: Session) -> Summary:
         questions=behaviours["question"],
         reflections=behaviours["reflection"],
         complex_reflections=skills["complex_reflection"],
+        simple_reflections=skills["simple_reflection"],
         adherent=sum(skills[s] for s in ADHERENT),
         non_adherent=sum(skills[s] for s in NON_ADHERENT) + poor_turns,
         move_counts=counts,
@@ -139,7 +153,8 @@ def render_summary(summary: Summary, scenario: Scenario, language: str | None = 
     if summary.complex_share is not None:
         lines.append(t("summary.complex_share", lang, share=round(summary.complex_share * 100)))
     else:
-        lines.append(t("summary.complex_none", lang))
+        key = "summary.complex_unread" if summary.reflections else "summary.complex_none"
+        lines.append(t(key, lang))
     lines.append(t("summary.adherent", lang, count=summary.adherent))
     lines.append(t("summary.non_adherent", lang, count=summary.non_adherent))
     top = _counted(summary.move_counts.most_common(3), scenario, lang)
