@@ -453,7 +453,7 @@ def test_a_transition_can_explain_why_a_good_move_landed_badly(tmp_path: Path) -
     assert practice.turn(session, REFLECT).feedback.moves[0].note is None
 
 
-@pytest.mark.parametrize("name", ["turn", "openness"])
+@pytest.mark.parametrize("name", ["turn", "openness", "unhelpful"])
 def test_a_move_named_like_a_condition_name_is_refused(tmp_path: Path, name: str) -> None:
     path = tmp_path / "clash.yaml"
     path.write_text(MINI.read_text(encoding="utf-8").replace("reflect", name), encoding="utf-8")
@@ -750,6 +750,8 @@ _NOTES = """    debrief: You listened first, then invited.
         text: You reflected more than once.
       - if: pressure >= 1
         text: You pushed on the way.
+      - if: unhelpful == 0
+        text: Nothing unhelpful on the way.
 """
 
 
@@ -767,15 +769,18 @@ def test_the_debrief_adds_only_the_notes_that_fit_the_conversation(tmp_path: Pat
         assert session.state == "agreed"
         return summarize(practice.scenario, session).debrief
 
+    clean = "\n\nNothing unhelpful on the way."
     once = debrief([REFLECT, INVITE])
-    assert once == "You listened first, then invited."
+    assert once == "You listened first, then invited." + clean
     twice = debrief([REFLECT, REFLECT, INVITE])
-    assert twice == "You listened first, then invited.\n\nYou reflected more than once."
+    assert twice == "You listened first, then invited.\n\nYou reflected more than once." + clean
+    pushed = debrief([REFLECT, REFLECT, PRESSURE, REFLECT, REFLECT, INVITE])
+    assert pushed.endswith("You pushed on the way.") and "Nothing unhelpful" not in pushed
     session = practice.start()
     for text in (REFLECT, REFLECT, INVITE):
         practice.turn(session, text)
     rendered = render_summary(summarize(practice.scenario, session), practice.scenario, "en")
-    assert rendered.endswith("You listened first, then invited.\n\nYou reflected more than once.")
+    assert rendered.endswith("You reflected more than once." + clean)
 
 
 def test_a_doubtful_poor_move_makes_sam_ask_and_costs_half(tmp_path: Path) -> None:
@@ -870,3 +875,18 @@ def test_a_reflection_then_an_open_question_counts_as_both(tmp_path: Path) -> No
     both.turn(session, "sounds exhausting. would you come once?")
     summary = summarize(asking.scenario, session)
     assert (summary.reflections, summary.questions) == (1, 1)
+
+
+def test_a_transition_can_ask_whether_anything_unhelpful_was_said(tmp_path: Path) -> None:
+    """``unhelpful`` counts the messages with a poor move, this one included."""
+    practice = _edited_mini(tmp_path, "          if: openness >= 5\n",
+                            "          if: openness >= 5 and unhelpful == 0\n")
+    clean = practice.start()
+    for text in (REFLECT, INVITE):
+        result = practice.turn(clean, text)
+    assert result.ending == "agreed"
+    pushed = practice.start()
+    pushed.meter = 8
+    for text in (PRESSURE, REFLECT, REFLECT, INVITE):
+        result = practice.turn(pushed, text)
+    assert result.ending is None and result.reply == "Not yet. I'm not sure."

@@ -42,6 +42,7 @@ from bot.engine.machine import LIMIT_TRIGGER, RULES_TRIGGER, CompiledScenario, S
 from bot.engine.recognition import Recognition, Recognizer, as_behaviour, shown_skills
 from bot.engine.session import MoveGuess, Session, TurnRecord
 from bot.errors import BotError
+from bot.scenario.conditions import UNHELPFUL
 from bot.scenario.format import Text
 from bot.scenario.model import AutoRule, Reaction, Scenario
 
@@ -169,7 +170,10 @@ class Practice:
         counts = session.move_counts(self.scenario.moves)
         for move in {m.id for m in moves or ()}:
             counts[move] += 1
-        return {**counts, self.scenario.spec.meter.name: meter, "turn": session.turn + 1}
+        poor = self.scenario.poor_moves()
+        unhelpful = session.turns_with(poor) + any(m.id in poor for m in moves or ())
+        return {**counts, self.scenario.spec.meter.name: meter, "turn": session.turn + 1,
+                UNHELPFUL: unhelpful}
 
     def _with_meter(self, values: dict[str, int], meter: int) -> dict[str, int]:
         return {**values, self.scenario.spec.meter.name: meter}

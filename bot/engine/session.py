@@ -73,6 +73,10 @@ class Session:
                     counts[move] += 1
         return counts
 
+    def turns_with(self, moves: set[str]) -> int:
+        """How many turns had at least one of ``moves`` (the ``unhelpful`` count)."""
+        return sum(any(m.id in moves for m in record.moves) for record in self.turns)
+
     @property
     def meter_curve(self) -> list[int]:
         """The meter at the start and after each turn, for the summary plot."""

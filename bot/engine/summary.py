@@ -15,6 +15,7 @@ from bot.catalogue import t
 from bot.engine.feedback import POOR_SURE, is_short_reply
 from bot.engine.recognition import NON_ADHERENT, heard_skills
 from bot.engine.session import Session
+from bot.scenario.conditions import UNHELPFUL
 from bot.scenario.format import MiSkill
 from bot.scenario.model import Scenario
 
@@ -217,7 +218,8 @@ def _debrief(scenario: Scenario, session: Session) -> str:
     play-tested wins got the same praise, for framing one trainee never did."""
     ending = scenario.endings[session.state]
     values = {**session.move_counts(scenario.moves),
-              scenario.spec.meter.name: session.meter, "turn": session.turn}
+              scenario.spec.meter.name: session.meter, "turn": session.turn,
+              UNHELPFUL: session.turns_with(scenario.poor_moves())}
     notes = [scenario.text(text, session.language)
              for condition, text in scenario.debrief_notes.get(session.state, [])
              if condition.holds(values)]

@@ -1,8 +1,10 @@
 """Conditions such as ``openness >= 7 and turn > 2``, parsed once and never eval'd.
 
 Educators write conditions as text; a tiny grammar keeps them readable and safe.
-A name is the meter, ``turn``, or a move id (how many messages so far, this one
-included, the move was read in), so a partner can remember what was said.
+A name is the meter, ``turn``, ``unhelpful`` (how many messages so far, this
+one included, had an unhelpful move), or a move id (how many messages so far,
+this one included, the move was read in), so a partner can remember what was
+said.
 """
 
 from __future__ import annotations
@@ -21,6 +23,9 @@ _OPERATORS: dict[str, Callable[[int, int], bool]] = {
     ">": operator.gt,
     "<": operator.lt,
 }
+#: The name conditions use for the messages with an unhelpful move, so a debrief
+#: can credit owning a misstep only where there was one to own.
+UNHELPFUL = "unhelpful"
 _COMPARISON = re.compile(r"^\s*([a-z_][a-z0-9_]*)\s*(>=|<=|==|!=|>|<)\s*(-?\d+)\s*$")
 
 
@@ -64,7 +69,8 @@ def parse_condition(text: str, names: Sequence[str]) -> Condition:
             close = difflib.get_close_matches(name, list(names), n=1, cutoff=0.6)
             hint = f" (did you mean '{close[0]}'?)" if close else ""
             raise ConditionSyntaxError(
-                f"unknown name '{name}' in condition{hint}: use {names[0]}, turn or a move id"
+                f"unknown name '{name}' in condition{hint}: use {names[0]}, turn, "
+                f"{UNHELPFUL} or a move id"
             )
         parts.append(Comparison(name, op, value))
     return Condition(text, tuple(parts))

@@ -91,6 +91,10 @@ class Scenario:
         """Every line the partner may say mid-conversation, with where it is written."""
         return partner_lines(self.spec, self.reactions)
 
+    def poor_moves(self) -> set[str]:
+        """The ids of the moves the scenario calls unhelpful."""
+        return {m for m, move in self.spec.moves.items() if move.kind == "poor"}
+
     def answer_to(self, line: str | None, answer: str) -> str | None:
         """The move a bare ``answer`` ('yes' or 'no') to the partner's ``line`` is, if declared."""
         return self.answers.get((line or "").strip(), {}).get(answer)
