@@ -26,6 +26,7 @@ have meant. The rules and the turn limit still apply.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from bot.catalogue import t
@@ -167,13 +168,8 @@ class Practice:
 
         Built once per turn; only the meter changes after that (``_with_meter``).
         """
-        counts = session.move_counts(self.scenario.moves)
-        for move in {m.id for m in moves or ()}:
-            counts[move] += 1
-        poor = self.scenario.poor_moves()
-        unhelpful = session.turns_with(poor) + any(m.id in poor for m in moves or ())
-        return {**counts, self.scenario.spec.meter.name: meter, "turn": session.turn + 1,
-                UNHELPFUL: unhelpful}
+        return condition_values(self.scenario, session, meter=meter, turn=session.turn + 1,
+                                moves=moves or ())
 
     def _with_meter(self, values: dict[str, int], meter: int) -> dict[str, int]:
         return {**values, self.scenario.spec.meter.name: meter}
@@ -196,7 +192,7 @@ class Practice:
     def _main_move(
         self, session: Session, moves: list[MoveGuess], values: dict[str, int]
     ) -> str:
-        poor = [m for m in moves if self.scenario.moves[m.id].kind == "poor"]
+        poor = [m for m in moves if m.id in self.scenario.poor_moves]
         if poor:
             return max(poor, key=lambda m: m.confidence).id
         table = self.scenario.reactions.get(session.state, {})
@@ -233,9 +229,12 @@ class Practice:
         step = self.compiled.fire(session.state, main, values)
         if isinstance(step.taken, Reaction) and step.taken.effect is not None:
             effects[main] = step.taken.effect
-        doubtful = self._doubtful(moves)
+        # Doubtful (see the module doc): on the held-out sets a third of such reads
+        # were warm messages misread, and play-testers found Sam's full reaction
+        # to them the most unfair moment.
+        poor = [m.id for m in moves if m.id in self.scenario.poor_moves]
+        doubtful = bool(poor) and all(m.confidence < POOR_SURE for m in moves if m.id in poor)
         if doubtful:  # what a sure read would cost, halved and rounded down: -3 -> -1
-            poor = [m.id for m in moves if self.scenario.moves[m.id].kind == "poor"]
             cost = -sum(effects[m] for m in poor)
             effects.update(dict.fromkeys(poor, 0))
             effects[main] = -(cost // 2) if cost > 0 else 0
@@ -270,15 +269,6 @@ class Practice:
         # The machine knows the limit; without one this stays put.
         limit = self.compiled.fire(step.state, LIMIT_TRIGGER, values)
         return limit if limit.taken is not None else step
-
-    def _doubtful(self, moves: list[MoveGuess]) -> bool:
-        """Poor moves were read, every one of them under POOR_SURE (see the module doc).
-
-        On the held-out sets a third of such reads were warm messages misread, and
-        play-testers found Sam's full reaction to them the most unfair moment.
-        """
-        poor = [m for m in moves if self.scenario.moves[m.id].kind == "poor"]
-        return bool(poor) and all(m.confidence < POOR_SURE for m in poor)
 
     def _reply(self, session: Session, steps: list[Step], *, asked: bool = False) -> str:
         ending = self.scenario.endings.get(session.state)
@@ -438,6 +428,21 @@ class Practice:
             meter_after=feedback.meter_after,
             ending=session.state if session.ended else None,
         )
+
+
+def condition_values(
+    scenario: Scenario, session: Session, *, meter: int, turn: int,
+    moves: Sequence[MoveGuess] = (),
+) -> dict[str, int]:
+    """What conditions see: how often each move was read (``moves`` being this
+    message's), the meter, the turn and the messages with an unhelpful move.
+    Transitions see them during the talk and debrief notes at its end."""
+    counts = session.move_counts(scenario.moves)
+    current = {m.id for m in moves}
+    for move in current:
+        counts[move] += 1
+    unhelpful = session.turns_with(scenario.poor_moves) + bool(current & scenario.poor_moves)
+    return {**counts, scenario.spec.meter.name: meter, "turn": turn, UNHELPFUL: unhelpful}
 
 
 #: How many earlier turns a trainee can take a move back from ("forget the group idea").

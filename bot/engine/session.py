@@ -73,7 +73,7 @@ class Session:
                     counts[move] += 1
         return counts
 
-    def turns_with(self, moves: set[str]) -> int:
+    def turns_with(self, moves: frozenset[str]) -> int:
         """How many turns had at least one of ``moves`` (the ``unhelpful`` count)."""
         return sum(any(m.id in moves for m in record.moves) for record in self.turns)
 

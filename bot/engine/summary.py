@@ -13,9 +13,9 @@ from typing import get_args
 
 from bot.catalogue import t
 from bot.engine.feedback import POOR_SURE, is_short_reply
+from bot.engine.practice import condition_values
 from bot.engine.recognition import NON_ADHERENT, heard_skills
 from bot.engine.session import Session
-from bot.scenario.conditions import UNHELPFUL
 from bot.scenario.format import MiSkill
 from bot.scenario.model import Scenario
 
@@ -49,14 +49,14 @@ class Summary:
     #: Poor moves read under POOR_SURE, which the turn's feedback told as "not sure".
     unsure: Counter[str] = field(default_factory=Counter)
 
-    @property
-    def reflection_ratio(self) -> float | None:
-        return self.reflections / self.questions if self.questions else None
-
     #: Reflections whose kind was read as simple: with the complex ones, the
     #: share's base. A reflection counted only because a move declares it (beside
     #: a question) has no kind read, and must not count as a simple one.
     simple_reflections: int = 0
+
+    @property
+    def reflection_ratio(self) -> float | None:
+        return self.reflections / self.questions if self.questions else None
 
     @property
     def complex_share(self) -> float | None:
@@ -206,7 +206,7 @@ def _poor_line(summary: Summary, scenario: Scenario, lang: str | None) -> str:
     summary that ends in agreement (ninth play-test). Reads the turn told as "not
     sure" are marked so here too."""
     poor = [(m, n) for m, n in summary.move_counts.most_common()
-            if m in scenario.moves and scenario.moves[m].kind == "poor"]
+            if m in scenario.poor_moves]
     if not poor:
         return t("summary.moves_poor", lang, count=summary.poor)
     named = _counted(poor, scenario, lang, summary.unsure)
@@ -217,9 +217,7 @@ def _debrief(scenario: Scenario, session: Session) -> str:
     """The ending's debrief and those of its notes that fit this conversation: six
     play-tested wins got the same praise, for framing one trainee never did."""
     ending = scenario.endings[session.state]
-    values = {**session.move_counts(scenario.moves),
-              scenario.spec.meter.name: session.meter, "turn": session.turn,
-              UNHELPFUL: session.turns_with(scenario.poor_moves())}
+    values = condition_values(scenario, session, meter=session.meter, turn=session.turn)
     notes = [scenario.text(text, session.language)
              for condition, text in scenario.debrief_notes.get(session.state, [])
              if condition.holds(values)]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from bot.scenario.conditions import Condition
@@ -91,9 +92,10 @@ class Scenario:
         """Every line the partner may say mid-conversation, with where it is written."""
         return partner_lines(self.spec, self.reactions)
 
-    def poor_moves(self) -> set[str]:
-        """The ids of the moves the scenario calls unhelpful."""
-        return {m for m, move in self.spec.moves.items() if move.kind == "poor"}
+    @cached_property
+    def poor_moves(self) -> frozenset[str]:
+        """The ids of the moves the scenario calls unhelpful (asked for on every message)."""
+        return frozenset(m for m, move in self.spec.moves.items() if move.kind == "poor")
 
     def answer_to(self, line: str | None, answer: str) -> str | None:
         """The move a bare ``answer`` ('yes' or 'no') to the partner's ``line`` is, if declared."""
