@@ -14,6 +14,7 @@ from typing import get_args
 from bot.catalogue import t
 from bot.engine.feedback import POOR_SURE, is_short_reply
 from bot.engine.practice import condition_values
+from bot.engine.question_form import question_form
 from bot.engine.recognition import NON_ADHERENT, heard_skills
 from bot.engine.session import Session
 from bot.scenario.format import MiSkill
@@ -96,6 +97,11 @@ def summarize(scenario: Scenario, session: Session) -> Summary:
             acts = {"question"}  # a guess asked yes/no is a closed question, not a reflection
         elif turn.behaviour:
             acts.add(turn.behaviour)
+        form = question_form(turn.text)
+        if form == "whole":
+            acts = {"question"}  # "do u feel left out" is a closed question in MI coding
+        elif form == "part":
+            acts.add("question")  # "sounds exhausting. whats the hardest bit" asked, too
         behaviours.update(acts)
         heard = {skill.id for skill in heard_skills(turn.skills, turn_kinds)}
         # A move the scenario says *is* a skill (respecting Sam's choice is
