@@ -610,6 +610,9 @@ def test_a_poor_move_read_with_little_confidence_is_told_as_a_possibility(
     assert ("not sure: your words could be read this way" in plain) is hedged
     assert ("<i>not sure: your words could be read this way</i>" in html) is hedged
     assert ("nicht sicher" in german) is hedged
+    # ...and so is the move's own text ("ETHICS WARNING: you revealed…"): fourteenth play-test.
+    assert item.text.startswith("If it was meant that way: ") is hedged
+    assert ("If it was meant that way: " in html) is hedged
 
 
 _CLOSED_TIP = """    feedback: Putting Sam's worry into words lowers the guard.
@@ -781,6 +784,37 @@ def test_the_debrief_adds_only_the_notes_that_fit_the_conversation(tmp_path: Pat
         practice.turn(session, text)
     rendered = render_summary(summarize(practice.scenario, session), practice.scenario, "en")
     assert rendered.endswith("You reflected more than once." + clean)
+
+
+def test_a_poor_move_read_unsure_is_left_out_of_the_debrief(tmp_path: Path) -> None:
+    """A neutral question about Alex's request, read as a breach at low confidence,
+    made the win's debrief say "Sharing that is an ethics breach whatever the
+    outcome" (fourteenth play-test). The turn said "not sure"; the debrief now says
+    nothing of it, and the summary still lists it as not sure."""
+    from bot.engine.recognition import Recognition
+    from bot.engine.summary import render_summary, summarize
+
+    practice = _edited_mini(tmp_path, "    debrief: You listened first, then invited.\n", _NOTES)
+    real = practice.recognizer
+
+    class Unsure:
+        def recognize(self, text: str, previous: str | None = None) -> Recognition:
+            if text == "Alex asked if you'd come along?":
+                return Recognition([MoveGuess("pressure", 0.62)])
+            return real.recognize(text, previous)
+
+        def read_skills(self, text: str, previous: str | None = None) -> None:
+            return None
+
+    unsure = Practice(practice.scenario, Unsure())
+    session = unsure.start()
+    for text in (REFLECT, REFLECT, "Alex asked if you'd come along?", REFLECT, REFLECT, INVITE):
+        unsure.turn(session, text)
+    assert session.state == "agreed"
+    summary = summarize(unsure.scenario, session)
+    assert "You pushed on the way." not in summary.debrief
+    assert summary.debrief.endswith("Nothing unhelpful on the way.")
+    assert "Pressure ×1 (1 not sure)" in render_summary(summary, unsure.scenario, "en")
 
 
 def test_a_doubtful_poor_move_makes_sam_ask_and_costs_half(tmp_path: Path) -> None:

@@ -93,6 +93,11 @@ def test_a_keyword_counts_unless_its_clause_denies_it(text: str, found: bool) ->
         ("Sorry I suggested a support group. But honestly a support group is what you need.",
          False),  # said again in the next sentence
         ("Have you thought about a support group?", False),
+        # An apology for a word used (held-out set 35: "I apologize for calling it
+        # 'dyadic work' before" read as jargon beside the apology).
+        ("sorry for calling it a support group, I meant a session for you two", True),
+        ("Sorry for using the words support group, wrong idea.", True),
+        ("Sorry, but I used to run a support group and it helped.", False),  # "but"
     ],
 )
 def test_a_keyword_in_an_apology_for_saying_it_is_retracted(text: str, retracted: bool) -> None:

@@ -303,13 +303,18 @@ class Practice:
         for guess in moves:
             move = self.scenario.moves[guess.id]
             better = self.scenario.text(move.better, lang) if move.better else None
+            text = self.scenario.text(move.feedback, lang)
+            if move.kind == "poor" and guess.confidence < POOR_SURE:
+                # "ETHICS WARNING: you revealed…" beside a "not sure" was read as a
+                # verdict on a neutral question (fourteenth play-test).
+                text = t("feedback.if_meant", lang, text=text)
             items.append(
                 MoveFeedback(
                     guess.id,
                     self.scenario.text(move.label, lang),
                     move.kind,
                     guess.confidence,
-                    self.scenario.text(move.feedback, lang),
+                    text,
                     better if move.kind == "poor" else None,
                     self.scenario.text(main_note, lang)
                     if main_note is not None and guess.id == main else None,
@@ -434,14 +439,23 @@ def condition_values(
     scenario: Scenario, session: Session, *, meter: int, turn: int,
     moves: Sequence[MoveGuess] = (),
 ) -> dict[str, int]:
-    """What conditions see: how often each move was read (``moves`` being this
-    message's), the meter, the turn and the messages with an unhelpful move.
-    Transitions see them during the talk and debrief notes at its end."""
-    counts = session.move_counts(scenario.moves)
-    current = {m.id for m in moves}
-    for move in current:
-        counts[move] += 1
-    unhelpful = session.turns_with(scenario.poor_moves) + bool(current & scenario.poor_moves)
+    """What conditions see: in how many messages each move was read (``moves``
+    being this message's), the meter, the turn and the messages with an
+    unhelpful move. Transitions see them during the talk and debrief notes at
+    its end.
+
+    A poor move read under POOR_SURE is not counted: the trainee was told "not
+    sure", and a debrief that then said "Sharing that is an ethics breach" of
+    a neutral question about Alex's request was false (fourteenth play-test).
+    """
+    counts = dict.fromkeys(scenario.moves, 0)
+    unhelpful = 0
+    for read in [*(record.moves for record in session.turns), moves]:
+        counted = {m.id for m in read if m.id in counts
+                   and (m.id not in scenario.poor_moves or m.confidence >= POOR_SURE)}
+        for move in counted:
+            counts[move] += 1
+        unhelpful += bool(counted & scenario.poor_moves)
     return {**counts, scenario.spec.meter.name: meter, "turn": turn, UNHELPFUL: unhelpful}
 
 

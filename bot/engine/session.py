@@ -6,7 +6,6 @@ data that differs between trainees, so it round-trips through JSON unchanged.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -63,19 +62,6 @@ class Session:
     def turn(self) -> int:
         """How many trainee messages have been answered."""
         return len(self.turns)
-
-    def move_counts(self, moves: Iterable[str]) -> dict[str, int]:
-        """In how many turns each of ``moves`` was read: what conditions count."""
-        counts = dict.fromkeys(moves, 0)
-        for record in self.turns:
-            for move in {m.id for m in record.moves}:
-                if move in counts:  # a saved turn may name a move since removed
-                    counts[move] += 1
-        return counts
-
-    def turns_with(self, moves: frozenset[str]) -> int:
-        """How many turns had at least one of ``moves`` (the ``unhelpful`` count)."""
-        return sum(any(m.id in moves for m in record.moves) for record in self.turns)
 
     @property
     def meter_curve(self) -> list[int]:

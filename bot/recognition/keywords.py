@@ -92,7 +92,7 @@ def keyword_found(text: str, keyword: str) -> bool:
 #: so "I'm sorry, but a support group would help" still counts.
 _APOLOGIES = frozenset({"sorry", "apologise", "apologize", "apologies", "apology"})
 _SAYING = re.compile(r"^(?:mention|brought|bring|rais|suggest|spoke|speak|sa(?:id|y)|talk|push|"
-                     r"recommend|threw|went)")
+                     r"recommend|threw|went|call|us(?:e|ed|ing)$|throw)")
 _CONTRAST = frozenset({"but", "though", "although", "however", "still", "anyway"})
 _SENTENCES = re.compile(r"[.!?;]+|\n")
 
