@@ -930,3 +930,24 @@ def test_a_transition_can_ask_whether_anything_unhelpful_was_said(tmp_path: Path
     for text in (PRESSURE, REFLECT, REFLECT, INVITE):
         result = practice.turn(pushed, text)
     assert result.ending is None and result.reply == "Not yet. I'm not sure."
+
+
+def test_conditions_count_reflections_and_questions_as_the_summary_does(tmp_path: Path) -> None:
+    """A trainee with 1 reflection and 13 questions was praised for "putting Sam's
+    worries into words": checking questions read as the reflection move, and the
+    debrief counted the move (fourteenth play-test)."""
+    from bot.engine.practice import condition_values
+    from bot.engine.summary import summarize
+
+    mini = _edited_mini(tmp_path, "    label: Reflection\n",
+                        "    label: Reflection\n    behaviour: reflection\n")
+    practice = Practice(mini.scenario, FixedReading([MoveGuess("reflect", 0.9)]))
+    session = practice.start()
+    for text in ("do you feel left out", "are you worried it's about you?",
+                 "that sounds lonely. what has changed for you?", "That sounds hard."):
+        practice.turn(session, text)
+    values = condition_values(practice.scenario, session, meter=session.meter, turn=session.turn)
+    summary = summarize(practice.scenario, session)
+    assert (values["reflections"], values["questions"]) == (2, 3)
+    assert (summary.reflections, summary.questions) == (2, 3)
+    assert values["reflect"] == 4  # the move itself was read every time

@@ -40,7 +40,7 @@ def problems(paths: list[Path]) -> list[Problem]:
         ("unknown_key.yaml", "52:5: error: unknown key 'hnit' (did you mean 'hint'?)"),
         ("bad_condition.yaml",
          "58:15: error: unknown name 'openess' in condition (did you mean 'openness'?): "
-         "use openness, turn, unhelpful or a move id"),
+         "use openness, turn, unhelpful, reflections, questions or a move id"),
         ("missing_key.yaml", "88:5: error: missing required key 'debrief'"),
     ],
 )

@@ -26,10 +26,12 @@ have meant. The rules and the turn limit still apply.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from bot.catalogue import t
+from bot.engine.acts import turn_acts
 from bot.engine.feedback import (
     POOR_SURE,
     MoveFeedback,
@@ -43,7 +45,7 @@ from bot.engine.machine import LIMIT_TRIGGER, RULES_TRIGGER, CompiledScenario, S
 from bot.engine.recognition import Recognition, Recognizer, as_behaviour, shown_skills
 from bot.engine.session import MoveGuess, Session, TurnRecord
 from bot.errors import BotError
-from bot.scenario.conditions import UNHELPFUL
+from bot.scenario.conditions import QUESTIONS, REFLECTIONS, UNHELPFUL
 from bot.scenario.format import Text
 from bot.scenario.model import AutoRule, Reaction, Scenario
 
@@ -162,14 +164,15 @@ class Practice:
         return self._moves(session, text, moves, recognition, guided=option is not None)
 
     def _values(
-        self, session: Session, meter: int, moves: list[MoveGuess] | None = None
+        self, session: Session, meter: int, moves: list[MoveGuess] | None = None,
+        acts: set[str] | None = None,
     ) -> dict[str, int]:
         """What conditions can see: the meter, the turn and how often each move was read.
 
         Built once per turn; only the meter changes after that (``_with_meter``).
         """
         return condition_values(self.scenario, session, meter=meter, turn=session.turn + 1,
-                                moves=moves or ())
+                                moves=moves or (), acts=acts or set())
 
     def _with_meter(self, values: dict[str, int], meter: int) -> dict[str, int]:
         return {**values, self.scenario.spec.meter.name: meter}
@@ -224,7 +227,9 @@ class Practice:
         before_state, before_meter = session.state, session.meter
         effects = self._effects(session, moves)
         meter = self._clamp(before_meter + sum(effects.values()))
-        values = self._values(session, meter, moves)
+        behaviour = recognition.skills.behaviour if recognition.skills else None
+        acts = turn_acts(self.scenario, moves, behaviour, text)
+        values = self._values(session, meter, moves, acts)
         main = self._main_move(session, moves, values)
         step = self.compiled.fire(session.state, main, values)
         if isinstance(step.taken, Reaction) and step.taken.effect is not None:
@@ -437,7 +442,7 @@ class Practice:
 
 def condition_values(
     scenario: Scenario, session: Session, *, meter: int, turn: int,
-    moves: Sequence[MoveGuess] = (),
+    moves: Sequence[MoveGuess] = (), acts: set[str] | frozenset[str] = frozenset(),
 ) -> dict[str, int]:
     """What conditions see: in how many messages each move was read (``moves``
     being this message's), the meter, the turn and the messages with an
@@ -456,7 +461,11 @@ def condition_values(
         for move in counted:
             counts[move] += 1
         unhelpful += bool(counted & scenario.poor_moves)
-    return {**counts, scenario.spec.meter.name: meter, "turn": turn, UNHELPFUL: unhelpful}
+    said = Counter(acts)
+    for record in session.turns:
+        said.update(turn_acts(scenario, record.moves, record.behaviour, record.text))
+    return {**counts, scenario.spec.meter.name: meter, "turn": turn, UNHELPFUL: unhelpful,
+            REFLECTIONS: said["reflection"], QUESTIONS: said["question"]}
 
 
 #: How many earlier turns a trainee can take a move back from ("forget the group idea").

@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 from typing import get_args
 
 from bot.catalogue import t
+from bot.engine.acts import turn_acts
 from bot.engine.feedback import POOR_SURE, is_short_reply
 from bot.engine.practice import condition_values
-from bot.engine.question_form import question_form
 from bot.engine.recognition import NON_ADHERENT, heard_skills
 from bot.engine.session import Session
 from bot.scenario.format import MiSkill
@@ -85,23 +85,9 @@ def summarize(scenario: Scenario, session: Session) -> Summary:
         if not turn.moves:
             kinds["short" if is_short_reply(turn.text) else "unclear"] += 1
         if "poor" in turn_kinds:
-            # Blame phrased as a reflection is still blame: MI coding calls such a
-            # turn non-adherent, so it must not improve the reflection figures.
             poor_turns += 1
             continue
-        # "that sounds lonely. what's changed?" is a reflection and a question:
-        # each act a move declares counts, beside the reading's own behaviour.
-        acts: set[str] = {b for m in turn.moves if m.id in scenario.moves
-                          and (b := scenario.moves[m.id].behaviour) in ("question", "reflection")}
-        if turn.behaviour == "question" and "question" not in acts:
-            acts = {"question"}  # a guess asked yes/no is a closed question, not a reflection
-        elif turn.behaviour:
-            acts.add(turn.behaviour)
-        form = question_form(turn.text)
-        if form == "whole":
-            acts = {"question"}  # "do u feel left out" is a closed question in MI coding
-        elif form == "part":
-            acts.add("question")  # "sounds exhausting. whats the hardest bit" asked, too
+        acts = turn_acts(scenario, turn.moves, turn.behaviour, turn.text)
         behaviours.update(acts)
         heard = {skill.id for skill in heard_skills(turn.skills, turn_kinds)}
         # A move the scenario says *is* a skill (respecting Sam's choice is

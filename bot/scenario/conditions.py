@@ -2,9 +2,10 @@
 
 Educators write conditions as text; a tiny grammar keeps them readable and safe.
 A name is the meter, ``turn``, ``unhelpful`` (how many messages so far, this
-one included, had an unhelpful move), or a move id (how many messages so far,
-this one included, the move was read in), so a partner can remember what was
-said.
+one included, had an unhelpful move), ``reflections`` and ``questions`` (how
+many counted as each, as the summary counts them), or a move id (how many
+messages so far, this one included, the move was read in), so a partner can
+remember what was said.
 """
 
 from __future__ import annotations
@@ -26,6 +27,12 @@ _OPERATORS: dict[str, Callable[[int, int], bool]] = {
 #: The name conditions use for the messages with an unhelpful move, so a debrief
 #: can credit owning a misstep only where there was one to own.
 UNHELPFUL = "unhelpful"
+#: Messages counted as reflections and as questions, as the summary counts them
+#: (MI coding), so a debrief can tell a reflective trainee from one who asked.
+REFLECTIONS = "reflections"
+QUESTIONS = "questions"
+#: Every name a condition can use besides the meter and the move ids.
+COUNTS = ("turn", UNHELPFUL, REFLECTIONS, QUESTIONS)
 _COMPARISON = re.compile(r"^\s*([a-z_][a-z0-9_]*)\s*(>=|<=|==|!=|>|<)\s*(-?\d+)\s*$")
 
 
@@ -69,8 +76,8 @@ def parse_condition(text: str, names: Sequence[str]) -> Condition:
             close = difflib.get_close_matches(name, list(names), n=1, cutoff=0.6)
             hint = f" (did you mean '{close[0]}'?)" if close else ""
             raise ConditionSyntaxError(
-                f"unknown name '{name}' in condition{hint}: use {names[0]}, turn, "
-                f"{UNHELPFUL} or a move id"
+                f"unknown name '{name}' in condition{hint}: use {names[0]}, "
+                f"{', '.join(COUNTS)} or a move id"
             )
         parts.append(Comparison(name, op, value))
     return Condition(text, tuple(parts))

@@ -19,7 +19,7 @@ from pydantic import BaseModel, ValidationError
 
 from bot.errors import Problem, ScenarioError
 from bot.scenario import format as fmt
-from bot.scenario.conditions import UNHELPFUL, Condition, ConditionSyntaxError, parse_condition
+from bot.scenario.conditions import COUNTS, Condition, ConditionSyntaxError, parse_condition
 from bot.scenario.model import AutoRule, Reaction, Scenario, answer_index, partner_lines
 from bot.scenario.yaml_source import PathKey, SourceMap, load_yaml
 
@@ -116,7 +116,7 @@ class _Builder:
         self.problems: list[Problem] = []
         self.targets = set(spec.states) | set(spec.endings)
         #: Conditions may name the meter, ``turn`` and any move (how often it was read).
-        self.names = (spec.meter.name, "turn", UNHELPFUL, *spec.moves)
+        self.names = (spec.meter.name, *COUNTS, *spec.moves)
         self.debrief_notes: dict[str, list[tuple[Condition, fmt.Text]]] = {}
 
     def error(self, path: PathKey, message: str, *, prefer_key: bool = False) -> None:
@@ -186,7 +186,7 @@ class _Builder:
             hint = did_you_mean(limit.to, spec.endings)
             self.error(("turn_limit", "to"), f"unknown ending '{limit.to}'{hint}")
         m = spec.meter
-        for name in sorted({m.name, "turn", UNHELPFUL} & set(spec.moves)):
+        for name in sorted({m.name, *COUNTS} & set(spec.moves)):
             what = "the meter's name" if name == m.name else "a name conditions use"
             self.error(("moves", name), f"move '{name}' has {what}; rename the move",
                        prefer_key=True)

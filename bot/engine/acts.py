@@ -1,0 +1,41 @@
+"""Which MI acts a message counts as (a reflection, a question, both or neither).
+
+One rule for the summary's "reflections per question" and for conditions
+(``reflections``, ``questions``), so a debrief never praises the reflecting of
+a trainee whose summary shows 1 reflection and 13 questions (fourteenth
+play-test: checking questions were read as the reflection move).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from bot.engine.question_form import question_form
+from bot.engine.session import MoveGuess
+from bot.scenario.model import Scenario
+
+
+def turn_acts(
+    scenario: Scenario, moves: Sequence[MoveGuess], behaviour: str | None, text: str
+) -> set[str]:
+    """"question" and/or "reflection" for one message; none beside an unhelpful move.
+
+    Blame phrased as a reflection is still blame: MI coding calls such a turn
+    non-adherent, so it must not improve the reflection figures.
+    """
+    if any(m.id in scenario.poor_moves for m in moves):
+        return set()
+    # "that sounds lonely. what's changed?" is a reflection and a question:
+    # each act a move declares counts, beside the reading's own behaviour.
+    acts: set[str] = {b for m in moves if m.id in scenario.moves
+                      and (b := scenario.moves[m.id].behaviour) in ("question", "reflection")}
+    if behaviour == "question" and "question" not in acts:
+        acts = {"question"}  # a guess asked yes/no is a closed question, not a reflection
+    elif behaviour in ("question", "reflection"):
+        acts.add(behaviour)
+    form = question_form(text)
+    if form == "whole":
+        acts = {"question"}  # "do u feel left out" is a closed question in MI coding
+    elif form == "part":
+        acts.add("question")  # "sounds exhausting. whats the hardest bit" asked, too
+    return acts
