@@ -42,7 +42,13 @@ from bot.engine.feedback import (
 )
 from bot.engine.lines import pick_line
 from bot.engine.machine import LIMIT_TRIGGER, RULES_TRIGGER, CompiledScenario, Step
-from bot.engine.recognition import Recognition, Recognizer, as_behaviour, shown_skills
+from bot.engine.recognition import (
+    Recognition,
+    Recognizer,
+    as_behaviour,
+    shown_skills,
+    with_worded_question,
+)
 from bot.engine.session import MoveGuess, Session, TurnRecord
 from bot.errors import BotError
 from bot.scenario.conditions import QUESTIONS, REFLECTIONS, UNHELPFUL
@@ -161,6 +167,9 @@ class Practice:
                           key=lambda b: b == "other")
         if declared and recognition.skills is not None:
             recognition = replace(recognition, skills=as_behaviour(recognition.skills, declared[0]))
+        if recognition.skills is not None:
+            recognition = replace(recognition,
+                                  skills=with_worded_question(recognition.skills, text))
         return self._moves(session, text, moves, recognition, guided=option is not None)
 
     def _values(

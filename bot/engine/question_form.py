@@ -20,9 +20,20 @@ _SUBJECT = r"you|u|ya|we|i|it|that|this|there|things|alex|they|he|she|anything|s
 _LEAD = r"(?:(?:so|and|or|but|ok|okay|well|then|also|hey|hi|sam|and\s+so)[\s,]+)*"
 #: "what you said makes sense" opens like a question but reports one.
 _REPORTED = r"(?!\s+(?:you|u)\s+(?:said|say|says|mean|meant|described|just))"
-_ASKS = re.compile(rf"^{_LEAD}(?:(?:{_WH})\b{_REPORTED}|(?:{_AUX})\s+(?:{_SUBJECT})\b)",
+_ASKS = re.compile(rf"^{_LEAD}(?:(?P<wh>{_WH})\b{_REPORTED}|(?:{_AUX})\s+(?:{_SUBJECT})\b)",
                    re.IGNORECASE)
+#: Question words that open a question rather than ask for one fact; MI coding
+#: counts "when would suit you" as closed.
+_OPEN = frozenset({"what", "whats", "what's", "wat", "how", "hows", "how's", "why"})
 _SENTENCE = re.compile(r"[^.!?\n]+[.!?]*")
+
+
+def _asking(text: str) -> tuple[list[str], list[re.Match[str]]]:
+    """The message's sentences, and the matches of those worded as a question."""
+    sentences = [m.group().strip() for m in _SENTENCE.finditer(text)]
+    sentences = [s for s in sentences if s.strip(".!?, ")]
+    asking = [m for s in sentences if not s.endswith((".", "!")) and (m := _ASKS.match(s))]
+    return sentences, asking
 
 
 def question_form(text: str) -> str | None:
@@ -32,9 +43,16 @@ def question_form(text: str) -> str | None:
     question mark. A statement with a question mark ("So you feel left out?")
     is a reflection said with a rising voice, and MI coding keeps it one.
     """
-    sentences = [m.group().strip() for m in _SENTENCE.finditer(text)]
-    sentences = [s for s in sentences if s.strip(".!?, ")]
-    asking = [s for s in sentences if _ASKS.match(s) and not s.endswith((".", "!"))]
+    sentences, asking = _asking(text)
     if not asking:
         return None
     return "whole" if len(asking) == len(sentences) else "part"
+
+
+def question_kind(text: str) -> str | None:
+    """"open_question" or "closed_question" for the first sentence worded as a question."""
+    _, asking = _asking(text)
+    if not asking:
+        return None
+    wh = asking[0].group("wh")
+    return "open_question" if wh and wh.lower() in _OPEN else "closed_question"

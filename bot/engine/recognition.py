@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Protocol
 
+from bot.engine.question_form import question_form, question_kind
 from bot.engine.session import MoveGuess
 
 #: MI-non-adherent skills. Beside a move the scenario calls good, the
@@ -93,6 +94,33 @@ def as_behaviour(note: SkillNote, behaviour: str) -> SkillNote:
     other = frozenset().union(*(s for b, s in BEHAVIOUR_SKILLS.items() if b != behaviour))
     return replace(note, behaviour=behaviour,
                    skills=[s for s in note.skills if s.id not in other])
+
+
+#: The confidence given to a question found by its wording alone, under
+#: SKILL_SURE, so "How you said it" hedges it ("this reads like an open question").
+WORDED = 0.5
+
+
+def with_worded_question(note: SkillNote, text: str) -> SkillNote:
+    """The reading with a question the message words but the skill layer missed.
+
+    One behaviour per message hid the question after a reflection or
+    information ("sounds exhausting. whats the hardest bit"), the line two
+    play-testers found most often wrong (thirteenth and fourteenth); the
+    summary counts that question, so the line names it too.
+    """
+    if any(s.id in BEHAVIOUR_SKILLS["question"] for s in note.skills):
+        return note
+    kind = question_kind(text)
+    if kind is None:
+        return note
+    skills = list(note.skills)
+    skills.insert(min(1, len(skills)), MoveGuess(kind, WORDED))
+    if question_form(text) == "whole":
+        # All of it is a question, so the behaviour is too.
+        return replace(note, behaviour="question",
+                       skills=[s for s in skills if s.id not in BEHAVIOUR_SKILLS["reflection"]])
+    return replace(note, skills=skills)
 
 
 def heard_skills(skills: Sequence[MoveGuess], kinds: Sequence[str]) -> list[MoveGuess]:
