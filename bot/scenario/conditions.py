@@ -5,7 +5,8 @@ A name is the meter, ``turn``, ``unhelpful`` (how many messages so far, this
 one included, had an unhelpful move), ``reflections`` and ``questions`` (how
 many counted as each, as the summary counts them), or a move id (how many
 messages so far, this one included, the move was read in), so a partner can
-remember what was said.
+remember what was said. A name is compared with a whole number or with
+another name (``reflections < questions``).
 """
 
 from __future__ import annotations
@@ -33,7 +34,9 @@ REFLECTIONS = "reflections"
 QUESTIONS = "questions"
 #: Every name a condition can use besides the meter and the move ids.
 COUNTS = ("turn", UNHELPFUL, REFLECTIONS, QUESTIONS)
-_COMPARISON = re.compile(r"^\s*([a-z_][a-z0-9_]*)\s*(>=|<=|==|!=|>|<)\s*(-?\d+)\s*$")
+_NAME = r"[a-z_][a-z0-9_]*"
+#: A name compared with a whole number or with another name ("reflections < questions").
+_COMPARISON = re.compile(rf"^\s*({_NAME})\s*(>=|<=|==|!=|>|<)\s*(-?\d+|{_NAME})\s*$")
 
 
 class ConditionSyntaxError(ValueError):
@@ -44,10 +47,11 @@ class ConditionSyntaxError(ValueError):
 class Comparison:
     name: str
     op: str
-    value: int
+    value: int | str
 
     def holds(self, values: Mapping[str, int]) -> bool:
-        return _OPERATORS[self.op](values[self.name], self.value)
+        other = values[self.value] if isinstance(self.value, str) else self.value
+        return _OPERATORS[self.op](values[self.name], other)
 
 
 @dataclass(frozen=True)
@@ -71,13 +75,15 @@ def parse_condition(text: str, names: Sequence[str]) -> Condition:
                 f"cannot read condition '{text}': write it like "
                 f"'{names[0]} >= 5', joined with 'and'"
             )
-        name, op, value = match.group(1), match.group(2), int(match.group(3))
-        if name not in names:
-            close = difflib.get_close_matches(name, list(names), n=1, cutoff=0.6)
-            hint = f" (did you mean '{close[0]}'?)" if close else ""
-            raise ConditionSyntaxError(
-                f"unknown name '{name}' in condition{hint}: use {names[0]}, "
-                f"{', '.join(COUNTS)} or a move id"
-            )
+        name, op, right = match.group(1), match.group(2), match.group(3)
+        value: int | str = int(right) if re.fullmatch(r"-?\d+", right) else right
+        for used in (name, value):
+            if isinstance(used, str) and used not in names:
+                close = difflib.get_close_matches(used, list(names), n=1, cutoff=0.6)
+                hint = f" (did you mean '{close[0]}'?)" if close else ""
+                raise ConditionSyntaxError(
+                    f"unknown name '{used}' in condition{hint}: use {names[0]}, "
+                    f"{', '.join(COUNTS)} or a move id"
+                )
         parts.append(Comparison(name, op, value))
     return Condition(text, tuple(parts))
