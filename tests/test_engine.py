@@ -984,3 +984,36 @@ def test_a_question_worded_after_a_reflection_is_named_in_the_skill_line(
     assert line("sounds exhausting. do you get any time off at all") == (
         "How you said it: a complex reflection, this reads like a closed question")
     assert line("That sounds exhausting.") == "How you said it: a complex reflection"
+
+
+def test_the_reflection_figures_count_only_what_a_coder_would(tmp_path: Path) -> None:
+    """Review: a message not understood ("whats the weather like") counted as a
+    question; a reflection beside an unsure unhelpful reading counted nowhere; and
+    a complex reflection was counted for a message counted as a question."""
+    from bot.engine.recognition import Recognition, SkillNote
+    from bot.engine.summary import summarize
+
+    mini = _edited_mini(tmp_path, "    label: Reflection\n",
+                        "    label: Reflection\n    behaviour: reflection\n")
+    note = SkillNote("reflection", 0.9, [MoveGuess("complex_reflection", 0.9)])
+
+    class Reading:
+        def recognize(self, text: str, previous: str | None = None) -> Recognition:
+            if text.startswith("whats"):
+                return Recognition([], None)
+            moves = [MoveGuess("reflect", 0.9)]
+            if text.startswith("you just"):
+                moves.append(MoveGuess("pressure", 0.6))
+            return Recognition(moves, note)
+
+        def read_skills(self, text: str, previous: str | None = None) -> SkillNote:
+            return note
+
+    practice = Practice(mini.scenario, Reading())
+    session = practice.start()
+    for text in ("whats the weather like", "you just want to stop being the problem",
+                 "do you feel left out"):
+        practice.turn(session, text)
+    summary = summarize(mini.scenario, session)
+    assert (summary.reflections, summary.questions) == (1, 1)
+    assert (summary.complex_reflections, summary.non_adherent) == (1, 0)

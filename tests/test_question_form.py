@@ -18,6 +18,8 @@ from bot.engine.question_form import question_form
         ("hi sam, how's things at home", "whole"),
         ("and so what would make it feel fair?", "whole"),
         ("Would you come once? Or is that too much?", "whole"),
+        ("yeah what's been hardest", "whole"),
+        ("that sounds like a lot, whats that been like for u", "part"),
     ],
 )
 def test_a_message_worded_as_a_question_asks(text: str, form: str) -> None:
@@ -35,7 +37,28 @@ def test_a_message_worded_as_a_question_asks(text: str, form: str) -> None:
         "You are right.",
         "How you said it matters.",
         "",
+        # Unpunctuated reflections and clauses that open with a question word (review).
+        "how hard that must be for you",
+        "what a lot youve been carrying",
+        "when alex started going things changed for you",
+        "what youre feeling makes total sense",
+        "do things at your own pace",
+        "have it your way",
+        "which is completely understandable",
     ],
 )
 def test_a_statement_does_not(text: str) -> None:
     assert question_form(text) is None
+
+
+def test_a_long_run_of_openers_is_read_at_once() -> None:
+    """"and so " repeated made the opener pattern backtrack: 24 repeats took 17 s
+    and a 4,000-character message never finished, holding the GIL (review)."""
+    import threading
+
+    done: list[str | None] = []
+    worker = threading.Thread(
+        target=lambda: done.append(question_form("and so " * 570 + "x")), daemon=True)
+    worker.start()
+    worker.join(timeout=5)
+    assert done == [None]

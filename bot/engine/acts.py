@@ -10,20 +10,29 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from bot.engine.feedback import POOR_SURE
 from bot.engine.question_form import question_form
 from bot.engine.session import MoveGuess
 from bot.scenario.model import Scenario
 
 
+def sure_poor(scenario: Scenario, moves: Sequence[MoveGuess]) -> bool:
+    """An unhelpful move read at POOR_SURE or above: what conditions, the summary's
+    non-adherent turns and its reflection figures hold against the trainee. A
+    turn told "not sure" is not held against them (fourteenth play-test)."""
+    return any(m.id in scenario.poor_moves and m.confidence >= POOR_SURE for m in moves)
+
+
 def turn_acts(
     scenario: Scenario, moves: Sequence[MoveGuess], behaviour: str | None, text: str
 ) -> set[str]:
-    """"question" and/or "reflection" for one message; none beside an unhelpful move.
+    """"question" and/or "reflection" for one message; none beside a sure unhelpful
+    move, and none for a message not understood ("whats the weather like").
 
     Blame phrased as a reflection is still blame: MI coding calls such a turn
     non-adherent, so it must not improve the reflection figures.
     """
-    if any(m.id in scenario.poor_moves for m in moves):
+    if not moves or sure_poor(scenario, moves):
         return set()
     # "that sounds lonely. what's changed?" is a reflection and a question:
     # each act a move declares counts, beside the reading's own behaviour.

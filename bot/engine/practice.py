@@ -31,7 +31,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from bot.catalogue import t
-from bot.engine.acts import turn_acts
+from bot.engine.acts import sure_poor, turn_acts
 from bot.engine.feedback import (
     POOR_SURE,
     MoveFeedback,
@@ -469,7 +469,7 @@ def condition_values(
                    and (m.id not in scenario.poor_moves or m.confidence >= POOR_SURE)}
         for move in counted:
             counts[move] += 1
-        unhelpful += bool(counted & scenario.poor_moves)
+        unhelpful += sure_poor(scenario, read)
     said = Counter(acts)
     for record in session.turns:
         said.update(turn_acts(scenario, record.moves, record.behaviour, record.text))

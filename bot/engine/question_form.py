@@ -6,53 +6,91 @@ reflection keeps a message a reflection. A trainee who reflects and then asks
 too, and MI coding counts it: without this, the thirteenth play-test's
 summaries read 2.0 and 4.0 reflections per question where the coder counted
 0.7 and 1.3.
+
+Phone typists leave out question marks, so a sentence without one counts only
+when it is worded unmistakably as a question: a question word with a verb
+("whats…", "how are…", "what do…") or a verb before its subject ("do u…",
+"is it…"). "how hard that must be", "what a week" and "when alex started, it
+changed" are reflections and clauses, not questions.
 """
 
 from __future__ import annotations
 
 import re
 
-_WH = r"what|whats|what's|wat|how|hows|how's|why|when|where|who|which"
-_AUX = (r"do|does|did|are|r|is|was|were|would|wd|could|can|will|have|has|should|shall"
-        r"|may|might")
-_SUBJECT = r"you|u|ya|we|i|it|that|this|there|things|alex|they|he|she|anything|something"
-#: Openers that may come before the question word: "so what…", "ok, how…".
-_LEAD = r"(?:(?:so|and|or|but|ok|okay|well|then|also|hey|hi|sam|and\s+so)[\s,]+)*"
+#: Openers that may come before the question ("so what…", "ok, how…", "yeah whats…").
+#: Possessive (``*+``): the words cannot be shared out again when a match fails,
+#: which made a long "and so and so…" take seconds (review).
+_LEAD = (r"(?:(?:so|and|or|but|ok|okay|well|then|also|hey|hi|sam|yeah|yea|yes|oh|ah|right|"
+         r"sure|mm|hmm|sorry)\b[\s,]*)*+")
+_PRONOUN = r"you|u|ya|we|i|they|he|she|alex"
+_SUBJECT = rf"{_PRONOUN}|it|that|this|there|anything|something"
+_AUX = r"do|does|did|are|r|is|was|were|would|wd|could|can|will|should|shall|may|might"
+#: "have it your way" is not a question; "have you…" is.
+_INVERTED = rf"(?:{_AUX})\s+(?:{_SUBJECT})\b|(?:have|has)\s+(?:{_PRONOUN})\b"
+_WH = r"what|wat|how|why|when|where|who|which"
+#: Question words with their verb fused on, asking whatever follows.
+_WH_VERB = r"whats|what's|wats|hows|how's|whys|why's|wheres|where's|whens|when's|whos|who's"
 #: "what you said makes sense" opens like a question but reports one.
 _REPORTED = r"(?!\s+(?:you|u)\s+(?:said|say|says|mean|meant|described|just))"
-_ASKS = re.compile(rf"^{_LEAD}(?:(?P<wh>{_WH})\b{_REPORTED}|(?:{_AUX})\s+(?:{_SUBJECT})\b)",
-                   re.IGNORECASE)
+#: With a question mark, any question word or inversion opens a question
+#: ("what a day?" aside: an exclamation).
+_ASKED = re.compile(
+    rf"^{_LEAD}(?:(?P<wh>{_WH_VERB}|{_WH})\b{_REPORTED}(?!\s+an?\b)|{_INVERTED})",
+    re.IGNORECASE)
+#: Without one, the question word needs its verb, and "which"/"who" (mostly
+#: "which is understandable") count only with a question mark.
+_WORDED = re.compile(
+    rf"^{_LEAD}(?:(?P<wh>{_WH_VERB})\b|(?P<wh2>what|wat|how|why|when|where)\s+"
+    rf"(?:{_AUX}|have|has|about|come|else)\b|{_INVERTED})",
+    re.IGNORECASE)
 #: Question words that open a question rather than ask for one fact; MI coding
 #: counts "when would suit you" as closed.
-_OPEN = frozenset({"what", "whats", "what's", "wat", "how", "hows", "how's", "why"})
+_OPEN = frozenset({"what", "whats", "what's", "wat", "wats", "how", "hows", "how's", "why",
+                   "whys", "why's"})
 _SENTENCE = re.compile(r"[^.!?\n]+[.!?]*")
 
 
-def _asking(text: str) -> tuple[list[str], list[re.Match[str]]]:
-    """The message's sentences, and the matches of those worded as a question."""
+def _asks(sentence: str) -> re.Match[str] | None:
+    """How ``sentence`` (or, after a comma, its last clause) opens as a question."""
+    if sentence.endswith((".", "!")):
+        return None
+    pattern = _ASKED if sentence.endswith("?") else _WORDED
+    return pattern.match(sentence) or None
+
+
+def _asking(text: str) -> tuple[int, list[re.Match[str]], bool]:
+    """How many sentences, the matches of those worded as a question, and whether a
+    question also sits after a comma ("…a lot, whats that like")."""
     sentences = [m.group().strip() for m in _SENTENCE.finditer(text)]
     sentences = [s for s in sentences if s.strip(".!?, ")]
-    asking = [m for s in sentences if not s.endswith((".", "!")) and (m := _ASKS.match(s))]
-    return sentences, asking
+    asking: list[re.Match[str]] = []
+    tail = False
+    for sentence in sentences:
+        if (match := _asks(sentence)) is not None:
+            asking.append(match)
+        elif "," in sentence and (match := _asks(sentence.rsplit(",", 1)[1].strip())):
+            asking.append(match)
+            tail = True
+    return len(sentences), asking, tail
 
 
 def question_form(text: str) -> str | None:
     """"whole" when every sentence is worded as a question, "part" when some are.
 
-    Worded means opening like a question ("whats…", "do u…"), with or without a
-    question mark. A statement with a question mark ("So you feel left out?")
-    is a reflection said with a rising voice, and MI coding keeps it one.
+    A statement with a question mark ("So you feel left out?") is a reflection
+    said with a rising voice, and MI coding keeps it one.
     """
-    sentences, asking = _asking(text)
+    count, asking, tail = _asking(text)
     if not asking:
         return None
-    return "whole" if len(asking) == len(sentences) else "part"
+    return "whole" if len(asking) == count and not tail else "part"
 
 
 def question_kind(text: str) -> str | None:
     """"open_question" or "closed_question" for the first sentence worded as a question."""
-    _, asking = _asking(text)
+    _, asking, _ = _asking(text)
     if not asking:
         return None
-    wh = asking[0].group("wh")
-    return "open_question" if wh and wh.lower() in _OPEN else "closed_question"
+    wh = asking[0].group("wh") or (asking[0].groupdict().get("wh2") or "")
+    return "open_question" if wh.lower() in _OPEN else "closed_question"

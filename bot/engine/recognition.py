@@ -109,15 +109,17 @@ def with_worded_question(note: SkillNote, text: str) -> SkillNote:
     play-testers found most often wrong (thirteenth and fourteenth); the
     summary counts that question, so the line names it too.
     """
-    if any(s.id in BEHAVIOUR_SKILLS["question"] for s in note.skills):
-        return note
+    form = question_form(text)
     kind = question_kind(text)
-    if kind is None:
+    if form is None or kind is None:
         return note
     skills = list(note.skills)
-    skills.insert(min(1, len(skills)), MoveGuess(kind, WORDED))
-    if question_form(text) == "whole":
-        # All of it is a question, so the behaviour is too.
+    if not any(s.id in BEHAVIOUR_SKILLS["question"] for s in skills):
+        skills.append(MoveGuess(kind, WORDED))
+        skills.sort(key=lambda s: -s.confidence)  # a sure skill keeps its place in the line
+    if form == "whole":
+        # All of it is worded as questions: MI coding counts a question, as the
+        # summary does (engine/acts.py), not a reflection.
         return replace(note, behaviour="question",
                        skills=[s for s in skills if s.id not in BEHAVIOUR_SKILLS["reflection"]])
     return replace(note, skills=skills)

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import get_args
 
 from bot.catalogue import t
-from bot.engine.acts import turn_acts
+from bot.engine.acts import sure_poor, turn_acts
 from bot.engine.feedback import POOR_SURE, is_short_reply
 from bot.engine.practice import condition_values
 from bot.engine.recognition import NON_ADHERENT, heard_skills
@@ -84,12 +84,14 @@ def summarize(scenario: Scenario, session: Session) -> Summary:
             unsure[move.id] += kind == "poor" and move.confidence < POOR_SURE
         if not turn.moves:
             kinds["short" if is_short_reply(turn.text) else "unclear"] += 1
-        if "poor" in turn_kinds:
+        if sure_poor(scenario, turn.moves):
             poor_turns += 1
             continue
         acts = turn_acts(scenario, turn.moves, turn.behaviour, turn.text)
         behaviours.update(acts)
         heard = {skill.id for skill in heard_skills(turn.skills, turn_kinds)}
+        if "reflection" not in acts:  # a reflection's kind counts only where one is counted
+            heard -= {"simple_reflection", "complex_reflection"}
         # A move the scenario says *is* a skill (respecting Sam's choice is
         # emphasising autonomy) counts even when the skill reading missed it.
         heard |= {s for m in turn.moves if m.id in scenario.moves

@@ -92,7 +92,13 @@ def keyword_found(text: str, keyword: str) -> bool:
 #: so "I'm sorry, but a support group would help" still counts.
 _APOLOGIES = frozenset({"sorry", "apologise", "apologize", "apologies", "apology"})
 _SAYING = re.compile(r"^(?:mention|brought|bring|rais|suggest|spoke|speak|sa(?:id|y)|talk|push|"
-                     r"recommend|threw|went|call|us(?:e|ed|ing)$|throw)")
+                     r"recommend|threw|went|throw)")
+#: Naming a word counts as saying it only when the word follows ("sorry for
+#: calling it a support group", "for using the words…"), not "try calling a
+#: support group" after sympathy (review).
+_NAMING = re.compile(r"^(?:call(?:ed|ing)?|us(?:e|ed|ing))$")
+_NAMED = frozenset({"it", "that", "this", "the", "those", "these", "word", "words", "term",
+                    "terms", "phrase"})
 _CONTRAST = frozenset({"but", "though", "although", "however", "still", "anyway"})
 _SENTENCES = re.compile(r"[.!?;]+|\n")
 
@@ -103,7 +109,9 @@ def _apology_for_saying(before: list[str]) -> bool:
         if before[i] in _CONTRAST:
             return False
         if before[i] in _APOLOGIES:
-            return any(_SAYING.match(word) for word in before[i + 1:])
+            after = before[i + 1:]
+            return any(_SAYING.match(word) or (_NAMING.match(word) and nxt in _NAMED)
+                       for word, nxt in zip(after, [*after[1:], ""], strict=True))
     return False
 
 

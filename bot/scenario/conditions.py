@@ -73,7 +73,7 @@ def parse_condition(text: str, names: Sequence[str]) -> Condition:
         if not match:
             raise ConditionSyntaxError(
                 f"cannot read condition '{text}': write it like "
-                f"'{names[0]} >= 5', joined with 'and'"
+                f"'{names[0]} >= 5' or 'reflections < questions', joined with 'and'"
             )
         name, op, right = match.group(1), match.group(2), match.group(3)
         value: int | str = int(right) if re.fullmatch(r"-?\d+", right) else right
