@@ -300,7 +300,7 @@ def test_the_non_adherent_line_says_it_counts_turns() -> None:
     session = practice.start()
     practice.turn(session, PRESSURE)
     text = render_summary(summarize(practice.scenario, session), practice.scenario, "en")
-    assert "turns with an unhelpful move): 1" in text
+    assert "turns with an unhelpful move not marked \"not sure\"): 1" in text
 
 
 def test_the_reflection_lines_show_even_without_questions_or_reflections() -> None:

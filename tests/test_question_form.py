@@ -20,6 +20,13 @@ from bot.engine.question_form import question_form
         ("Would you come once? Or is that too much?", "whole"),
         ("yeah what's been hardest", "whole"),
         ("that sounds like a lot, whats that been like for u", "part"),
+        # Typed without any stop (sixteenth play-test: five such questions, and the
+        # summary said "7 reflections and no questions").
+        ("sounds like ur not sure why im calling whats been on ur mind about it", "part"),
+        ("now alex is changing how has that been for u", "part"),
+        ("i keep it fair and anything u dont want to go into we leave what would u need",
+         "part"),
+        ("its totally ur call but would u be up for trying one session", "part"),
     ],
 )
 def test_a_message_worded_as_a_question_asks(text: str, form: str) -> None:
@@ -45,6 +52,10 @@ def test_a_message_worded_as_a_question_asks(text: str, form: str) -> None:
         "do things at your own pace",
         "have it your way",
         "which is completely understandable",
+        "i know what would help",
+        "i wonder how that felt",
+        "u want alex to get better and u also want to matter too",
+        "im not sure what would work for u",
     ],
 )
 def test_a_statement_does_not(text: str) -> None:
@@ -58,7 +69,8 @@ def test_a_long_run_of_openers_is_read_at_once() -> None:
 
     done: list[str | None] = []
     worker = threading.Thread(
-        target=lambda: done.append(question_form("and so " * 570 + "x")), daemon=True)
+        target=lambda: done.append(question_form("and so " * 570 + "x" + " a" * 2000)),
+        daemon=True)
     worker.start()
     worker.join(timeout=5)
     assert done == [None]

@@ -44,6 +44,22 @@ _WORDED = re.compile(
     rf"^{_LEAD}(?:(?P<wh>{_WH_VERB})\b|(?P<wh2>what|wat|how|why|when|where)\s+"
     rf"(?:{_AUX}|have|has|about|come|else)\b|{_INVERTED})",
     re.IGNORECASE)
+#: The same, inside a sentence typed without stops ("sounds like ur not sure why
+#: im calling whats been on ur mind"), unless the word before makes it a clause
+#: ("i know what would help", "i wonder how that felt").
+_WITHIN = re.compile(
+    rf"(?<![\w'])(?P<before>[\w']+)\s+(?:(?P<wh>{_WH_VERB})\b|(?P<wh2>what|wat|how|why|when|"
+    rf"where)\s+(?:{_AUX}|have|has)\b\s+(?:{_SUBJECT}|been)\b|(?:{_AUX})\s+(?:{_PRONOUN})\b)",
+    re.IGNORECASE)
+_CLAUSE_BEFORE = frozenset({
+    "know", "knew", "wonder", "wondering", "wondered", "see", "saw", "tell", "told", "ask",
+    "asked", "understand", "about", "of", "for", "on", "at", "is", "was", "thats", "that's",
+    "sure", "idea", "matter", "exactly", "hear", "heard", "explain", "show", "decide",
+    "realise", "realize", "remember", "forget", "learn", "figure", "care", "be", "get", "got",
+    "mean", "think", "guess", "imagine", "feel", "felt", "like", "than", "if", "whether",
+    "to", "and", "or", "because", "cos", "coz", "bc", "where", "when", "what", "how", "why",
+    "i", "you", "u", "we", "they", "it", "he", "she", "alex", "sam", "that", "this",
+})
 #: Question words that open a question rather than ask for one fact; MI coding
 #: counts "when would suit you" as closed.
 _OPEN = frozenset({"what", "whats", "what's", "wat", "wats", "how", "hows", "how's", "why",
@@ -69,10 +85,24 @@ def _asking(text: str) -> tuple[int, list[re.Match[str]], bool]:
     for sentence in sentences:
         if (match := _asks(sentence)) is not None:
             asking.append(match)
-        elif "," in sentence and (match := _asks(sentence.rsplit(",", 1)[1].strip())):
-            asking.append(match)
+            continue
+        # After a comma ("…a lot, whats that like") or inside a run-on sentence.
+        clause = sentence.rsplit(",", 1)[1].strip() if "," in sentence else ""
+        inner = _asks(clause) if clause else None
+        if inner is None and not sentence.endswith((".", "!")):
+            inner = _within(sentence)
+        if inner is not None:
+            asking.append(inner)
             tail = True
     return len(sentences), asking, tail
+
+
+def _within(sentence: str) -> re.Match[str] | None:
+    """A question that starts inside a run-on sentence, after a word that ends a thought."""
+    for match in _WITHIN.finditer(sentence):
+        if match.group("before").lower() not in _CLAUSE_BEFORE:
+            return match
+    return None
 
 
 def question_form(text: str) -> str | None:
