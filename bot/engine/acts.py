@@ -16,11 +16,17 @@ from bot.engine.session import MoveGuess
 from bot.scenario.model import Scenario
 
 
+def unsure_poor(scenario: Scenario, guess: MoveGuess) -> bool:
+    """An unhelpful move read under POOR_SURE: told "not sure", it makes a turn
+    doubtful and is held against the trainee nowhere, not by conditions, the
+    debrief or the summary's figures (fourteenth play-test)."""
+    return guess.id in scenario.poor_moves and guess.confidence < POOR_SURE
+
+
 def sure_poor(scenario: Scenario, moves: Sequence[MoveGuess]) -> bool:
     """An unhelpful move read at POOR_SURE or above: what conditions, the summary's
-    non-adherent turns and its reflection figures hold against the trainee. A
-    turn told "not sure" is not held against them (fourteenth play-test)."""
-    return any(m.id in scenario.poor_moves and m.confidence >= POOR_SURE for m in moves)
+    non-adherent turns and its reflection figures hold against the trainee."""
+    return any(m.id in scenario.poor_moves and not unsure_poor(scenario, m) for m in moves)
 
 
 def turn_acts(

@@ -31,9 +31,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from bot.catalogue import t
-from bot.engine.acts import sure_poor, turn_acts
+from bot.engine.acts import sure_poor, turn_acts, unsure_poor
 from bot.engine.feedback import (
-    POOR_SURE,
     MoveFeedback,
     TurnFeedback,
     asserted_skills,
@@ -247,7 +246,7 @@ class Practice:
         # were warm messages misread, and play-testers found Sam's full reaction
         # to them the most unfair moment.
         poor = [m.id for m in moves if m.id in self.scenario.poor_moves]
-        doubtful = bool(poor) and all(m.confidence < POOR_SURE for m in moves if m.id in poor)
+        doubtful = bool(poor) and not sure_poor(self.scenario, moves)
         if doubtful:  # what a sure read would cost, halved and rounded down: -3 -> -1
             cost = -sum(effects[m] for m in poor)
             effects.update(dict.fromkeys(poor, 0))
@@ -317,23 +316,21 @@ class Practice:
         for guess in moves:
             move = self.scenario.moves[guess.id]
             better = self.scenario.text(move.better, lang) if move.better else None
-            text = self.scenario.text(move.feedback, lang)
-            if move.kind == "poor" and guess.confidence < POOR_SURE:
+            item = MoveFeedback(
+                guess.id,
+                self.scenario.text(move.label, lang),
+                move.kind,
+                guess.confidence,
+                self.scenario.text(move.feedback, lang),
+                better if move.kind == "poor" else None,
+                self.scenario.text(main_note, lang)
+                if main_note is not None and guess.id == main else None,
+            )
+            if item.unsure:
                 # "ETHICS WARNING: you revealed…" beside a "not sure" was read as a
                 # verdict on a neutral question (fourteenth play-test).
-                text = t("feedback.if_meant", lang, text=text)
-            items.append(
-                MoveFeedback(
-                    guess.id,
-                    self.scenario.text(move.label, lang),
-                    move.kind,
-                    guess.confidence,
-                    text,
-                    better if move.kind == "poor" else None,
-                    self.scenario.text(main_note, lang)
-                    if main_note is not None and guess.id == main else None,
-                )
-            )
+                item.text = t("feedback.if_meant", lang, text=item.text)
+            items.append(item)
         feedback = self._meter_feedback(session, before_meter, True, items, None, recognition)
         said = [] if guided else asserted_skills(feedback.skills)  # no tips on the author's words
         for item in items:
@@ -465,8 +462,7 @@ def condition_values(
     counts = dict.fromkeys(scenario.moves, 0)
     unhelpful = 0
     for read in [*(record.moves for record in session.turns), moves]:
-        counted = {m.id for m in read if m.id in counts
-                   and (m.id not in scenario.poor_moves or m.confidence >= POOR_SURE)}
+        counted = {m.id for m in read if m.id in counts and not unsure_poor(scenario, m)}
         for move in counted:
             counts[move] += 1
         unhelpful += sure_poor(scenario, read)

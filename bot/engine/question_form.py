@@ -105,22 +105,23 @@ def _within(sentence: str) -> re.Match[str] | None:
     return None
 
 
-def question_form(text: str) -> str | None:
-    """"whole" when every sentence is worded as a question, "part" when some are.
+def read_question(text: str) -> tuple[str, str] | None:
+    """("whole" or "part", "open_question" or "closed_question"), or None.
 
-    A statement with a question mark ("So you feel left out?") is a reflection
-    said with a rising voice, and MI coding keeps it one.
+    "whole" when every sentence is worded as a question, "part" when some are;
+    the kind is that of the first one. A statement with a question mark ("So
+    you feel left out?") is a reflection said with a rising voice, and MI
+    coding keeps it one.
     """
     count, asking, tail = _asking(text)
     if not asking:
         return None
-    return "whole" if len(asking) == count and not tail else "part"
+    form = "whole" if len(asking) == count and not tail else "part"
+    wh = asking[0].group("wh") or asking[0].groupdict().get("wh2") or ""
+    return form, "open_question" if wh.lower() in _OPEN else "closed_question"
 
 
-def question_kind(text: str) -> str | None:
-    """"open_question" or "closed_question" for the first sentence worded as a question."""
-    _, asking, _ = _asking(text)
-    if not asking:
-        return None
-    wh = asking[0].group("wh") or (asking[0].groupdict().get("wh2") or "")
-    return "open_question" if wh.lower() in _OPEN else "closed_question"
+def question_form(text: str) -> str | None:
+    """"whole", "part" or None: how much of ``text`` is worded as questions."""
+    read = read_question(text)
+    return read[0] if read else None

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Protocol
 
-from bot.engine.question_form import question_form, question_kind
+from bot.engine.question_form import read_question
 from bot.engine.session import MoveGuess
 
 #: MI-non-adherent skills. Beside a move the scenario calls good, the
@@ -109,10 +109,10 @@ def with_worded_question(note: SkillNote, text: str) -> SkillNote:
     play-testers found most often wrong (thirteenth and fourteenth); the
     summary counts that question, so the line names it too.
     """
-    form = question_form(text)
-    kind = question_kind(text)
-    if form is None or kind is None:
+    read = read_question(text)
+    if read is None:
         return note
+    form, kind = read
     skills = list(note.skills)
     if not any(s.id in BEHAVIOUR_SKILLS["question"] for s in skills):
         skills.append(MoveGuess(kind, WORDED))

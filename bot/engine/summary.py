@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from typing import get_args
 
 from bot.catalogue import t
-from bot.engine.acts import sure_poor, turn_acts
-from bot.engine.feedback import POOR_SURE, is_short_reply
+from bot.engine.acts import sure_poor, turn_acts, unsure_poor
+from bot.engine.feedback import is_short_reply
 from bot.engine.practice import condition_values
 from bot.engine.recognition import NON_ADHERENT, heard_skills
 from bot.engine.session import Session
@@ -81,7 +81,7 @@ def summarize(scenario: Scenario, session: Session) -> Summary:
         for move, kind in zip(turn.moves, turn_kinds, strict=True):
             counts[move.id] += 1
             kinds[kind] += 1
-            unsure[move.id] += kind == "poor" and move.confidence < POOR_SURE
+            unsure[move.id] += unsure_poor(scenario, move)
         if not turn.moves:
             kinds["short" if is_short_reply(turn.text) else "unclear"] += 1
         if sure_poor(scenario, turn.moves):

@@ -115,7 +115,8 @@ class _Builder:
         self.source = source
         self.problems: list[Problem] = []
         self.targets = set(spec.states) | set(spec.endings)
-        #: Conditions may name the meter, ``turn`` and any move (how often it was read).
+        #: Conditions may name the meter, the COUNTS (``turn``, ``unhelpful``…) and any
+        #: move (how often it was read).
         self.names = (spec.meter.name, *COUNTS, *spec.moves)
         self.debrief_notes: dict[str, list[tuple[Condition, fmt.Text]]] = {}
 
