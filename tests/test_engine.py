@@ -615,6 +615,15 @@ def test_a_poor_move_read_with_little_confidence_is_told_as_a_possibility(
     assert ("If it was meant that way: " in html) is hedged
 
 
+def test_the_hedge_before_a_moves_text_is_in_the_language_of_that_text() -> None:
+    """A German trainee on an English-only scenario read "Falls es so gemeint war:"
+    before English feedback (noted at the sixteenth play-test)."""
+    practice = mini_practice()
+    unsure = Practice(practice.scenario, FixedReading([MoveGuess("pressure", 0.6)]))
+    [item] = unsure.turn(unsure.start(language="de"), PRESSURE).feedback.moves
+    assert item.text.startswith("If it was meant that way: ")
+
+
 _CLOSED_TIP = """    feedback: Putting Sam's worry into words lowers the guard.
     skill_notes:
       closed_question: Ask it openly, with what or how.

@@ -329,7 +329,8 @@ class Practice:
             if item.unsure:
                 # "ETHICS WARNING: you revealed…" beside a "not sure" was read as a
                 # verdict on a neutral question (fourteenth play-test).
-                item.text = t("feedback.if_meant", lang, text=item.text)
+                item.text = t("feedback.if_meant", self.scenario.text_language(move.feedback, lang),
+                              text=item.text)
             items.append(item)
         feedback = self._meter_feedback(session, before_meter, True, items, None, recognition)
         said = [] if guided else asserted_skills(feedback.skills)  # no tips on the author's words

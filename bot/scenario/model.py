@@ -80,10 +80,17 @@ class Scenario:
             return ""
         if isinstance(value, str):
             return value
-        for code in (language, self.spec.language):
-            if code and code in value:
-                return value[code]
-        return next(iter(value.values()), "")
+        return value.get(self.text_language(value, language), "")
+
+    def text_language(self, value: Text | None, language: str | None = None) -> str:
+        """The language :meth:`text` gives ``value`` in, so words wrapped around it
+        match it (no German hedge before English feedback)."""
+        if isinstance(value, dict):
+            for code in (language, self.spec.language):
+                if code and code in value:
+                    return code
+            return next(iter(value), self.spec.language)
+        return self.spec.language
 
     def partner_name(self, language: str | None = None) -> str:
         return self.text(self.spec.persona.name, language)
