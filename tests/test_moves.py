@@ -162,6 +162,10 @@ def test_a_denied_keyword_does_not_flag_a_good_message() -> None:
          {"normalize", "invite_trial_session"}),
         ("Sorry I pushed earlier The choice really is yours",
          {"own_misstep", "emphasize_autonomy"}),
+        # a breach beside jargon: the whole reads as jargon only (17th play-test)
+        ("So, um, Alex has mentioned in our sessions that there's a lot of conflict at "
+         "home, and I think there might be some enmeshment and triangulation going on "
+         "in the family system.", {"breach_confidentiality", "use_jargon"}),
     ],
 )
 def test_several_moves_in_one_message(text: str, expected: set[str]) -> None:

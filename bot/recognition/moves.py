@@ -388,7 +388,11 @@ class MoveModel:
         best = int(np.argmax(whole))
         if whole[best] >= tuning.threshold:
             found[best] = float(whole[best])
-        unsupported = self.poor & (whole < tuning.poor_clause_floor)
+        # A clause's poor move needs the whole message's support, unless the
+        # whole is already read as a poor move: then no good message is at
+        # stake, and a breach beside jargon was lost to the jargon (17th play-test).
+        whole_poor = bool(self.poor[best]) and whole[best] >= tuning.threshold
+        unsupported = self.poor & (whole < tuning.poor_clause_floor) & (not whole_poor)
         for row in probs[1:]:
             row = np.where(unsupported, 0.0, row)
             j = int(np.argmax(row))
