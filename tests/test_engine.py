@@ -863,6 +863,25 @@ def test_a_doubtful_poor_move_makes_sam_ask_and_costs_half(tmp_path: Path) -> No
     assert doubting.turn(session, "shall we just get on with it").reply == "Hang on. Meaning what?"
 
 
+def test_beside_a_sure_good_move_a_doubtful_poor_one_is_not_what_sam_answers() -> None:
+    """An early invitation also read, unsure, as pressure got "What are you actually
+    saying about me?" and no "not yet"; a reflection of Sam's own words also read,
+    unsure, as a breach got "What do you mean?" (seventeenth play-test)."""
+    mini = mini_practice()
+    reading = FixedReading([MoveGuess("invite", 0.9), MoveGuess("pressure", 0.62)])
+    practice = Practice(mini.scenario, reading)
+    session = practice.start()
+    session.meter = 4
+    result = practice.turn(session, "would you come to a session with Alex next week?")
+    assert result.main_move == "invite"
+    assert result.reply == "Slow down, I barely know you."  # the invitation's own answer
+    assert result.meter_after == 4  # the invitation's +1, the pressure's -3 halved: -1
+    invite, pressure = result.feedback.moves
+    assert invite.note is not None and "barely knows you" in invite.note
+    assert pressure.unsure and pressure.note is not None and "cost less" in pressure.note
+    assert "asked" not in pressure.note
+
+
 def test_a_doubtful_poor_move_that_empties_the_meter_still_ends_the_call() -> None:
     """The rules still apply: Sam does not ask, and the note does not say so."""
     mini = mini_practice()

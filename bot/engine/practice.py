@@ -21,7 +21,9 @@ A message whose every poor move was read under ``POOR_SURE`` is *doubtful*:
 the poor moves cost half what a sure read would (rounded down, so -1 costs
 nothing), no transition fires, and the partner asks what was meant
 (``unclear.doubt_lines``) instead of reacting to words the trainee may not
-have meant. The rules and the turn limit still apply.
+have meant. If the message also holds a good move, the partner answers that
+move instead, as if the doubtful ones were not there (they still cost half).
+The rules and the turn limit still apply.
 """
 
 from __future__ import annotations
@@ -233,25 +235,34 @@ class Practice:
         guided: bool,
     ) -> TurnResult:
         before_state, before_meter = session.state, session.meter
-        effects = self._effects(session, moves)
-        meter = self._clamp(before_meter + sum(effects.values()))
-        behaviour = recognition.skills.behaviour if recognition.skills else None
-        acts = turn_acts(self.scenario, moves, behaviour, text)
-        values = self._values(session, meter, moves, acts)
-        main = self._main_move(session, moves, values)
-        step = self.compiled.fire(session.state, main, values)
-        if isinstance(step.taken, Reaction) and step.taken.effect is not None:
-            effects[main] = step.taken.effect
         # Doubtful (see the module doc): on the held-out sets a third of such reads
         # were warm messages misread, and play-testers found Sam's full reaction
         # to them the most unfair moment.
         poor = [m.id for m in moves if m.id in self.scenario.poor_moves]
         doubtful = bool(poor) and not sure_poor(self.scenario, moves)
+        heard = moves
+        if doubtful and any(self.scenario.moves[m.id].kind == "good" for m in moves):
+            # Sam answers the good move: an early invitation also read, unsure, as
+            # pressure got "What are you saying about me?" and no "not yet"
+            # (seventeenth play-test).
+            heard = [m for m in moves if m.id not in poor]
+        effects = self._effects(session, heard)
+        meter = self._clamp(before_meter + sum(effects.values()))
+        behaviour = recognition.skills.behaviour if recognition.skills else None
+        acts = turn_acts(self.scenario, moves, behaviour, text)
+        values = self._values(session, meter, moves, acts)
+        main = self._main_move(session, heard, values)
+        step = self.compiled.fire(session.state, main, values)
+        if isinstance(step.taken, Reaction) and step.taken.effect is not None:
+            effects[main] = step.taken.effect
         if doubtful:  # what a sure read would cost, halved and rounded down: -3 -> -1
-            cost = -sum(effects[m] for m in poor)
-            effects.update(dict.fromkeys(poor, 0))
-            effects[main] = -(cost // 2) if cost > 0 else 0
-            step = Step(session.state, None)  # nor Sam's reaction to it
+            if heard is moves:
+                cost = -sum(effects[m] for m in poor)
+                effects.update(dict.fromkeys(poor, 0))
+                step = Step(session.state, None)  # nor Sam's reaction to it
+            else:
+                cost = -sum(self.scenario.moves[m].effect for m in poor)
+            effects[poor[0]] = -(cost // 2) if cost > 0 else 0
         meter = self._clamp(before_meter + sum(effects.values()))
         steps = [step]
         if not self.scenario.is_ending(step.state):
@@ -262,10 +273,11 @@ class Practice:
             s.taken is not None and s.taken.lines for s in steps)
         reply = self._reply(session, steps, asked=asked)
         note: Text | None = step.taken.feedback if isinstance(step.taken, Reaction) else None
+        doubt = None
         if doubtful:
-            note = t("feedback.doubt" if asked else "feedback.doubt_short", session.language,
-                     name=self.scenario.partner_name(session.language))
-        feedback = self._feedback(session, moves, before_meter, recognition, main, note,
+            doubt = t("feedback.doubt" if asked else "feedback.doubt_short", session.language,
+                      name=self.scenario.partner_name(session.language))
+        feedback = self._feedback(session, moves, before_meter, recognition, main, note, doubt,
                                   guided=guided)
         return self._record(session, text, moves, main, before_state, feedback, reply, guided,
                             recognition)
@@ -306,11 +318,13 @@ class Practice:
         recognition: Recognition,
         main: str,
         main_note: Text | None,
+        doubt_note: str | None,
         *,
         guided: bool,
     ) -> TurnFeedback:
         """Each move's feedback; the main move also gets its transition's note, if any,
-        and a move its tip on how it was said when "How you said it" names that skill."""
+        an unhelpful move read unsure what that cost, and a move its tip on how it
+        was said when "How you said it" names that skill."""
         lang = session.language
         items = []
         for guess in moves:
@@ -331,6 +345,7 @@ class Practice:
                 # verdict on a neutral question (fourteenth play-test).
                 item.text = t("feedback.if_meant", self.scenario.text_language(move.feedback, lang),
                               text=item.text)
+                item.note = doubt_note or item.note
             items.append(item)
         feedback = self._meter_feedback(session, before_meter, True, items, None, recognition)
         said = [] if guided else asserted_skills(feedback.skills)  # no tips on the author's words
