@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.engine.feedback import render_plain
 from bot.engine.practice import Practice, SessionEndedError, SessionMismatchError
 from bot.engine.session import MoveGuess, Session
 from bot.recognition.recognizer import ScenarioRecognizer
@@ -861,6 +862,29 @@ def test_a_doubtful_poor_move_makes_sam_ask_and_costs_half(tmp_path: Path) -> No
     session = doubting.start()
     session.meter = 5
     assert doubting.turn(session, "shall we just get on with it").reply == "Hang on. Meaning what?"
+
+
+@pytest.mark.parametrize(("max_gain", "after"), [(None, 6), (2, 5)])
+def test_a_scenario_can_cap_what_one_message_gains(
+    tmp_path: Path, max_gain: int | None, after: int
+) -> None:
+    """A long message holding four good moves took Sam from 5 to 9 at once
+    (seventeenth play-test); a scenario can say how far one message goes."""
+    meter = "meter: {start: 3, min: 0, max: 10}"
+    mini = mini_practice() if max_gain is None else _edited_mini(
+        tmp_path, meter, meter.replace("}", f", max_gain: {max_gain}}}"))
+    both = FixedReading([MoveGuess("reflect", 0.9), MoveGuess("invite", 0.9)])
+    practice = Practice(mini.scenario, both)
+    result = practice.turn(practice.start(), "sounds hard. would you come once?")
+    assert result.meter_after == after  # reflect +2, invite +1
+    assert result.feedback.capped == max_gain
+    assert ("One message moves Sam only so far: 2 at most." in render_plain(result.feedback, "en")
+            ) is (max_gain is not None)
+    # A loss is never capped.
+    practice = Practice(mini.scenario, FixedReading([MoveGuess("pressure", 0.95)]))
+    session = practice.start()
+    session.meter = 8
+    assert practice.turn(session, PRESSURE).meter_after == 5
 
 
 def test_beside_a_sure_good_move_a_doubtful_poor_one_is_not_what_sam_answers() -> None:

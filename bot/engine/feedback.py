@@ -52,6 +52,9 @@ class TurnFeedback:
     turns_left: int | None = None
     #: The partner's name, for "2 more messages before Sam has to go".
     partner: str = ""
+    #: The scenario's ``meter.max_gain`` when this message's gain was cut to it,
+    #: so four helpful moves that raised the meter by two are explained.
+    capped: int | None = None
 
     @property
     def delta(self) -> int:
@@ -126,6 +129,13 @@ def turns_left_text(feedback: TurnFeedback, language: str | None) -> str | None:
     return t(key, language, count=feedback.turns_left, name=feedback.partner)
 
 
+def capped_text(feedback: TurnFeedback, language: str | None) -> str | None:
+    """Why several helpful moves raised the meter by less than their sum."""
+    if feedback.capped is None:
+        return None
+    return t("feedback.capped", language, name=feedback.partner, gain=feedback.capped)
+
+
 def render_plain(feedback: TurnFeedback, language: str | None = None) -> str:
     """Plain-text feedback for the terminal and the transcript."""
     lines: list[str] = []
@@ -154,6 +164,8 @@ def render_plain(feedback: TurnFeedback, language: str | None = None) -> str:
         after=feedback.meter_after,
     )
     lines.append(f"{meter} {bar}")
+    if (capped := capped_text(feedback, language)) is not None:
+        lines.append(capped)
     if (left := turns_left_text(feedback, language)) is not None:
         lines.append(left)
     return "\n".join(lines)

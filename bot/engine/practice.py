@@ -191,6 +191,14 @@ class Practice:
         m = self.scenario.spec.meter
         return max(m.min, min(m.max, value))
 
+    def _gained(self, before: int, effects: dict[str, int]) -> tuple[int, int | None]:
+        """The meter after this message's effects, and the cap if it cut the gain."""
+        total, cap = sum(effects.values()), self.scenario.spec.meter.max_gain
+        after = self._clamp(before + total)
+        if cap is None or total <= cap or self._clamp(before + cap) == after:
+            return after, None
+        return self._clamp(before + cap), cap
+
     def _effects(self, session: Session, moves: list[MoveGuess]) -> dict[str, int]:
         previous = {m.id for m in session.turns[-1].moves} if session.turns else set()
         kinds = {guess.id: self.scenario.moves[guess.id].kind for guess in moves}
@@ -247,7 +255,7 @@ class Practice:
             # (seventeenth play-test).
             heard = [m for m in moves if m.id not in poor]
         effects = self._effects(session, heard)
-        meter = self._clamp(before_meter + sum(effects.values()))
+        meter, capped = self._gained(before_meter, effects)
         behaviour = recognition.skills.behaviour if recognition.skills else None
         acts = turn_acts(self.scenario, moves, behaviour, text)
         values = self._values(session, meter, moves, acts)
@@ -263,7 +271,7 @@ class Practice:
             else:
                 cost = -sum(self.scenario.moves[m].effect for m in poor)
             effects[poor[0]] = -(cost // 2) if cost > 0 else 0
-        meter = self._clamp(before_meter + sum(effects.values()))
+        meter, capped = self._gained(before_meter, effects)
         steps = [step]
         if not self.scenario.is_ending(step.state):
             steps.append(self._after_turn(step.state, self._with_meter(values, meter)))
@@ -279,6 +287,7 @@ class Practice:
                       name=self.scenario.partner_name(session.language))
         feedback = self._feedback(session, moves, before_meter, recognition, main, note, doubt,
                                   guided=guided)
+        feedback.capped = capped
         return self._record(session, text, moves, main, before_state, feedback, reply, guided,
                             recognition)
 

@@ -78,6 +78,10 @@ class Meter(_Strict):
     min: int = 0
     max: int = 10
     start: int = 3
+    #: The most one message can raise the meter: a long message holding four
+    #: good moves took a wary partner from 5 to 9 at once (seventeenth
+    #: play-test). No cap when left out; a loss is never capped.
+    max_gain: int | None = Field(default=None, ge=1)
 
 
 #: The MI-adherent skills a move can declare (the summary's "MI-adherent" line).

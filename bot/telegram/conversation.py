@@ -14,7 +14,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.catalogue import t
-from bot.engine.feedback import TurnFeedback, meter_bar, skill_phrase, turns_left_text
+from bot.engine.feedback import (
+    TurnFeedback,
+    capped_text,
+    meter_bar,
+    skill_phrase,
+    turns_left_text,
+)
 from bot.engine.practice import Practice, SessionMismatchError, TurnResult
 from bot.engine.session import Session
 from bot.engine.summary import render_summary, render_transcript, summarize
@@ -308,6 +314,8 @@ class Conversation:
         delta = feedback.delta
         sign = f" ({delta:+d})" if delta else ""
         lines.append(f"{esc(feedback.meter_label)} {bar} {feedback.meter_after}{sign}")
+        if (capped := capped_text(feedback, language)) is not None:
+            lines.append(esc(capped))
         if (left := turns_left_text(feedback, language)) is not None:
             lines.append(f"⏳ {esc(left)}")
         return "\n".join(split_html_lines(lines)[:1])
