@@ -48,6 +48,9 @@ def test_play_without_scenario_lists_them_and_asks() -> None:
 def test_play_restart_and_guided_option() -> None:
     result = bot("play", "mini", "--dialogues", str(MINI.parent), stdin="/1\n/restart\n/quit\n")
     assert "Or pick a reply:\n  /1  It sounds like" in result.stdout
+    # The pick is shown as what was said, not as "/1" (seventeenth play-test).
+    assert "You: /1\nYou picked: It sounds like you're worried about being blamed.\n" \
+        in result.stdout
     assert "Starting again." in result.stdout
 
 

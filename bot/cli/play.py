@@ -160,6 +160,8 @@ def play(
             number = command[1:]
             if number.isdigit() and 0 < int(number) <= len(practice.options(session)):
                 option = int(number) - 1
+                picked = practice.options(session)[option].text
+                term.say(t("play.picked", lang, text=picked))  # what Sam hears, not "/2"
             else:
                 term.say(t("play.unknown_command", lang, command=command), "warn")
                 continue
