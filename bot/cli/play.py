@@ -158,10 +158,11 @@ def play(
         if command.startswith("/") and " " not in command:
             # A mistyped command is not a message to Sam, and costs no turn.
             number = command[1:]
-            if number.isdigit() and 0 < int(number) <= len(practice.options(session)):
+            options = practice.options(session)
+            if number.isdigit() and 0 < int(number) <= len(options):
                 option = int(number) - 1
-                picked = practice.options(session)[option].text
-                term.say(t("play.picked", lang, text=picked))  # what Sam hears, not "/2"
+                # what Sam hears, not "/2"
+                term.say(t("play.picked", lang, text=options[option].text))
             else:
                 term.say(t("play.unknown_command", lang, command=command), "warn")
                 continue

@@ -255,7 +255,7 @@ class Practice:
             # (seventeenth play-test).
             heard = [m for m in moves if m.id not in poor]
         effects = self._effects(session, heard)
-        meter, capped = self._gained(before_meter, effects)
+        meter, _ = self._gained(before_meter, effects)
         behaviour = recognition.skills.behaviour if recognition.skills else None
         acts = turn_acts(self.scenario, moves, behaviour, text)
         values = self._values(session, meter, moves, acts)
@@ -286,8 +286,7 @@ class Practice:
             doubt = t("feedback.doubt" if asked else "feedback.doubt_short", session.language,
                       name=self.scenario.partner_name(session.language))
         feedback = self._feedback(session, moves, before_meter, recognition, main, note, doubt,
-                                  guided=guided)
-        feedback.capped = capped
+                                  capped, guided=guided)
         return self._record(session, text, moves, main, before_state, feedback, reply, guided,
                             recognition)
 
@@ -328,6 +327,7 @@ class Practice:
         main: str,
         main_note: Text | None,
         doubt_note: str | None,
+        capped: int | None,
         *,
         guided: bool,
     ) -> TurnFeedback:
@@ -356,7 +356,8 @@ class Practice:
                               text=item.text)
                 item.note = doubt_note or item.note
             items.append(item)
-        feedback = self._meter_feedback(session, before_meter, True, items, None, recognition)
+        feedback = self._meter_feedback(session, before_meter, True, items, None, recognition,
+                                        capped=capped)
         said = [] if guided else asserted_skills(feedback.skills)  # no tips on the author's words
         for item in items:
             notes = self.scenario.moves[item.move].skill_notes
@@ -374,6 +375,7 @@ class Practice:
         recognition: Recognition,
         *,
         short: bool = False,
+        capped: int | None = None,
     ) -> TurnFeedback:
         m = self.scenario.spec.meter
         return TurnFeedback(
@@ -386,6 +388,7 @@ class Practice:
             moves=items,
             unclear_text=unclear_text,
             short=short,
+            capped=capped,
             skills=shown_skills(recognition.skills, [i.kind for i in items]),
             turns_left=self._turns_left(session),
             partner=self.scenario.partner_name(session.language),
