@@ -195,6 +195,14 @@ def test_several_moves_in_one_message(text: str, expected: set[str]) -> None:
         # an affirmation whose last clause, read alone, sounds like brushing off
         ("You have done a lot for your family this year. That's not nothing, Sam.",
          "You've done a lot, sure. But honestly, this worry of yours is nothing."),
+        # owning a misstep vs arguing back (eighteenth play-test)
+        ("You're right, that came out wrong. Sorry.",
+         "I didn't say anything about you. Please don't put words in my mouth."),
+        ("You're fed up with being talked about.",
+         "Look, there's no need to be rude. I've made time for this call too."),
+        # an affirmation vs siding with Sam against Alex
+        ("You've been carrying a lot while Alex has been changing.",
+         "Alex can be a lot, I get it."),
     ],
 )
 def test_look_alike_pairs_are_told_apart(good: str, poor: str) -> None:
@@ -202,6 +210,24 @@ def test_look_alike_pairs_are_told_apart(good: str, poor: str) -> None:
     poor_ids = {m for m, move in scenario.moves.items() if move.kind == "poor"}
     assert not poor_ids & set(read(good)), read(good)
     assert poor_ids & set(read(poor)), read(poor)
+
+
+@pytest.mark.parametrize(
+    ("text", "move", "not_move"),
+    [
+        # Read as owning a misstep, and Sam thanked the trainee for it.
+        ("I didn't say anything about you. Please don't put words in my mouth.",
+         "argue_back", "own_misstep"),
+        # Told as "You lined up with Alex against Sam".
+        ("Honestly, from what I've seen, you've been more patient than most people "
+         "would be. Alex isn't always easy to live with.", "side_with_sam", "take_sides"),
+    ],
+)
+def test_arguing_back_and_siding_with_sam_have_their_own_moves(
+    text: str, move: str, not_move: str
+) -> None:
+    found = read(text)
+    assert found[:1] == [move] and not_move not in found, found
 
 
 @pytest.mark.parametrize(

@@ -28,6 +28,7 @@ import numpy as np
 from bot.engine.session import MoveGuess
 from bot.recognition.clauses import MIN_CLAUSE_WORDS, split_clauses
 from bot.recognition.denials import is_denial, without, without_retracted
+from bot.recognition.echoes import is_echo
 from bot.recognition.keywords import keyword_found, keyword_glossed, keyword_retracted, padded
 from bot.recognition.ngrams import NgramVectorizer
 from bot.recognition.sentence_breaks import break_model
@@ -92,6 +93,8 @@ class Tuning:
 
 
 TUNING = Tuning()
+#: How sure a reading of the partner's words said back is: as sure as a keyword.
+ECHO_CONFIDENCE = 0.9
 
 
 class Embedder(Protocol):
@@ -151,12 +154,21 @@ class MoveModel:
         self.tuning = tuning
         self.move_ids = list(scenario.moves)
         self.poor = np.array([scenario.moves[m].kind == "poor" for m in self.move_ids])
+        #: The move a message that only says the partner's words back is read as.
+        self.reflection = next((j for j, m in enumerate(self.move_ids)
+                                if scenario.moves[m].kind == "good"
+                                and scenario.moves[m].behaviour == "reflection"), None)
         self.keywords = {
             m: [normalise(k) for k in move.keywords] for m, move in scenario.moves.items()
         }
         self._load_or_fit(cache_dir)
         self._index_examples()
         break_model()  # read now, not on the first trainee's message (about 0.07 s)
+
+    @property
+    def reflection_move(self) -> str | None:
+        """The scenario's helpful move declared a reflection, which an echo is."""
+        return self.move_ids[self.reflection] if self.reflection is not None else None
 
     @property
     def embedder_id(self) -> str:
@@ -371,11 +383,14 @@ class MoveModel:
         """The moves in ``text`` that pass the thresholds, best first."""
         return self.read_all(text)[0]
 
-    def read_all(self, text: str) -> tuple[list[MoveGuess], frozenset[str]]:
+    def read_all(self, text: str, previous: str | None = None
+                 ) -> tuple[list[MoveGuess], frozenset[str]]:
         """The moves, and the poor ones among them that the message only takes back.
 
         "Forget the group idea" reads as a group referral; whether it is a repair
         depends on whether the trainee had suggested a group, which the engine knows.
+        ``previous``, the partner's line, tells a poor move from the partner's own
+        words said back ("You don't see the point." to "I don't see the point").
         """
         tuning = self.tuning
         parts, guessed = split_clauses(text)
@@ -419,12 +434,26 @@ class MoveModel:
             kept, denied = without(text, is_denial)
             for j in self._unsaid(found, kept) if denied else ():
                 del found[j]  # "I'm not asking you to join a support group"
+            self._drop_echoes(found, text, previous)
             kept, taken_back = without_retracted(text)
             if taken_back:
                 retracted = self._unsaid(found, kept)
         order = sorted(found.items(), key=lambda kv: -kv[1])
         guesses = [MoveGuess(self.move_ids[j], round(p, 3)) for j, p in order]
         return guesses, frozenset(self.move_ids[j] for j in retracted)
+
+    def _drop_echoes(self, found: dict[int, float], text: str, previous: str | None) -> None:
+        """Drop the poor moves only the partner's own words, said back, show; a
+        message that is nothing but an echo is the scenario's reflection move."""
+        if not previous:
+            return
+        kept, echoed = without(text, lambda piece: is_echo(piece, previous))
+        if not echoed:
+            return
+        for j in self._unsaid(found, kept):
+            del found[j]
+        if not found and self.reflection is not None:
+            found[self.reflection] = ECHO_CONFIDENCE
 
     def _unsaid(self, found: dict[int, float], kept: str) -> set[int]:
         """The poor moves found that ``kept`` (the message minus some pieces) doesn't show.

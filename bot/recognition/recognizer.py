@@ -9,7 +9,8 @@ from pathlib import Path
 from bot.engine.recognition import Recognition, SkillNote
 from bot.engine.session import MoveGuess
 from bot.recognition.answers import bare_answer
-from bot.recognition.moves import Embedder, MoveModel
+from bot.recognition.echoes import says_back
+from bot.recognition.moves import ECHO_CONFIDENCE, Embedder, MoveModel
 from bot.recognition.skill_model import WordFeatures
 from bot.recognition.skills import classify_skills, word_features
 from bot.scenario.model import Scenario
@@ -30,6 +31,11 @@ def read_skills(text: str, previous: str | None, words: WordFeatures | None = No
         skills=[MoveGuess(s.id, round(float(s.confidence), 3)) for s in reading.skills],
         tentative=reading.tentative,
     )
+
+
+def echo_skills() -> SkillNote:
+    """How a message that only says the partner's words back was said, surely."""
+    return SkillNote("reflection", 1.0, [MoveGuess("simple_reflection", 1.0)])
 
 
 #: A bare yes or no this short, to a line that declares nothing, reads as no move.
@@ -67,8 +73,17 @@ class ScenarioRecognizer:
             moves, retracted = [MoveGuess(answered, 1.0)], frozenset[str]()
         elif answer is not None and len(text.split()) <= BARE_ANSWER_UNREAD_WORDS:
             moves, retracted = [], frozenset()
+        elif previous and (reflection := self.moves.reflection_move) and says_back(text, previous):
+            # Sam's own words said back: a simple reflection, whatever the words
+            # would read as alone (eighteenth play-test: "If you know you can
+            # stop, it's easier to start." read as blaming Sam).
+            if words:
+                words.cancel()
+            return Recognition([MoveGuess(reflection, ECHO_CONFIDENCE)],
+                               echo_skills() if self.with_skills else None)
         else:  # moves first: the skill layer reuses the vector their model run leaves cached
-            moves, retracted = self.moves.read_all(text) if text.strip() else ([], frozenset())
+            moves, retracted = (self.moves.read_all(text, previous) if text.strip()
+                                else ([], frozenset()))
         skills = read_skills(text, previous, words.result()) if words else None
         return Recognition(moves, skills, retracted)
 

@@ -36,6 +36,10 @@ MIN_WORDS = 8
 #: Weights smaller than this are not shipped (the same cuts on 2,998 of 3,000 texts).
 PRUNE = 0.05
 SEED = 20261126
+#: Seeded pairs of one-sentence texts per text. With one, which pairs were drawn
+#: moved rare weights enough that 419 new examples cut "would you and Alex come
+#: on Tuesday" after "Alex" (eighteenth play-test); more pairs, less chance.
+PAIRS = 3
 C = 3.0
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=\S)")
@@ -163,7 +167,7 @@ def training_documents(texts: Iterable[str], seed: int = SEED) -> list[list[str]
     singles = [t for t in texts if not _SENTENCE_END.search(t)]
     documents = [_SENTENCE_END.split(t) for t in texts]
     rng = random.Random(seed)
-    documents += [rng.sample(singles, 2) for _ in texts]
+    documents += [rng.sample(singles, 2) for _ in range(PAIRS * len(texts))]
     return documents
 
 

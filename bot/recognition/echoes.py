@@ -1,0 +1,164 @@
+"""Pieces in which the worker says the partner's own words back: a simple reflection.
+
+A trainee who parrots Sam ("You don't see the point." to "I don't see the
+point of me coming") is doing what MI calls a simple reflection. Read alone,
+without Sam's line, the learned model took such echoes for the poor moves
+they sound like: 158 of 461 of Sam's lines said back were read first as a
+poor move, "You don't like being pushed." as dismissing Sam and "Alex is doing
+better, you can see it." as taking Alex's side. Whether a piece is an echo
+depends on the partner's line, which the model never sees; this plain rule does.
+
+It is strict on purpose. The piece must be about Sam, said as Sam said it in a
+statement, word for word once "I" and "you" are swapped, and from the start of
+one of Sam's clauses:
+"You're controlling." does not echo "Alex says I'm controlling" (it drops who
+says so), and "You're the one with the problem." does not echo "I'm not the
+one with the problem" (it drops the "not").
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot.recognition.keywords import PIECES
+from bot.recognition.text_norm import normalise
+
+#: Sam's words as the worker says them back ("I am tired" -> "you are tired").
+_PARTNER = {
+    "i": "YOU", "me": "YOU", "my": "YOUR", "mine": "YOURS", "myself": "YOURSELF",
+    "we": "YOU", "us": "YOU", "our": "YOUR", "ourselves": "YOURSELVES",
+    "you": "ME", "your": "MY", "yours": "MINE", "yourself": "MYSELF",
+}
+#: The worker's words as they stand.
+_WORKER = {
+    "you": "YOU", "u": "YOU", "ya": "YOU", "your": "YOUR", "yours": "YOURS",
+    "yourself": "YOURSELF", "yourselves": "YOURSELVES",
+    "i": "ME", "me": "ME", "my": "MY", "mine": "MINE", "myself": "MYSELF",
+}
+#: Forms that differ only by person ("I am" / "you are", "I was" / "you were").
+_VERBS = {"am": "be", "are": "be", "was": "was", "were": "was"}
+#: Words a reflection may drop or add without changing what is said back.
+_FILLERS = frozenset(["just", "really", "actually", "honestly", "even", "literally"])
+#: Openings of a reflection, dropped before the comparison ("so it sounds like ...").
+_LEAD_IN = re.compile(
+    r"^(?:(?:so|ok|okay|right|mm+|hmm+|yeah|yes|ah|oh|and) )*"
+    r"(?:(?:it )?(?:sounds|seems) like |what i am hearing is |you are saying |"
+    r"you are telling me |you mean )?"
+)
+#: Where one of Sam's clauses may start inside a piece ("I'm tired and I don't...").
+_JOINERS = frozenset(["and", "so", "because", "cos", "cause", "then", "or"])
+#: An echo this short says nothing ("you do not", "fair enough").
+MIN_ECHO_WORDS = 3
+_FUNCTION = frozenset((
+    "YOU", "YOUR", "YOURS", "YOURSELF", "ME", "MY", "MINE", "MYSELF", "be", "was", "do", "does",
+    "did", "not", "have", "has", "had", "will", "would", "can", "could", "it", "is", "that", "this",
+    "the", "a", "an", "to", "of", "and", "so", "been", "being", "get", "got", "go", "going",
+    "there", "here", "what", "like", "sounds", "seems", "way", "thing", "things", "about",
+))
+#: Who a reflection is about: Sam, in the worker's words.
+_PARTNER_WORDS = frozenset(("YOU", "YOUR", "YOURS", "YOURSELF", "YOURSELVES"))
+#: Sentence ends; a question of Sam's is not something Sam says about themself.
+_SENTENCES = re.compile(r"(?<=[.!?…])\s+")
+
+
+#: Contractions typed without an apostrophe, which ``normalise`` leaves alone.
+_TYPED = {
+    "its": "it is", "im": "i am", "youre": "you are", "ive": "i have", "youve": "you have",
+    "youll": "you will", "youd": "you would", "dont": "do not", "doesnt": "does not",
+    "didnt": "did not", "cant": "cannot", "wont": "will not", "isnt": "is not",
+    "wasnt": "was not", "arent": "are not", "havent": "have not", "thats": "that is",
+    "theyre": "they are", "r": "are", "it's": "it is", "that's": "that is",
+    "there's": "there is", "what's": "what is", "who's": "who is",
+}
+
+
+def _tokens(text: str, persons: dict[str, str]) -> list[str]:
+    words = " ".join(_TYPED.get(w, w) for w in normalise(text).replace("?", " ").split()).split()
+    out: list[str] = []
+    for i, word in enumerate(words):
+        if word in _FILLERS:
+            continue
+        if word in ("two", "both") and i and words[i - 1] == "you":
+            continue  # "you two" / "you both" are the couple Sam calls "we"
+        out.append(persons.get(word, _VERBS.get(word, word)))
+    return out
+
+
+def _statements(line: str) -> list[tuple[list[str], list[int]]]:
+    """Sam's statements as token lists, each with where a clause may start in it:
+    at each piece (commas, "but") and after a joining word ("I'm tired and I...").
+
+    Sam's questions are left out: "My own therapist?" echoes the worker's
+    suggestion, and saying it back ("your own therapist") is the suggestion again.
+    """
+    found = []
+    for sentence in _SENTENCES.split(line.strip()):
+        if sentence.rstrip(" .…!\"'").endswith("?"):
+            continue
+        tokens: list[str] = []
+        starts: list[int] = []
+        for piece in PIECES.split(sentence):
+            if piece and piece.strip():
+                starts.append(len(tokens))
+                tokens += _tokens(piece, _PARTNER)
+        starts += [i + 1 for i, t in enumerate(tokens[:-1]) if t in _JOINERS]
+        found.append((tokens, starts))
+    return found
+
+
+def says_back(text: str, previous: str) -> bool:
+    """True when the whole message only says the partner's words back: as one
+    run ("If you know you can stop, it's easier to start.") or piece by piece
+    ("You're tired. You don't see the point.")."""
+    pieces = [p for p in PIECES.split(text) if p and p.strip()]
+    return is_echo(text, previous) or (
+        bool(pieces) and all(is_echo(p, previous) for p in pieces))
+
+
+def _readings(core: str) -> list[list[str]]:
+    """The worker's words as tokens; "ur" is "your" or "you are", so both are tried."""
+    readings: list[list[str]] = [[]]
+    for word in core.split():
+        options = ["YOUR", "YOU be"] if word == "ur" else [word]
+        readings = [r + _tokens(o, _WORKER) for r in readings for o in options][:8]
+    return readings
+
+
+def is_echo(text: str, previous: str) -> bool:
+    """True when ``text`` (a message or a piece of one) says back, word for word,
+    what the partner said about themself in ``previous``, from a clause's start."""
+    core = _LEAD_IN.sub("", normalise(text).replace("?", " ").strip())
+    statements = _statements(previous)
+    for said in _readings(core):
+        # About Sam ("you don't see the point"), not a stock phrase Sam happened to
+        # use ("don't worry about it", "to be honest"), nor the worker ("I'm on Alex's team").
+        if (len(said) < MIN_ECHO_WORDS or all(t in _FUNCTION for t in said)
+                or not _PARTNER_WORDS & set(said)):
+            continue
+        if any(_follows(said, tokens[start:])
+               for tokens, starts in statements for start in starts):
+            return True
+    return False
+
+
+#: Words of Sam's a reflection may leave out ("I don't see why I'm *suddenly*
+#: involved"), at most this many; never a negation, which turns it round.
+MAX_LEFT_OUT = 2
+_NEGATIONS = frozenset(("not", "never", "no", "cannot", "nothing", "nobody", "none"))
+
+
+def _follows(said: list[str], clause: list[str]) -> bool:
+    """``said`` is ``clause``'s start, but for a few words of Sam's left out."""
+    if not clause or clause[0] != said[0]:
+        return False
+    left_out, j = 0, 0
+    for word in said:
+        while j < len(clause) and clause[j] != word:
+            if clause[j] in _NEGATIONS or left_out == MAX_LEFT_OUT:
+                return False
+            left_out += 1
+            j += 1
+        if j == len(clause):
+            return False
+        j += 1
+    return True

@@ -1,0 +1,125 @@
+"""Saying the partner's words back is a simple reflection, whatever the words read as alone."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.engine.session import MoveGuess
+from bot.recognition.echoes import is_echo, says_back
+from tests.scenarios import flagship_practice
+
+SAM = "I don't see the point of me coming. It's Alex's therapy, and I'm tired of it."
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "You don't see the point of you coming.",
+        "so u dont see the point",
+        "It sounds like you're tired of it.",
+        "ur tired of it",
+        "You don't see the point. You're tired of it.",
+    ],
+)
+def test_sams_words_said_back_are_an_echo(text: str) -> None:
+    assert says_back(text, SAM)
+
+
+@pytest.mark.parametrize(
+    ("text", "previous"),
+    [
+        # the "not" left out turns it round
+        ("You're the one with the problem.", "I'm not the one with the problem."),
+        # not from the start of Sam's clause: who said so is dropped
+        ("You're controlling.", "Alex says I'm controlling."),
+        # Sam's question echoes the worker; saying it back is the suggestion again
+        ("your own therapist", "My own therapist? So I need fixing, do I?"),
+        # a stock phrase Sam used, not something about Sam
+        ("Don't worry about it.", "Don't worry about it. I'm still on the fence."),
+        ("to be honest", "I don't get told that much, to be honest."),
+        # about the worker, not Sam
+        ("I'm on Alex's team.", "So you're on Alex's team. Thought as much."),
+        # too short to say anything
+        ("You do.", "I do."),
+        # more of Sam's words left out than a reflection drops
+        ("You don't see why you're involved.",
+         "I don't really see at all why I'm suddenly being involved."),
+    ],
+)
+def test_what_only_looks_like_an_echo_is_not_one(text: str, previous: str) -> None:
+    assert not says_back(text, previous)
+
+
+def test_a_reflection_may_leave_out_a_word_or_two_of_sams() -> None:
+    assert is_echo("You don't see why you're involved.",
+                   "Yeah. I don't see why I'm suddenly involved.")
+
+
+def test_an_echo_is_read_as_the_reflection_move_and_a_simple_reflection() -> None:
+    """Eighteenth play-test: "If you know you can stop, it's easier to start." was
+    read as blaming Sam, straight after Sam had said just that."""
+    recognizer = flagship_practice().recognizer
+    previous = "That matters. If I know I can stop, it's easier to start."
+    text = "If you know you can stop, it's easier to start."
+    assert [m.id for m in recognizer.recognize(text).moves] != ["reflect_concern"]
+    reading = recognizer.recognize(text, previous)
+    assert [m.id for m in reading.moves] == ["reflect_concern"]
+    assert reading.skills is not None
+    assert reading.skills.behaviour == "reflection"
+    assert [s.id for s in reading.skills.skills] == ["simple_reflection"]
+
+
+def test_a_poor_move_beside_an_echo_is_still_read() -> None:
+    recognizer = flagship_practice().recognizer
+    previous = "Honestly? I'm worried. I don't know what's been said about me."
+    text = "You're worried, and to be fair, Alex has told me a few things about you."
+    assert "breach_confidentiality" in [m.id for m in recognizer.recognize(text, previous).moves]
+
+
+def test_a_poor_reading_of_an_echoed_piece_is_dropped() -> None:
+    recognizer = flagship_practice().recognizer
+    previous = "I don't like being pushed. I came to talk, not to be told what to do."
+    text = "You don't like being pushed, and that's fair enough."
+    alone = {m.id for m in recognizer.recognize("You don't like being pushed.").moves}
+    said_back = {m.id for m in recognizer.recognize(text, previous).moves}
+    poor = flagship_practice().scenario.poor_moves
+    assert alone & poor, alone  # what the test guards against
+    assert not said_back & poor, said_back
+
+
+def test_in_play_an_echo_gets_the_simple_reflection_tip() -> None:
+    practice = flagship_practice()
+    session = practice.start(seed=3)
+    session.last_line = "Look, I'm only on this call because Alex asked me to."
+    result = practice.turn(session, "You're only on this call because Alex asked you to.")
+    feedback = result.feedback
+    assert [m.move for m in feedback.moves] == ["reflect_concern"]
+    assert feedback.moves[0].tip is not None and "simple reflection" in feedback.moves[0].tip
+    assert session.turns[-1].behaviour == "reflection"
+
+
+def _agreed_with(moves: list[tuple[str, str]]) -> str:
+    """The flagship's debrief for a call that reached a yes after these (text, move) turns."""
+    from bot.engine.session import TurnRecord
+    from bot.engine.summary import summarize
+
+    practice = flagship_practice()
+    session = practice.start(seed=1)
+    for text, move in moves:
+        session.turns.append(TurnRecord(text, [MoveGuess(move, 0.95)], move, "warming",
+                                        "warming", 5, 5, "", "", behaviour="reflection"))
+    session.state = "agreed"
+    return summarize(practice.scenario, session).debrief
+
+
+def test_the_debrief_of_a_trainee_who_argued_back_does_not_say_they_never_argued() -> None:
+    """Eighteenth play-test: "You put Sam's worries into words instead of arguing
+    with them" after three defensive rebukes in a row."""
+    reflections = [("You're worried.", "reflect_concern")] * 3
+    calm = _agreed_with(reflections)
+    argued = _agreed_with([*reflections, ("Don't put words in my mouth.", "argue_back")])
+    assert "instead of arguing" in calm
+    assert "instead of arguing" not in argued
+    assert "argued back when Sam got sharp" in argued
+    sided = _agreed_with([*reflections, ("Alex can be a lot.", "side_with_sam")])
+    assert "sided with Sam against Alex" in sided
