@@ -14,9 +14,9 @@ longer matches the bundled examples.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
-import random
 import re
 from collections.abc import Iterable, Sequence
 from functools import cache
@@ -36,9 +36,7 @@ MIN_WORDS = 8
 #: Weights smaller than this are not shipped (the same cuts on 2,998 of 3,000 texts).
 PRUNE = 0.05
 SEED = 20261126
-#: Seeded pairs of one-sentence texts per text. With one, which pairs were drawn
-#: moved rare weights enough that 419 new examples cut "would you and Alex come
-#: on Tuesday" after "Alex" (eighteenth play-test); more pairs, less chance.
+#: Pairs of one-sentence texts each such text starts (see ``training_documents``).
 PAIRS = 3
 C = 3.0
 
@@ -66,9 +64,11 @@ def gap_features(w: Sequence[str], commas: Sequence[bool], i: int, since: int) -
     p1, n1 = w[i - 1], w[i]
     p2 = w[i - 2] if i >= 2 else "<s>"
     n2 = w[i + 1] if i + 1 < len(w) else "</s>"
+    n2c = i + 1 < len(w) and commas[i + 1]
     features = [
         f"p1={p1}", f"p2={p2}", f"n1={n1}", f"n2={n2}", f"p1n1={p1}|{n1}",
-        f"p2p1={p2}|{p1}", f"n1n2={n1}|{n2}", f"since={min(since, 6)}",
+        # "come on," opens a sentence; "come on Tuesday" goes on with one.
+        f"p2p1={p2}|{p1}", f"n1n2={n1}|{n2}{',' if n2c else ''}", f"since={min(since, 6)}",
         f"left={min(len(w) - i, 6)}",
     ]
     if commas[i - 1]:
@@ -162,12 +162,19 @@ def _rows(sentences: Sequence[str]) -> tuple[list[list[str]], list[int]]:
 
 
 def training_documents(texts: Iterable[str], seed: int = SEED) -> list[list[str]]:
-    """Each text as its sentences, plus as many seeded pairs of one-sentence texts."""
+    """Each text as its sentences, plus each one-sentence text joined to the next
+    ``PAIRS`` in an order set by a seeded hash of the text. An edit re-pairs only
+    the texts next to the ones it touched: with seeded random pairs, which pairs
+    were drawn moved rare weights enough that 419 new examples cut "would you and
+    Alex come on Tuesday" after "Alex" (eighteenth play-test)."""
     texts = list(texts)
-    singles = [t for t in texts if not _SENTENCE_END.search(t)]
+    singles = sorted({t for t in texts if not _SENTENCE_END.search(t)},
+                     key=lambda t: hashlib.sha256(f"{seed}:{t}".encode()).digest())
     documents = [_SENTENCE_END.split(t) for t in texts]
-    rng = random.Random(seed)
-    documents += [rng.sample(singles, 2) for _ in range(PAIRS * len(texts))]
+    n = len(singles)
+    if n > PAIRS:
+        documents += [[singles[i], singles[(i + k) % n]] for i in range(n)
+                      for k in range(1, PAIRS + 1)]
     return documents
 
 
