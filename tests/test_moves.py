@@ -221,6 +221,9 @@ def test_look_alike_pairs_are_told_apart(good: str, poor: str) -> None:
         # Told as "You lined up with Alex against Sam".
         ("Honestly, from what I've seen, you've been more patient than most people "
          "would be. Alex isn't always easy to live with.", "side_with_sam", "take_sides"),
+        # Told as taking Alex's side, and Sam answered "Two against one, then" (19th).
+        ("I'm more on your side than you'd think. Alex doesn't always see how hard this "
+         "has been for you.", "side_with_sam", "take_sides"),
     ],
 )
 def test_arguing_back_and_siding_with_sam_have_their_own_moves(

@@ -72,3 +72,16 @@ def test_the_shipped_model_is_what_the_bundled_examples_teach(tmp_path) -> None:
     names = sorted(shipped.weights)
     assert np.allclose([rebuilt.weights[n] for n in names], [shipped.weights[n] for n in names])
     assert rebuilt.bias == pytest.approx(shipped.bias)
+
+
+def test_one_more_example_re_pairs_only_its_neighbours() -> None:
+    """With seeded random pairs, every pair changed when one example was added, and
+    rare weights moved enough to cut "would you and Alex come on Tuesday" after
+    "Alex" (eighteenth play-test). Pairs now follow a hash order of the texts."""
+    from bot.recognition.sentence_breaks import PAIRS, training_documents
+
+    texts = [f"example number {i} says something" for i in range(200)]
+    before = {tuple(d) for d in training_documents(texts)}
+    after = {tuple(d) for d in training_documents([*texts, "one more example here"])}
+    assert len(before - after) <= PAIRS * 2
+    assert len(after - before) <= PAIRS * 2 + 1
