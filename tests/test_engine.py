@@ -1069,3 +1069,23 @@ def test_the_reflection_figures_count_only_what_a_coder_would(tmp_path: Path) ->
     summary = summarize(mini.scenario, session)
     assert (summary.reflections, summary.questions) == (1, 1)
     assert (summary.complex_reflections, summary.non_adherent) == (1, 0)
+
+
+@pytest.mark.parametrize(("confidence", "line"), [
+    (0.95, "How you said it: a confrontation"),
+    (0.7, "How you said it: this reads like a confrontation"),
+])
+def test_an_unhelpful_move_declared_confronting_says_so_in_how_you_said_it(
+    confidence: float, line: str
+) -> None:
+    """Nineteenth play-test: no "How you said it" at all beside arguing back,
+    the turns where a trainee most needs to hear "that was a confrontation"."""
+    from bot.engine.recognition import SkillNote
+    from tests.scenarios import FLAGSHIP
+
+    scenario = parse_scenario(FLAGSHIP)
+    reading = FixedReading([MoveGuess("argue_back", confidence)], SkillNote("other", 0.9))
+    practice = Practice(scenario, reading)
+    session = practice.start(seed=1)
+    result = practice.turn(session, "I never said that, don't put words in my mouth.")
+    assert line in render_plain(result.feedback)

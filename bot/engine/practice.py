@@ -389,10 +389,20 @@ class Practice:
             unclear_text=unclear_text,
             short=short,
             capped=capped,
-            skills=shown_skills(recognition.skills, [i.kind for i in items]),
+            skills=shown_skills(recognition.skills, [i.kind for i in items],
+                                *self._declared(items)),
             turns_left=self._turns_left(session),
             partner=self.scenario.partner_name(session.language),
         )
+
+    def _declared(self, items: list[MoveFeedback]) -> tuple[list[str], frozenset[str]]:
+        """The skills the unhelpful moves read are declared to be, and those only
+        moves told "not sure" declare (so "How you said it" hedges them)."""
+        poor = [i for i in items if i.kind == "poor"]
+        skills = {i.move: list[str](self.scenario.moves[i.move].skills) for i in poor}
+        declared = [s for i in poor for s in skills[i.move]]
+        sure = {s for i in poor if not i.unsure for s in skills[i.move]}
+        return declared, frozenset(declared) - sure
 
     def _turns_left(self, session: Session) -> int | None:
         """Messages left after this one, once only a few are and the talk goes on."""

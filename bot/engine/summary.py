@@ -21,7 +21,7 @@ from bot.scenario.format import MiSkill
 from bot.scenario.model import Scenario
 
 #: The MI-adherent codes counted; a move can declare them too (``Move.skills``).
-ADHERENT = frozenset(get_args(MiSkill))
+ADHERENT = frozenset(get_args(MiSkill)) - NON_ADHERENT
 
 
 @dataclass
@@ -95,7 +95,7 @@ def summarize(scenario: Scenario, session: Session) -> Summary:
         # A move the scenario says *is* a skill (respecting Sam's choice is
         # emphasising autonomy) counts even when the skill reading missed it.
         heard |= {s for m in turn.moves if m.id in scenario.moves
-                  for s in scenario.moves[m.id].skills}
+                  and not unsure_poor(scenario, m) for s in scenario.moves[m.id].skills}
         skills.update(heard)
     return Summary(
         title=scenario.text(scenario.spec.title, lang),

@@ -85,7 +85,8 @@ class Meter(_Strict):
 
 
 #: The MI-adherent skills a move can declare (the summary's "MI-adherent" line).
-MiSkill = Literal["affirm", "seek_collaboration", "emphasize_autonomy"]
+#: Skills a move can declare: three MI-adherent ones, and confronting, which is not.
+MiSkill = Literal["affirm", "seek_collaboration", "emphasize_autonomy", "confront"]
 MiBehaviour = Literal["question", "reflection", "input", "other"]
 #: Every micro-skill "How you said it" can name (the skill layer's codes).
 SkillId = Literal[
@@ -111,8 +112,9 @@ class Move(_Strict):
     better: Text | None = Field(None, description="For poor moves: what to do instead.")
     skills: list[MiSkill] = Field(
         default_factory=list,
-        description="MI-adherent skills this move always is (affirm, seek_collaboration, "
-        "emphasize_autonomy); the summary counts them even when the skill reading misses them.",
+        description="MI skills this move always is (affirm, seek_collaboration, "
+        "emphasize_autonomy, or confront for an unhelpful move); 'How you said it' and the "
+        "summary count them even when the skill reading misses them.",
     )
     behaviour: MiBehaviour | None = Field(
         None,
