@@ -46,7 +46,8 @@ DATA = ROOT / "bench" / "data"
 #: says which were read again later, as set 24 was to choose the clause setting).
 HELD_OUT = ("test15", "test16", "test17", "test18", "test19", "test20", "test21", "test23",
             "test24", "test25", "test26", "test27", "test28", "test29",
-            "test30", "test31", "test32", "test33", "test34", "test35", "test36", "test37", "test38")
+            "test30", "test31", "test32", "test33", "test34", "test35", "test36", "test37",
+            "test38")
 FLAGSHIP = ROOT / "dialogues" / "hesitant_partner.yaml"
 
 

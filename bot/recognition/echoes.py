@@ -9,8 +9,9 @@ better, you can see it." as taking Alex's side. Whether a piece is an echo
 depends on the partner's line, which the model never sees; this plain rule does.
 
 It is strict on purpose. The piece must be about Sam, said as Sam said it in a
-statement, word for word once "I" and "you" are swapped, and from the start of
-one of Sam's clauses:
+statement, word for word once "I" and "you" are swapped (up to two of Sam's
+words may be left out, never a "not"), and from the start of one of Sam's
+clauses:
 "You're controlling." does not echo "Alex says I'm controlling" (it drops who
 says so), and "You're the one with the problem." does not echo "I'm not the
 one with the problem" (it drops the "not").
