@@ -27,6 +27,12 @@ from bot.engine.question_form import question_form
         ("i keep it fair and anything u dont want to go into we leave what would u need",
          "part"),
         ("its totally ur call but would u be up for trying one session", "part"),
+        # "what" asking as the subject, and "does that…" (nineteenth play-test: three
+        # questions typed without "?" went uncounted in one summary).
+        ("like ur in trouble before anyones said anything what makes it feel that way",
+         "part"),
+        ("my job is keeping it fair for u both does that make sense", "part"),
+        ("tell me what would make u comfortable and ill build it around that", "part"),
     ],
 )
 def test_a_message_worded_as_a_question_asks(text: str, form: str) -> None:
@@ -56,6 +62,10 @@ def test_a_message_worded_as_a_question_asks(text: str, form: str) -> None:
         "i wonder how that felt",
         "u want alex to get better and u also want to matter too",
         "im not sure what would work for u",
+        "we can do it online if thats easier",
+        "the hard part is that nobody asked u",
+        "maybe what would help is a session",
+        "its about how u two talk, not whos right",
     ],
 )
 def test_a_statement_does_not(text: str) -> None:

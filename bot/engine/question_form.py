@@ -49,7 +49,13 @@ _WORDED = re.compile(
 #: ("i know what would help", "i wonder how that felt").
 _WITHIN = re.compile(
     rf"(?<![\w'])(?P<before>[\w']+)\s+(?:(?P<wh>{_WH_VERB})\b|(?P<wh2>what|wat|how|why|when|"
-    rf"where)\s+(?:{_AUX}|have|has)\b\s+(?:{_SUBJECT}|been)\b|(?:{_AUX})\s+(?:{_PRONOUN})\b)",
+    rf"where)\s+(?:{_AUX}|have|has)\b\s+(?:{_SUBJECT}|been)\b|(?:{_AUX})\s+(?:{_PRONOUN})\b|"
+    # "does that make sense", "would it help"; not "the worry is that…" nor "do it online".
+    rf"(?:does|did|would|wd|could|can|will|should|might)\s+(?:it|that|this|there)\b|"
+    # "what makes it feel that way", "what would help": "what" asking as the subject
+    # (nineteenth play-test: three such questions uncounted in one summary).
+    rf"(?P<wh3>what|wat)\s+(?:would|could|might|will|can|makes|made|helps|helped|worries|"
+    rf"bothers|gets)\b)",
     re.IGNORECASE)
 _CLAUSE_BEFORE = frozenset({
     "know", "knew", "wonder", "wondering", "wondered", "see", "saw", "tell", "told", "ask",
@@ -59,6 +65,8 @@ _CLAUSE_BEFORE = frozenset({
     "mean", "think", "guess", "imagine", "feel", "felt", "like", "than", "if", "whether",
     "to", "and", "or", "because", "cos", "coz", "bc", "where", "when", "what", "how", "why",
     "i", "you", "u", "we", "they", "it", "he", "she", "alex", "sam", "that", "this",
+    "maybe", "perhaps", "probably", "just", "really", "not", "only", "even", "all",
+    "out", "together", "knowing",
 })
 #: Question words that open a question rather than ask for one fact; MI coding
 #: counts "when would suit you" as closed.
@@ -117,7 +125,8 @@ def read_question(text: str) -> tuple[str, str] | None:
     if not asking:
         return None
     form = "whole" if len(asking) == count and not tail else "part"
-    wh = asking[0].group("wh") or asking[0].groupdict().get("wh2") or ""
+    groups = asking[0].groupdict()
+    wh = groups.get("wh") or groups.get("wh2") or groups.get("wh3") or ""
     return form, "open_question" if wh.lower() in _OPEN else "closed_question"
 
 
