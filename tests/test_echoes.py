@@ -123,3 +123,26 @@ def test_the_debrief_of_a_trainee_who_argued_back_does_not_say_they_never_argued
     assert "argued back when Sam got sharp" in argued
     sided = _agreed_with([*reflections, ("Alex can be a lot.", "side_with_sam")])
     assert "sided with Sam against Alex" in sided
+
+
+@pytest.mark.parametrize(
+    ("text", "previous"),
+    [
+        # Twentieth play-test: read as a breach, openness 3 -> 0, and Sam hung up.
+        ("Alex has mentioned me, and you want to know what this is about.",
+         "Yeah, hi. Alex has mentioned you. So what's this about?"),
+        # Sam's own picture said back was read as blaming Sam.
+        ("Alex learned a new dance and you're still doing the old steps.",
+         "It's like Alex has learned a new dance and I'm still doing the old steps."),
+    ],
+)
+def test_what_sam_said_about_alex_or_the_worker_said_back_is_a_reflection(
+    text: str, previous: str
+) -> None:
+    recognizer = flagship_practice().recognizer
+    assert [m.id for m in recognizer.recognize(text, previous).moves] == ["reflect_concern"]
+
+
+def test_sams_opener_may_be_left_out_but_not_whose_view_it_is() -> None:
+    assert says_back("You're the odd one out.", "I think I'm the odd one out here.")
+    assert not says_back("You're the problem.", "Alex acts like I'm the problem.")

@@ -48,6 +48,13 @@ _LEAD_IN = re.compile(
 )
 #: Where one of Sam's clauses may start inside a piece ("I'm tired and I don't...").
 _JOINERS = frozenset(["and", "so", "because", "cos", "cause", "then", "or"])
+#: Sam's openers a reflection leaves out ("It's like Alex has learned a new
+#: dance", "I think I'm the odd one out"); not "Alex says" or "acts like", whose
+#: clause is someone else's view.
+_OPENERS = frozenset((
+    ("is", "like"), ("feels", "like"), ("felt", "like"), ("feel", "like"),
+    ("YOU", "mean"), ("YOU", "think"), ("YOU", "guess"), ("YOU", "suppose"), ("YOU", "reckon"),
+))
 #: An echo this short says nothing ("you do not", "fair enough").
 MIN_ECHO_WORDS = 3
 _FUNCTION = frozenset((
@@ -102,9 +109,28 @@ def _statements(line: str) -> list[tuple[list[str], list[int]]]:
             if piece and piece.strip():
                 starts.append(len(tokens))
                 tokens += _tokens(piece, _PARTNER)
-        starts += [i + 1 for i, t in enumerate(tokens[:-1]) if t in _JOINERS]
+        starts += [i + 1 for i, t in enumerate(tokens[:-1])
+                   if t in _JOINERS or tuple(tokens[max(i - 1, 0):i + 1]) in _OPENERS]
         found.append((tokens, starts))
     return found
+
+
+#: The worker, in the worker's words.
+_WORKER_WORDS = frozenset(("ME", "MY", "MINE", "MYSELF"))
+#: What someone else did to or about the worker, said back, needs this many words.
+MIN_REPORT_WORDS = 4
+
+
+def _about(said: list[str]) -> bool:
+    """Whether words said back are about Sam ("you don't see the point"), or what
+    someone else did about the worker ("Alex has mentioned me", twentieth
+    play-test: read as a breach, and Sam hung up). Not a stock phrase Sam
+    happened to use ("don't worry about it", "to be honest"), and not the worker
+    saying it of themself ("I'm on Alex's team" to "So you're on Alex's team")."""
+    if _PARTNER_WORDS & set(said):
+        return True
+    return (len(said) >= MIN_REPORT_WORDS and said[0] not in _WORKER_WORDS
+            and bool(_WORKER_WORDS & set(said[1:])))
 
 
 def says_back(text: str, previous: str) -> bool:
@@ -131,10 +157,7 @@ def is_echo(text: str, previous: str) -> bool:
     core = _LEAD_IN.sub("", normalise(text).replace("?", " ").strip())
     statements = _statements(previous)
     for said in _readings(core):
-        # About Sam ("you don't see the point"), not a stock phrase Sam happened to
-        # use ("don't worry about it", "to be honest"), nor the worker ("I'm on Alex's team").
-        if (len(said) < MIN_ECHO_WORDS or all(t in _FUNCTION for t in said)
-                or not _PARTNER_WORDS & set(said)):
+        if len(said) < MIN_ECHO_WORDS or all(t in _FUNCTION for t in said) or not _about(said):
             continue
         if any(_follows(said, tokens[start:])
                for tokens, starts in statements for start in starts):
