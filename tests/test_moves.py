@@ -260,6 +260,11 @@ def test_a_poor_move_whose_keyword_is_only_denied_is_not_read(text: str) -> None
         ("I'm not suggesting you need your own therapy.", "refer_individual_therapy"),
         ("I'm not saying Alex should just carry on alone.", "individual_only"),
         ("im not sayin alex shud carry on alone", "individual_only"),
+        # The denial points back at the piece before (twentieth play-test: read as
+        # the referral it ruled out, and Sam said "We don't air our business in public").
+        ("Some couples later find a group useful too, but that's not what I'm suggesting "
+         "now; first I'd rather the two of you had a private space with me, just you and "
+         "Alex.", "refer_support_group"),
     ],
 )
 def test_a_denied_poor_move_is_not_read(text: str, ruled_out: str) -> None:

@@ -32,8 +32,12 @@ _ACT = (
     r"judge|force|make you|take sides|take alex s side|side with|share|pass|repeat|fix|"
     r"sort you out|calling because)"
 )
+#: "that's not what I'm suggesting": the denial points back at the piece before.
+_THAT_NOT = (r"(?:that's|thats|that is|it's|its|it is|this is|this's) (?:not|never) what "
+             rf"(?:{_I}) (?:really |just |actually )?{_ACT}")
 _DENIAL = re.compile(
-    rf"^(?:{_I} (?:really |just |at all |actually )?{_NOT} (?:really |just |actually )?{_ACT}"
+    rf"^(?:{_THAT_NOT}"
+    rf"|{_I} (?:really |just |at all |actually )?{_NOT} (?:really |just |actually )?{_ACT}"
     rf"|(?:nobody|no one|noone|none of us) (?:is |are |was |will |would |has )?"
     rf"(?:really |actually )?{_ACT}"
     rf"|not (?:really |actually )?{_ACT})"
@@ -60,6 +64,21 @@ def is_denial(piece: str) -> bool:
     """True when ``piece`` denies the worker's own speech act ("I'm not asking you to...")."""
     core = _core(piece)
     return bool(core) and bool(_DENIAL.match(core))
+
+
+def without_denied(text: str) -> tuple[str, bool]:
+    """``text`` without its denials, and whether it had any. "A group can help
+    some couples, but that's not what I'm suggesting": the group is in the
+    piece before "that's not what…", so that piece goes too (twentieth
+    play-test: read as the referral it ruled out)."""
+    pieces = _pieces(text)
+    drop: set[int] = set()
+    for i, piece in enumerate(pieces):
+        if is_denial(piece):
+            drop.add(i)
+            if i and re.match(_THAT_NOT, _core(piece)):
+                drop.add(i - 1)
+    return _kept(pieces, drop)
 
 
 def is_retraction(piece: str) -> bool:

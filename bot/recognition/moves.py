@@ -27,7 +27,7 @@ import numpy as np
 
 from bot.engine.session import MoveGuess
 from bot.recognition.clauses import MIN_CLAUSE_WORDS, split_clauses
-from bot.recognition.denials import is_denial, without, without_retracted
+from bot.recognition.denials import without, without_denied, without_retracted
 from bot.recognition.echoes import is_echo
 from bot.recognition.keywords import keyword_found, keyword_glossed, keyword_retracted, padded
 from bot.recognition.ngrams import NgramVectorizer
@@ -431,7 +431,7 @@ class MoveModel:
                 found.pop(j, None)
         retracted: set[int] = set()
         if any(self.poor[j] for j in found):
-            kept, denied = without(text, is_denial)
+            kept, denied = without_denied(text)
             for j in self._unsaid(found, kept) if denied else ():
                 del found[j]  # "I'm not asking you to join a support group"
             self._drop_echoes(found, text, previous)
