@@ -16,7 +16,9 @@ from tests.scenarios import ROOT, flagship_practice
     [
         ("sorry that came out wrong ur not the one who needs fixing what i meant was a session "
          "with both of u",
-         ["sorry that came out wrong ur not the one who needs fixing",
+         # Three sentences; the cut after "wrong" came with the thirty-sixth
+         # freeze's examples, and it is where a writer would put a full stop.
+         ["sorry that came out wrong", "ur not the one who needs fixing",
           "what i meant was a session with both of u"]),
         ("sounds like ur pretty fed up with all of this what would make it feel worth ur time",
          ["sounds like ur pretty fed up with all of this",
