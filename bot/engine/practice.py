@@ -399,9 +399,8 @@ class Practice:
         """The skills the unhelpful moves read are declared to be, and those only
         moves told "not sure" declare (so "How you said it" hedges them)."""
         poor = [i for i in items if i.kind == "poor"]
-        skills = {i.move: list[str](self.scenario.moves[i.move].skills) for i in poor}
-        declared = [s for i in poor for s in skills[i.move]]
-        sure = {s for i in poor if not i.unsure for s in skills[i.move]}
+        declared: list[str] = [s for i in poor for s in self.scenario.moves[i.move].skills]
+        sure = {s for i in poor if not i.unsure for s in self.scenario.moves[i.move].skills}
         return declared, frozenset(declared) - sure
 
     def _turns_left(self, session: Session) -> int | None:

@@ -42,6 +42,7 @@ _DENIAL = re.compile(
     rf"(?:really |actually )?{_ACT}"
     rf"|not (?:really |actually )?{_ACT})"
 )
+_DENIAL_POINTS_BACK = re.compile(_THAT_NOT)
 _RETRACTION = re.compile(
     r"^(?:let us|lets) not\b"
     r"|^(?:let us |lets |can we |we can |you can |please )?(?:just )?"
@@ -71,14 +72,7 @@ def without_denied(text: str) -> tuple[str, bool]:
     some couples, but that's not what I'm suggesting": the group is in the
     piece before "that's not what…", so that piece goes too (twentieth
     play-test: read as the referral it ruled out)."""
-    pieces = _pieces(text)
-    drop: set[int] = set()
-    for i, piece in enumerate(pieces):
-        if is_denial(piece):
-            drop.add(i)
-            if i and re.match(_THAT_NOT, _core(piece)):
-                drop.add(i - 1)
-    return _kept(pieces, drop)
+    return _without_pointing_back(text, is_denial, _DENIAL_POINTS_BACK)
 
 
 def is_retraction(piece: str) -> bool:
@@ -109,14 +103,22 @@ def without_retracted(text: str) -> tuple[str, bool]:
     piece goes too. A play-tester's repair was read as the group referral it
     withdrew, and Sam walked out.
     """
+    return _without_pointing_back(text, is_retraction, _POINTS_BACK)
+
+
+def _without_pointing_back(
+    text: str, drop: Callable[[str], bool], points_back: re.Pattern[str]
+) -> tuple[str, bool]:
+    """``text`` without the pieces ``drop`` picks and, for those whose core
+    ``points_back`` ("forget that", "that's not what I'm suggesting"), the piece before."""
     pieces = _pieces(text)
-    drop: set[int] = set()
+    dropped: set[int] = set()
     for i, piece in enumerate(pieces):
-        if is_retraction(piece):
-            drop.add(i)
-            if i and _POINTS_BACK.match(_core(piece)):
-                drop.add(i - 1)
-    return _kept(pieces, drop)
+        if drop(piece):
+            dropped.add(i)
+            if i and points_back.match(_core(piece)):
+                dropped.add(i - 1)
+    return _kept(pieces, dropped)
 
 
 def without(text: str, drop: Callable[[str], bool]) -> tuple[str, bool]:

@@ -20,6 +20,7 @@ one with the problem" (it drops the "not").
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from bot.recognition.keywords import PIECES
 from bot.recognition.text_norm import normalise
@@ -92,12 +93,14 @@ def _tokens(text: str, persons: dict[str, str]) -> list[str]:
     return out
 
 
-def _statements(line: str) -> list[tuple[list[str], list[int]]]:
+@lru_cache(maxsize=512)
+def _statements(line: str) -> tuple[tuple[list[str], list[int]], ...]:
     """Sam's statements as token lists, each with where a clause may start in it:
     at each piece (commas, "but") and after a joining word ("I'm tired and I...").
 
     Sam's questions are left out: "My own therapist?" echoes the worker's
     suggestion, and saying it back ("your own therapist") is the suggestion again.
+    Cached: every piece of a message is compared with the same line of Sam's.
     """
     found = []
     for sentence in _SENTENCES.split(line.strip()):
@@ -112,7 +115,7 @@ def _statements(line: str) -> list[tuple[list[str], list[int]]]:
         starts += [i + 1 for i, t in enumerate(tokens[:-1])
                    if t in _JOINERS or tuple(tokens[max(i - 1, 0):i + 1]) in _OPENERS]
         found.append((tokens, starts))
-    return found
+    return tuple(found)
 
 
 #: The worker, in the worker's words.
