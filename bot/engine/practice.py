@@ -50,6 +50,7 @@ from bot.engine.recognition import (
     shown_skills,
     with_worded_question,
 )
+from bot.engine.scaling import band, scale_asked, scale_number, with_number
 from bot.engine.session import MoveGuess, Session, TurnRecord
 from bot.errors import BotError
 from bot.scenario.conditions import QUESTIONS, REFLECTIONS, UNHELPFUL
@@ -280,6 +281,8 @@ class Practice:
         asked = doubtful and not self.scenario.is_ending(session.state) and not any(
             s.taken is not None and s.taken.lines for s in steps)
         reply = self._reply(session, steps, asked=asked)
+        if not poor:
+            reply = self._scale_answer(session, text, meter, reply)
         note: Text | None = step.taken.feedback if isinstance(step.taken, Reaction) else None
         doubt = None
         if doubtful:
@@ -317,6 +320,20 @@ class Practice:
                              unclear.doubt_lines or unclear.lines)
         state = self.scenario.states[session.state]
         return pick_line(session, self.scenario, f"state:{session.state}", state.lines)
+
+    def _scale_answer(self, session: Session, text: str, meter: int, reply: str) -> str:
+        """The number a scaling question asks for, before the usual reply (see ``scaling``)."""
+        answers = self.scenario.spec.scaling
+        scale = scale_asked(text) if answers else None
+        if scale is None or self.scenario.is_ending(session.state):
+            return reply
+        m = self.scenario.spec.meter
+        i = band(answers, meter)
+        line = pick_line(session, self.scenario, f"scale:{i}", answers[i].lines)
+        number = with_number(line, scale_number(meter, m.min, m.max, scale))
+        # The partner's whole reply is what the next message answers (echoes).
+        session.last_line = f"{number} {reply}"
+        return session.last_line
 
     def _feedback(
         self,

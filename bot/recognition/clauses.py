@@ -74,6 +74,36 @@ def split_clauses(text: str) -> tuple[list[str], bool]:
     return [text], False
 
 
+#: What ends a sentence for ``whole_sentences``.
+_SENTENCE_END = ".!?;\n"
+
+
+def whole_sentences(text: str, parts: list[str], guessed: bool) -> list[int]:
+    """Which of the clauses (``split_clauses(text)[0][1:]``, counted from 1) are
+    whole sentences, not pieces cut at "but" or "just" inside one.
+
+    A piece needs its sentence to be understood ("Alex has talked about lots of
+    things with me" | "but I can't share any of it"); a whole sentence does not.
+    """
+    if guessed:
+        sentences = {s.strip() for s in runon_sentences(text)}
+        return [i for i, part in enumerate(parts, 1) if part.strip() in sentences]
+    out = []
+    cursor = 0
+    for i, part in enumerate(parts, 1):
+        at = text.find(part, cursor)
+        if at < 0:
+            continue
+        cursor = at + len(part)
+        before = text[:at].rstrip()
+        after = text[cursor:].lstrip()
+        starts = not before or before[-1] in _SENTENCE_END
+        ends = part.rstrip()[-1:] in _SENTENCE_END or not after or after[0] in _SENTENCE_END
+        if starts and ends:
+            out.append(i)
+    return out
+
+
 def clauses(text: str) -> list[str]:
     """The message, then its clauses that are long enough to carry a move on their own."""
     return split_clauses(text)[0]

@@ -248,6 +248,18 @@ class Embedder:
         """n×384 float32 unit vectors: the sentence part of :meth:`encode`."""
         return np.ascontiguousarray(self.encode(texts)[:, :DIM])
 
+    def embed_batch(self, texts: list[str]) -> Vector:
+        """n×384 unit vectors from one batched run, uncached.
+
+        For the sentences of a long message, each read apart from the others
+        (``Tuning.alone_from_clauses``): one run instead of one per sentence.
+        The batch shares its int8 scaling, so a vector differs slightly from
+        :meth:`embed`'s; it is never compared with a shipped phrase vector of
+        the same text.
+        """
+        hidden, mask, _ = self._forward(self._tokenizer.encode_batch(list(texts)))
+        return _pool(hidden, mask)
+
     def embed_parts(self, text: str, parts: list[str]) -> Vector:
         """``text`` and each of its substrings ``parts`` from one model run.
 

@@ -330,6 +330,36 @@ class Unclear(_Strict):
     )
 
 
+#: Where a scale answer's number goes.
+SCALE_NUMBER = "{n}"
+
+
+class ScaleAnswer(_Strict):
+    """What the partner says to a scaling question while the meter is at most ``up_to``."""
+
+    up_to: int = Field(description="Used while the meter is at most this value (lowest band "
+                                   "first); the last band also covers anything above it.")
+    lines: list[Text] = Field(
+        min_length=1,
+        description="What the partner says first; write {n} where the number goes. The usual "
+        "reply to the message follows it.",
+    )
+
+    @field_validator("lines")
+    @classmethod
+    def _has_number(cls, lines: list[Text]) -> list[Text]:
+        for line in lines:
+            texts = [line] if isinstance(line, str) else list(line.values())
+            for text in texts:
+                if SCALE_NUMBER not in text:
+                    raise PydanticCustomError(
+                        "scale_number_missing",
+                        "write {marker} where the number goes in every scale answer; this "
+                        "line has none: {line}", {"marker": SCALE_NUMBER, "line": text},
+                    )
+        return lines
+
+
 class ScenarioFile(_Strict):
     """One practice scenario, as written in ``dialogues/<id>.yaml``."""
 
@@ -351,6 +381,13 @@ class ScenarioFile(_Strict):
     turn_limit: TurnLimit | None = Field(
         None, description="End the conversation after this many trainee messages."
     )
+    scaling: list[ScaleAnswer] = Field(
+        default_factory=list,
+        description="How the partner answers a scaling question ('on a scale of 1 to 10, how "
+        "ready are you…'): bands of the meter, lowest first. The number is the meter after "
+        "the message, put on the scale the trainee named. Leave it out and such a question "
+        "gets the usual reply.",
+    )
 
     @field_validator("id", mode="before")
     @classmethod
@@ -364,6 +401,14 @@ class ScenarioFile(_Strict):
                 {"limit": MAX_SCENARIO_ID, "length": len(value)},
             )
         return value
+
+    @field_validator("scaling")
+    @classmethod
+    def _bands_in_order(cls, bands: list[ScaleAnswer]) -> list[ScaleAnswer]:
+        tops = [band.up_to for band in bands]
+        if tops != sorted(set(tops)):
+            raise ValueError("list the scale answers lowest 'up_to' first, each 'up_to' once")
+        return bands
 
     @field_validator("language")
     @classmethod

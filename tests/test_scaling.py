@@ -1,0 +1,134 @@
+"""A scaling question ("on a scale of 1 to 10, how ready are you?") gets a number."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from bot.engine.practice import Practice
+from bot.engine.scaling import scale_asked, scale_number
+from bot.engine.session import MoveGuess
+from bot.recognition.recognizer import ScenarioRecognizer
+from bot.scenario.loader import parse_scenario
+from bot.scenario.validate import validate_paths
+from tests.scenarios import MINI, FixedReading, flagship_practice
+
+SCALING = """scaling:
+  - up_to: 4
+    lines: ["Honestly? {n}."]
+  - up_to: 10
+    lines: ["{n}, I'd say."]
+"""
+
+
+@pytest.mark.parametrize(
+    ("text", "scale"),
+    [
+        ("On a scale of 1 to 10, how ready do you feel to try one session?", (1, 10)),
+        ("on a scale of 1-10 how up for it are u rn", (1, 10)),
+        ("If 0 is no way and 10 is let's book it, where are you today?", (0, 10)),
+        ("1 being nope and 10 being yes, what number are u", (1, 10)),
+        ("how would you rate your interest in coming, out of 10?", (1, 10)),
+        ("where would you put yourself, zero to ten, on giving it a go?", (0, 10)),
+        ("From 1 to 5, how willing are you?", (1, 5)),
+        ("On a scale, how open are you to it?", (1, 10)),
+        ("Auf einer Skala von 1 bis 10, wie bereit bist du?", (1, 10)),
+        # Not scaling questions: facts, times and fees.
+        ("9 out of 10 couples say the first session was easier than they feared.", None),
+        ("We could meet from 1 to 5 pm on Tuesday.", None),
+        ("how about 6-7 on thursday", None),
+        ("Joint sessions are on a sliding scale, so the fee depends on income.", None),
+        ("What would it take to move from a 4 to a 5?", None),
+        # Scales the meter cannot stand for: worry runs the other way.
+        ("scale of 1-10 how worried are you about it", None),
+        ("On a scale from 0 to 10, how important is it that things get better?", None),
+    ],
+)
+def test_scaling_questions_are_told_from_numbers_that_ask_nothing(
+    text: str, scale: tuple[int, int] | None
+) -> None:
+    assert scale_asked(text) == scale
+
+
+def test_the_number_is_the_meter_on_the_trainees_scale() -> None:
+    assert [scale_number(m, 0, 10, (1, 10)) for m in (0, 1, 4, 10)] == [1, 1, 4, 10]
+    assert [scale_number(m, 0, 10, (0, 10)) for m in (0, 4, 10)] == [0, 4, 10]
+    assert [scale_number(m, 0, 10, (1, 5)) for m in (0, 5, 10)] == [1, 3, 5]
+    assert scale_number(50, 0, 100, (0, 10)) == 5
+
+
+def _mini_with(tmp_path: Path, added: str) -> Path:
+    text = MINI.read_text(encoding="utf-8")
+    path = tmp_path / "mini.yaml"
+    path.write_text(text.replace("unclear:", added + "unclear:", 1), encoding="utf-8")
+    return path
+
+
+def _practice(path: Path, moves: list[MoveGuess]) -> Practice:
+    return Practice(parse_scenario(path), FixedReading(moves))  # type: ignore[arg-type]
+
+
+def test_the_partner_answers_with_the_openness_after_the_message(tmp_path: Path) -> None:
+    practice = _practice(_mini_with(tmp_path, SCALING), [MoveGuess("reflect", 0.9)])
+    session = practice.start()
+    result = practice.turn(session, "On a scale of 1 to 10, how ready are you to come once?")
+    assert result.meter_before == 3 and result.meter_after == 5
+    assert result.reply.startswith("5, I'd say. ")
+    # The rest is the usual reply, and the partner's whole reply is what the
+    # next message answers.
+    assert result.reply.removeprefix("5, I'd say. ") in ("Maybe.", "Go on.", "I'm listening.")
+    assert session.last_line == result.reply
+
+
+def test_the_band_follows_the_meter(tmp_path: Path) -> None:
+    practice = _practice(_mini_with(tmp_path, SCALING), [MoveGuess("invite", 0.9)])
+    result = practice.turn(practice.start(), "out of 10 how likely are you to come?")
+    assert result.meter_after == 4 and result.reply.startswith("Honestly? 4. ")
+
+
+def test_no_number_beside_an_unhelpful_move_or_without_answers(tmp_path: Path) -> None:
+    text = "On a scale of 1 to 10, how ready are you? You have to come."
+    pushed = _practice(_mini_with(tmp_path, SCALING), [MoveGuess("pressure", 0.95)])
+    assert not re.match(r"\d", pushed.turn(pushed.start(), text).reply)
+    plain = _practice(MINI, [MoveGuess("reflect", 0.9)])
+    reply = plain.turn(plain.start(), "On a scale of 1 to 10, how ready are you?").reply
+    assert reply in ("Maybe.", "Go on.", "I'm listening.")
+
+
+def test_a_scale_answer_without_its_number_names_its_line(tmp_path: Path) -> None:
+    path = _mini_with(tmp_path, 'scaling:\n  - up_to: 10\n    lines: ["About a five."]\n')
+    [problem] = validate_paths([path])
+    assert problem.severity == "error" and "{n}" in problem.message, problem
+    line = path.read_text(encoding="utf-8").splitlines().index("scaling:") + 1
+    assert problem.line in (line + 2, line + 3), problem
+
+
+def test_scale_bands_out_of_order_are_an_error(tmp_path: Path) -> None:
+    bands = 'scaling:\n  - up_to: 8\n    lines: ["{n}."]\n  - up_to: 3\n    lines: ["{n}."]\n'
+    [problem] = validate_paths([_mini_with(tmp_path, bands)])
+    assert problem.severity == "error" and "lowest" in problem.message, problem
+
+
+def test_the_flagship_answers_a_readiness_ruler_as_a_question_about_sams_view() -> None:
+    """Read as an invitation, the ruler got "No. I mean…" and a warning that it
+    was too early to invite (twenty-first play-test)."""
+    practice = flagship_practice()
+    session = practice.start(seed=3)
+    result = practice.turn(
+        session, "That makes sense, you've never met me. On a scale of 1 to 10, how "
+        "comfortable would you feel about coming in together with Alex?")
+    assert result.main_move == "explore_concerns", result.moves
+    assert re.search(rf"\b{result.meter_after}\b", result.reply), result.reply
+
+
+def test_the_partner_answers_a_scale_in_a_real_recogniser_conversation(tmp_path: Path) -> None:
+    path = _mini_with(tmp_path, SCALING)
+    scenario = parse_scenario(path)
+    practice = Practice(scenario, ScenarioRecognizer(scenario, with_skills=False))
+    session = practice.start()
+    result = practice.turn(session, "it sounds like you're worried about being blamed, "
+                           "on a scale of 1 to 10 how ready are you")
+    assert result.reply.startswith(f"{result.meter_after}, I'd say.") or \
+        result.reply.startswith(f"Honestly? {result.meter_after}."), result.reply
