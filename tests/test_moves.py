@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from bot.recognition.clauses import clauses
+from bot.recognition.clauses import clauses, split_clauses
 from bot.recognition.denials import is_denial, is_retraction
 from bot.recognition.keywords import keyword_found, keyword_glossed, keyword_retracted
 from bot.recognition.moves import MoveModel
@@ -49,6 +49,16 @@ def test_clauses_split_where_a_phone_leaves_out_the_full_stop() -> None:
         "would you and Alex come on Tuesday if I booked it"]
     assert clauses("Theresa and Youssef run the evening sessions") == [
         "Theresa and Youssef run the evening sessions"]
+
+
+def test_a_run_on_message_is_cut_into_sentences_before_its_buts_and_justs() -> None:
+    """Cut at "just" alone, the run-on message became two half-messages and the
+    breach at its end was never read as a sentence (held-out set 41)."""
+    text = ("hey sam thanks for getting back to me in a joint session i just help u both "
+            "say whats on ur mind and nobody gets put on the spot also alex told me on monday "
+            "theyre thinking of moving out so we should talk about that")
+    parts, guessed = split_clauses(text)
+    assert guessed and len(parts) > 3, parts
 
 
 def test_clauses_split_before_a_condition() -> None:
@@ -169,6 +179,30 @@ def test_a_denied_keyword_does_not_flag_a_good_message() -> None:
     ],
 )
 def test_several_moves_in_one_message(text: str, expected: set[str]) -> None:
+    assert expected <= set(read(text))
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Twenty-first play-test: each unhelpful sentence was caught when sent
+        # alone and missed inside the long message, whose good parts were
+        # credited and Sam's openness raised.
+        ("I'm not here to sort anyone out. A joint session would be about how the two of you "
+         "are with each other, not about one person being the problem. From what Alex has "
+         "mentioned to me, the arguments about money have been weighing on both of you "
+         "lately. How does the idea of talking about that together sit with you?",
+         {"breach_confidentiality", "frame_relationship", "explore_concerns"}),
+        ("A strange few months, with a lot shifting under your feet. Lots of partners feel "
+         "thrown when the other person starts changing, so that makes sense to me. Honestly "
+         "though, Alex really needs you to come, and I'd hate for all the progress to stall "
+         "because you held back. Could we try one session and see how it goes?",
+         {"pressure", "normalize", "invite_trial_session"}),
+    ],
+)
+def test_one_unhelpful_sentence_in_a_long_message_is_caught(
+    text: str, expected: set[str]
+) -> None:
     assert expected <= set(read(text))
 
 

@@ -64,13 +64,18 @@ def split_clauses(text: str) -> tuple[list[str], bool]:
     Also whether the cuts were guessed: a message typed without full stops is
     cut where ``sentence_breaks`` expects a sentence to end.
     """
-    long_parts = _long_parts([text])
-    if len(long_parts) > 1:
-        return [text, *long_parts], False
+    # A message typed without full stops is cut into its sentences first, then
+    # at "but" inside them: cut at "just" alone, "hi sam thx for replying in a
+    # session i just help u both talk and ... also alex told me last week
+    # theyve been thinking about moving out" kept the breach inside a
+    # half-message, never read as a sentence (held-out set 41).
     sentences = runon_sentences(text)
     long_parts = _long_parts(sentences) if len(sentences) > 1 else []
     if len(long_parts) > 1:
         return [text, *long_parts], True
+    long_parts = _long_parts([text])
+    if len(long_parts) > 1:
+        return [text, *long_parts], False
     return [text], False
 
 
