@@ -10,6 +10,7 @@ import pytest
 
 from bot.engine.feedback import render_plain
 from bot.engine.practice import Practice, SessionEndedError, SessionMismatchError
+from bot.engine.recognition import Recognition
 from bot.engine.session import MoveGuess, Session
 from bot.recognition.recognizer import ScenarioRecognizer
 from bot.scenario.loader import parse_scenario
@@ -1089,3 +1090,39 @@ def test_an_unhelpful_move_declared_confronting_says_so_in_how_you_said_it(
     session = practice.start(seed=1)
     result = practice.turn(session, "I never said that, don't put words in my mouth.")
     assert line in render_plain(result.feedback)
+
+
+class _Readings:
+    """One fixed reading per message, in order: a conversation's turns."""
+
+    def __init__(self, *readings: list[MoveGuess]) -> None:
+        self.readings = list(readings)
+
+    def recognize(self, text: str, previous: str | None = None) -> Recognition:
+        return Recognition(self.readings.pop(0), None)
+
+    def read_skills(self, text: str, previous: str | None = None) -> None:
+        return None
+
+
+@pytest.mark.parametrize(("wary_for", "meters"), [(0, [4, 5, 7]), (2, [3, 4, 6])])
+def test_trust_comes_back_slowly_after_an_unhelpful_move(
+    tmp_path: Path, wary_for: int, meters: list[int]
+) -> None:
+    """A breach took Sam from 6 to 3 and two kind messages back to 7, above
+    where Sam had been (twenty-first play-test)."""
+    meter = "meter: {start: 3, min: 0, max: 10}"
+    mini = _edited_mini(tmp_path, meter, meter.replace(
+        "}", f", max_gain: 2, wary_for: {wary_for}, wary_gain: 1}}"))
+    reflect, invite = [MoveGuess("reflect", 0.9)], [MoveGuess("invite", 0.9)]
+    practice = Practice(mini.scenario, _Readings(  # type: ignore[arg-type]
+        [MoveGuess("pressure", 0.95)], reflect, invite, reflect))
+    session = practice.start()
+    session.meter = 5
+    assert practice.turn(session, PRESSURE).meter_after == 2
+    results = [practice.turn(session, "it sounds like you're worried") for _ in meters]
+    assert [r.meter_after for r in results] == meters
+    wary = render_plain(results[0].feedback, "en")
+    assert ("Sam is still wary after the last misstep" in wary) is bool(wary_for)
+    assert results[0].feedback.capped == (1 if wary_for else None)
+    assert not results[2].feedback.wary

@@ -55,6 +55,8 @@ class TurnFeedback:
     #: The scenario's ``meter.max_gain`` when this message's gain was cut to it,
     #: so four helpful moves that raised the meter by two are explained.
     capped: int | None = None
+    #: The cap was the scenario's ``meter.wary_gain``: an unhelpful move came lately.
+    wary: bool = False
 
     @property
     def delta(self) -> int:
@@ -130,10 +132,12 @@ def turns_left_text(feedback: TurnFeedback, language: str | None) -> str | None:
 
 
 def capped_text(feedback: TurnFeedback, language: str | None) -> str | None:
-    """Why several helpful moves raised the meter by less than their sum."""
+    """Why helpful moves raised the meter by less than their sum: one message's
+    limit, or the partner still wary after an unhelpful move."""
     if feedback.capped is None:
         return None
-    return t("feedback.capped", language, name=feedback.partner, gain=feedback.capped)
+    key = "feedback.wary" if feedback.wary else "feedback.capped"
+    return t(key, language, name=feedback.partner, gain=feedback.capped)
 
 
 def render_plain(feedback: TurnFeedback, language: str | None = None) -> str:

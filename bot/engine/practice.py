@@ -192,9 +192,20 @@ class Practice:
         m = self.scenario.spec.meter
         return max(m.min, min(m.max, value))
 
-    def _gained(self, before: int, effects: dict[str, int]) -> tuple[int, int | None]:
+    def _cap(self, session: Session) -> tuple[int | None, bool]:
+        """The most this message may raise the meter, and whether the partner is
+        still wary after an unhelpful move in the last ``meter.wary_for`` messages."""
+        m = self.scenario.spec.meter
+        recent = session.turns[-m.wary_for:] if m.wary_for else []
+        if any(sure_poor(self.scenario, record.moves) for record in recent):
+            return (m.wary_gain if m.max_gain is None else min(m.max_gain, m.wary_gain)), True
+        return m.max_gain, False
+
+    def _gained(
+        self, before: int, effects: dict[str, int], cap: int | None
+    ) -> tuple[int, int | None]:
         """The meter after this message's effects, and the cap if it cut the gain."""
-        total, cap = sum(effects.values()), self.scenario.spec.meter.max_gain
+        total = sum(effects.values())
         after = self._clamp(before + total)
         if cap is None or total <= cap or self._clamp(before + cap) == after:
             return after, None
@@ -256,7 +267,8 @@ class Practice:
             # (seventeenth play-test).
             heard = [m for m in moves if m.id not in poor]
         effects = self._effects(session, heard)
-        meter, _ = self._gained(before_meter, effects)
+        cap, wary = self._cap(session)
+        meter, _ = self._gained(before_meter, effects, cap)
         behaviour = recognition.skills.behaviour if recognition.skills else None
         acts = turn_acts(self.scenario, moves, behaviour, text)
         values = self._values(session, meter, moves, acts)
@@ -272,7 +284,7 @@ class Practice:
             else:
                 cost = -sum(self.scenario.moves[m].effect for m in poor)
             effects[poor[0]] = -(cost // 2) if cost > 0 else 0
-        meter, capped = self._gained(before_meter, effects)
+        meter, capped = self._gained(before_meter, effects, cap)
         steps = [step]
         if not self.scenario.is_ending(step.state):
             steps.append(self._after_turn(step.state, self._with_meter(values, meter)))
@@ -289,7 +301,7 @@ class Practice:
             doubt = t("feedback.doubt" if asked else "feedback.doubt_short", session.language,
                       name=self.scenario.partner_name(session.language))
         feedback = self._feedback(session, moves, before_meter, recognition, main, note, doubt,
-                                  capped, guided=guided)
+                                  capped, guided=guided, wary=wary and capped is not None)
         return self._record(session, text, moves, main, before_state, feedback, reply, guided,
                             recognition)
 
@@ -347,6 +359,7 @@ class Practice:
         capped: int | None,
         *,
         guided: bool,
+        wary: bool = False,
     ) -> TurnFeedback:
         """Each move's feedback; the main move also gets its transition's note, if any,
         an unhelpful move read unsure what that cost, and a move its tip on how it
@@ -374,7 +387,7 @@ class Practice:
                 item.note = doubt_note or item.note
             items.append(item)
         feedback = self._meter_feedback(session, before_meter, True, items, None, recognition,
-                                        capped=capped)
+                                        capped=capped, wary=wary)
         said = [] if guided else asserted_skills(feedback.skills)  # no tips on the author's words
         for item in items:
             notes = self.scenario.moves[item.move].skill_notes
@@ -393,6 +406,7 @@ class Practice:
         *,
         short: bool = False,
         capped: int | None = None,
+        wary: bool = False,
     ) -> TurnFeedback:
         m = self.scenario.spec.meter
         return TurnFeedback(
@@ -406,6 +420,7 @@ class Practice:
             unclear_text=unclear_text,
             short=short,
             capped=capped,
+            wary=wary,
             skills=shown_skills(recognition.skills, [i.kind for i in items],
                                 *self._declared(items)),
             turns_left=self._turns_left(session),

@@ -82,6 +82,14 @@ class Meter(_Strict):
     #: good moves took a wary partner from 5 to 9 at once (seventeenth
     #: play-test). No cap when left out; a loss is never capped.
     max_gain: int | None = Field(default=None, ge=1)
+    #: Trust comes back slowly: for this many messages after an unhelpful move
+    #: (read sure), one message raises the meter by at most ``wary_gain``. A
+    #: breach took Sam from 6 to 3 and two kind messages back to 7, above
+    #: where it was (twenty-first play-test). 0 turns it off.
+    wary_for: int = Field(default=0, ge=0, description="For this many messages after an "
+                          "unhelpful move, one message raises the meter by at most wary_gain.")
+    wary_gain: int = Field(default=1, ge=0, description="The most one message raises the meter "
+                           "while the partner is still wary (see wary_for).")
 
 
 #: The MI-adherent skills a move can declare (the summary's "MI-adherent" line).
