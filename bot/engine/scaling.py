@@ -101,4 +101,5 @@ def band(answers: list[ScaleAnswer], meter: int) -> int:
 
 
 def with_number(line: str, number: int) -> str:
+    """The line with its ``{n}`` filled in (not ``str.format``: a line may hold braces)."""
     return line.replace(SCALE_NUMBER, str(number))

@@ -87,8 +87,8 @@ class Tuning:
     #: messages were missed, and each was caught when sent alone. Measured on
     #: 300 messages of three or four held-out sentences with one unhelpful
     #: sentence among good ones, and 300 with good ones only
-    #: (``bench/long_messages.py``): caught 130 of 300, good moves credited
-    #: 1,378 of 1,627; read alone, 1,577 credited. Pieces cut inside a
+    #: (``bench/long_messages.py``): as spans, 130 of 300 caught and 1,378 of
+    #: 1,627 good moves credited; read alone, 1,577 credited. Pieces cut inside a
     #: sentence ("Alex has talked about lots of things with me" | "but I can't
     #: share any of it") keep their span: read alone, sets 15-39 flagged four
     #: more good messages. Two clauses stay one run: read alone, sets 15-39
@@ -97,8 +97,9 @@ class Tuning:
     #: ...and in such a message the whole gives little support to any one
     #: sentence, so a sentence read alone needs no support from the whole
     #: (``poor_clause_floor``) for an unhelpful move read at least this sure.
-    #: Caught 132 -> 241 of 300, good messages flagged 6 -> 14 of 300 (0.75:
-    #: 248 and 24); typed as a texter, 109 -> 167 and 6 -> 7.
+    #: Read alone, caught 132 -> 241 of 300 and good messages flagged 6 -> 14
+    #: of 300 (0.75: 248 and 24; 0.8: 246 and 16); typed as a texter, 109 ->
+    #: 167 and 6 -> 7. Chosen before held-out set 41 was read.
     alone_poor_threshold: float = 0.85
     #: Share of the k-NN vote in the fused probability.
     knn_weight: float = 0.35
@@ -419,7 +420,7 @@ class MoveModel:
         alone_rows: list[int] = []
         if len(parts) > 1 and hasattr(self.embedder, "embed_parts"):
             vectors = self.embedder.embed_parts(parts[0], parts[1:])  # type: ignore[union-attr]
-            if alone:
+            if alone and hasattr(self.embedder, "embed_batch"):
                 alone_rows = whole_sentences(text, parts[1:], guessed)
             if alone_rows:
                 vectors = np.array(vectors)
