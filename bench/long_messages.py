@@ -32,6 +32,9 @@ from bot.recognition.embedding import get_embedder  # noqa: E402
 from bot.scenario.loader import parse_scenario  # noqa: E402
 
 SEED = 7
+#: The sets the joined messages come from: fixed, so later held-out sets do
+#: not change the figures recorded in bench/README.md.
+JOINED_FROM = HELD_OUT[: HELD_OUT.index("test39") + 1]
 #: Moves a whole sentence of a longer message rarely is on its own.
 _OPENERS = {"greet", "sympathise", "own_misstep"}
 
@@ -39,7 +42,7 @@ _OPENERS = {"greet", "sympathise", "own_misstep"}
 def joined(poor_ids: set[str], n: int = 600) -> list[dict[str, Any]]:
     """n messages of 3-4 held-out sentences; every second one holds one unhelpful sentence."""
     good, poor = [], []
-    for name in HELD_OUT:
+    for name in JOINED_FROM:
         for row in _rows(f"moves_{name}.jsonl"):
             text = row["text"].strip()
             words = len(text.split())
