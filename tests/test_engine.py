@@ -1126,3 +1126,22 @@ def test_trust_comes_back_slowly_after_an_unhelpful_move(
     assert ("Sam is still wary after the last misstep" in wary) is bool(wary_for)
     assert results[0].feedback.capped == (1 if wary_for else None)
     assert not results[2].feedback.wary
+
+
+def test_after_a_breach_the_privacy_rules_do_not_win_sam_over_at_once() -> None:
+    """Sam said "I'm glad you didn't" tell what Alex said, after the worker had
+    (twenty-second play-test)."""
+    from tests.scenarios import flagship_practice
+
+    scenario = flagship_practice().scenario
+    breach, rules = [MoveGuess("breach_confidentiality", 0.95)], [
+        MoveGuess("clarify_confidentiality", 0.95)]
+    practice = Practice(scenario, _Readings(rules, breach, rules))  # type: ignore[arg-type]
+    session = practice.start(seed=4)
+    session.meter, session.state = 8, "testing"
+    assert practice.turn(session, "What you tell me stays with me.").state_after == "warming"
+    session.meter, session.state = 9, "testing"
+    practice.turn(session, "Alex told me you never listen.")
+    session.meter, session.state = 8, "testing"
+    after = practice.turn(session, "Whatever Alex says in session stays private.")
+    assert after.state_after == "testing" and "glad you didn't" not in after.reply

@@ -132,3 +132,18 @@ def test_the_partner_answers_a_scale_in_a_real_recogniser_conversation(tmp_path:
                            "on a scale of 1 to 10 how ready are you")
     assert result.reply.startswith(f"{result.meter_after}, I'd say.") or \
         result.reply.startswith(f"Honestly? {result.meter_after}."), result.reply
+
+
+def test_no_tip_says_sam_can_stop_at_yes_when_a_number_answers_it() -> None:
+    """"On a scale of 1 to 10, how confident are you…" got "Sam can answer it
+    with a yes or a no" (twenty-second play-test)."""
+    from bot.engine.recognition import SkillNote
+
+    flagship = flagship_practice().scenario
+    note = SkillNote("question", 0.9, [MoveGuess("closed_question", 0.9)])
+    practice = Practice(flagship, FixedReading([MoveGuess("explore_concerns", 0.9)], note))
+    asked = practice.turn(practice.start(seed=1), "Do you ever feel a bit left out?")
+    assert asked.feedback.moves[0].tip and "yes" in asked.feedback.moves[0].tip
+    scaled = practice.turn(practice.start(seed=1),
+                           "On a scale of 1 to 10, how confident are you about coming once?")
+    assert scaled.feedback.moves[0].tip is None

@@ -301,7 +301,8 @@ class Practice:
             doubt = t("feedback.doubt" if asked else "feedback.doubt_short", session.language,
                       name=self.scenario.partner_name(session.language))
         feedback = self._feedback(session, moves, before_meter, recognition, main, note, doubt,
-                                  capped, guided=guided, wary=wary and capped is not None)
+                                  capped, guided=guided, wary=wary and capped is not None,
+                                  scaling=scale_asked(text) is not None)
         return self._record(session, text, moves, main, before_state, feedback, reply, guided,
                             recognition)
 
@@ -360,6 +361,7 @@ class Practice:
         *,
         guided: bool,
         wary: bool = False,
+        scaling: bool = False,
     ) -> TurnFeedback:
         """Each move's feedback; the main move also gets its transition's note, if any,
         an unhelpful move read unsure what that cost, and a move its tip on how it
@@ -389,6 +391,8 @@ class Practice:
         feedback = self._meter_feedback(session, before_meter, True, items, None, recognition,
                                         capped=capped, wary=wary)
         said = [] if guided else asserted_skills(feedback.skills)  # no tips on the author's words
+        if scaling:  # a number answers it, so no tip says Sam can stop at "yes"
+            said = [skill for skill in said if skill != "closed_question"]
         for item in items:
             notes = self.scenario.moves[item.move].skill_notes
             tip = next((notes[skill] for skill in said if skill in notes), None)
