@@ -146,3 +146,16 @@ def test_what_sam_said_about_alex_or_the_worker_said_back_is_a_reflection(
 def test_sams_opener_may_be_left_out_but_not_whose_view_it_is() -> None:
     assert says_back("You're the odd one out.", "I think I'm the odd one out here.")
     assert not says_back("You're the problem.", "Alex acts like I'm the problem.")
+
+
+@pytest.mark.parametrize(("meter", "fragile"), [(7, True), (10, False)])
+def test_only_a_wary_yes_is_called_fragile(meter: int, fragile: bool) -> None:
+    """"Sam's yes is still fragile" closed every win, also where Sam had been at
+    10 for several messages (twenty-second play-test)."""
+    from bot.engine.summary import summarize
+
+    practice = flagship_practice()
+    session = practice.start(seed=1)
+    session.state, session.meter = "agreed", meter
+    debrief = summarize(practice.scenario, session).debrief
+    assert ("still fragile" in debrief) is fragile
