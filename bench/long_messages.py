@@ -8,9 +8,9 @@ and its own full stop) into 300 messages of three or four sentences with one
 unhelpful sentence (never the first) and 300 with good sentences only, and
 reads them as written and as a texter types (lower case, no full stops, no
 apostrophes), with each sentence of a long message read alone
-(``Tuning.alone_from_clauses``) and as before. Then set 41, 200 long
-messages written for the purpose by a writer who saw neither the examples nor
-the model, as written. Prints caught, flagged and credited per row.
+(``Tuning.alone_from_clauses``) and as before. Then sets 41 and 43, 200 long
+messages each, written for the purpose by writers who saw neither the
+examples nor the model, as written. Prints caught, flagged and credited per row.
 """
 
 from __future__ import annotations
@@ -32,6 +32,8 @@ from bot.recognition.embedding import get_embedder  # noqa: E402
 from bot.scenario.loader import parse_scenario  # noqa: E402
 
 SEED = 7
+#: Held-out sets of long messages written for this bench (data/README.md).
+LONG_SETS = ("test41", "test43")
 #: The sets the joined messages come from: fixed, so later held-out sets do
 #: not change the figures recorded in bench/README.md.
 JOINED_FROM = HELD_OUT[: HELD_OUT.index("test39") + 1]
@@ -98,8 +100,9 @@ def main() -> None:
     poor_ids = set(scenario.poor_moves)
     sets = {"joined, as written": joined(poor_ids)}
     sets["joined, typed as a texter"] = texted(sets["joined, as written"])
-    if (DATA / "moves_test41.jsonl").exists():
-        sets["set 41, as written"] = _rows("moves_test41.jsonl")
+    for name in LONG_SETS:
+        if (DATA / f"moves_{name}.jsonl").exists():
+            sets[f"set {name.removeprefix('test')}, as written"] = _rows(f"moves_{name}.jsonl")
     shipped = model.tuning
     variants = {
         "each sentence read alone (shipped)": shipped,
