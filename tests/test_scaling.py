@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from bot.engine.practice import Practice
-from bot.engine.scaling import scale_asked, scale_number
+from bot.engine.scaling import follow_up, scale_asked, scale_number
 from bot.engine.session import MoveGuess
 from bot.recognition.recognizer import ScenarioRecognizer
 from bot.scenario.loader import parse_scenario
@@ -20,6 +20,8 @@ SCALING = """scaling:
     lines: ["Honestly? {n}."]
   - up_to: 10
     lines: ["{n}, I'd say."]
+    reasons: ["Because I miss how we were."]
+    needs: ["Knowing I can stop after one."]
 """
 
 
@@ -147,3 +149,41 @@ def test_no_tip_says_sam_can_stop_at_yes_when_a_number_answers_it() -> None:
     scaled = practice.turn(practice.start(seed=1),
                            "On a scale of 1 to 10, how confident are you about coming once?")
     assert scaled.feedback.moves[0].tip is None
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("Why a 4 and not a 2?", "reasons"),
+        ("so what makes it a 3 and not a zero", "reasons"),
+        ("That's higher than I expected. What makes it a 7?", "reasons"),
+        ("What's pulling you towards the middle rather than a one?", "reasons"),
+        ("why not lower?", "reasons"),
+        ("What would need to happen for that number to go up by one?", "needs"),
+        ("what would move it from a 6 to a 7 for u", "needs"),
+        ("ok a 2. what would it take to get to a 3", "needs"),
+        ("What would help?", None),
+        ("what would make the session feel fair to you", None),
+        ("how are things at home", None),
+    ],
+)
+def test_the_follow_ups_of_a_ruler_are_told_apart(text: str, kind: str | None) -> None:
+    assert follow_up(text) == kind
+
+
+def test_the_follow_up_of_a_ruler_gets_reasons_or_needs(tmp_path: Path) -> None:
+    """"Why a 5 and not lower?" got Sam's ordinary reply, with no reasons for the
+    number, which are the point of the ruler (twenty-second play-test)."""
+    reflect = [MoveGuess("reflect", 0.9)]
+    practice = _practice(_mini_with(tmp_path, SCALING), reflect)
+    session = practice.start()
+    practice.turn(session, "On a scale of 1 to 10, how ready are you to come once?")
+    assert practice.turn(session, "Why a 5 and not a 2?").reply == "Because I miss how we were."
+    assert practice.turn(session, "what would make it higher?").reply == \
+        "Knowing I can stop after one."
+    # Long after the ruler, or with no ruler at all, the same words get the usual reply.
+    later = practice.turn(session, "Why a 5 and not a 2?").reply
+    assert later in ("Maybe.", "Go on.", "I'm listening.")
+    fresh = practice.start()
+    assert practice.turn(fresh, "Why a 5 and not a 2?").reply in ("Maybe.", "Go on.",
+                                                                  "I'm listening.")

@@ -50,7 +50,7 @@ from bot.engine.recognition import (
     shown_skills,
     with_worded_question,
 )
-from bot.engine.scaling import band, scale_asked, scale_number, with_number
+from bot.engine.scaling import band, follow_up, scale_asked, scale_number, with_number
 from bot.engine.session import MoveGuess, Session, TurnRecord
 from bot.errors import BotError
 from bot.scenario.conditions import QUESTIONS, REFLECTIONS, UNHELPFUL
@@ -335,18 +335,26 @@ class Practice:
         return pick_line(session, self.scenario, f"state:{session.state}", state.lines)
 
     def _scale_answer(self, session: Session, text: str, meter: int, reply: str) -> str:
-        """The number a scaling question asks for, before the usual reply (see ``scaling``)."""
+        """The number a scaling question asks for, before the usual reply, or the
+        reasons or needs its follow-up asks for, instead of it (see ``scaling``)."""
         answers = self.scenario.spec.scaling
-        scale = scale_asked(text) if answers else None
-        if scale is None or self.scenario.is_ending(session.state):
+        if not answers or self.scenario.is_ending(session.state):
             return reply
-        m = self.scenario.spec.meter
         i = band(answers, meter)
-        line = pick_line(session, self.scenario, f"scale:{i}", answers[i].lines)
-        number = with_number(line, scale_number(meter, m.min, m.max, scale))
-        # The partner's whole reply is what the next message answers (echoes).
-        session.last_line = f"{number} {reply}"
-        return session.last_line
+        scale = scale_asked(text)
+        if scale is not None:
+            m = self.scenario.spec.meter
+            line = pick_line(session, self.scenario, f"scale:{i}", answers[i].lines)
+            number = with_number(line, scale_number(meter, m.min, m.max, scale))
+            # The partner's whole reply is what the next message answers (echoes).
+            session.last_line = f"{number} {reply}"
+            return session.last_line
+        ruler_lately = any(scale_asked(t.text) for t in session.turns[-2:])
+        kind = follow_up(text) if ruler_lately else None
+        lines = {"reasons": answers[i].reasons, "needs": answers[i].needs}.get(kind or "", [])
+        if not lines:
+            return reply
+        return pick_line(session, self.scenario, f"scale_{kind}:{i}", lines)
 
     def _feedback(
         self,

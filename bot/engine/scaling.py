@@ -6,6 +6,11 @@ answer per band of its meter (``scaling``). The number is the meter after the
 message, put on the scale the trainee named (1 to 10 when none is named), so
 the answer agrees with the openness the trainee sees.
 
+Asked next "why a 4 and not a 2?" or "what would make it a 5?", the partner
+answers from the band's ``reasons`` or ``needs``, where the scenario gives
+them, instead of the usual reply: in MI the follow-up is the point of the
+ruler (twenty-second play-test: "why a 5 and not lower?" went unanswered).
+
 Only scales the meter can stand for are answered: "how worried are you, 1 to
 10" runs the other way, and "how important is it" measures something else, so
 those get the usual reply. What is rated is read from the words after "how",
@@ -84,6 +89,29 @@ def scale_asked(text: str) -> tuple[int, int] | None:
     if out_of and _value(out_of.group(1)) in _ENDS and _RATING.search(text):
         return (1, _value(out_of.group(1)))
     return (1, 10) if _SCALE.search(text) else None
+
+
+#: "Why a 4 and not a 2?", "what makes it a 5?", "why not lower?": what already
+#: draws the partner, the question that follows a ruler in MI.
+_WHY_NOT_LOWER = re.compile(
+    r"\bwhy\b[^?.!]*\b(?:and|but|rather than|instead of)\s+not\b|\bwhy\s+not\s+(?:a\s+)?"
+    r"(?:lower|less|zero|\d)|\bwhy\s+(?:a|an|so)\s+(?:\d+|high|higher)\b|\bnot\s+(?:any\s+)?lower\b|"
+    r"\bwhat\s+(?:makes|made)\s+(?:it|you\s+(?:say|pick|choose|give\s+it))\s+(?:a\s+|an\s+)?\d+|"
+    r"\bwhat'?s\s+(?:in|behind)\s+(?:the|that|your|a)\s+(?:number|\d+)|"
+    r"\brather\s+than\s+(?:a\s+|an\s+)?(?:\d+|zero|one|lower)\b", re.IGNORECASE)
+#: "What would make it a 5?", "what would move it up one?": what the partner would need.
+_WHAT_WOULD_RAISE = re.compile(
+    r"\bwhat\s+(?:would|could|might)\b[^?.!]*\b(?:higher|up|\d+|point|notch|step)\b|"
+    r"\bfrom\s+(?:a\s+)?\d+\s+to\s+(?:a\s+)?\d+", re.IGNORECASE)
+
+
+def follow_up(text: str) -> str | None:
+    """"reasons" for "why a 4 and not a 2?", "needs" for "what would make it a 5?"."""
+    if _WHY_NOT_LOWER.search(text):
+        return "reasons"
+    if _WHAT_WOULD_RAISE.search(text):
+        return "needs"
+    return None
 
 
 def scale_number(meter: int, low_meter: int, high_meter: int, scale: tuple[int, int]) -> int:

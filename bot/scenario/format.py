@@ -352,6 +352,17 @@ class ScaleAnswer(_Strict):
         description="What the partner says first; write {n} where the number goes. The usual "
         "reply to the message follows it.",
     )
+    reasons: list[Text] = Field(
+        default_factory=list,
+        description="What the partner says when asked next why the number is not lower ('why "
+        "a 4 and not a 2?'): what already draws them, in their own words. Leave it out for "
+        "the usual reply.",
+    )
+    needs: list[Text] = Field(
+        default_factory=list,
+        description="What the partner says when asked next what would raise the number ('what "
+        "would make it a 5?'). Leave it out for the usual reply.",
+    )
 
     @field_validator("lines")
     @classmethod
