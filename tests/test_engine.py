@@ -1145,3 +1145,29 @@ def test_after_a_breach_the_privacy_rules_do_not_win_sam_over_at_once() -> None:
     session.meter, session.state = 8, "testing"
     after = practice.turn(session, "Whatever Alex says in session stays private.")
     assert after.state_after == "testing" and "glad you didn't" not in after.reply
+
+
+def test_an_offered_reply_just_sent_or_just_regretted_is_not_offered_again() -> None:
+    """The breach was offered again right after the trainee apologised for it, and
+    the reply just picked came straight back (twenty-first play-test)."""
+    from bot.engine.session import TurnRecord
+    from tests.scenarios import flagship_practice
+
+    practice = flagship_practice()
+    session = practice.start(seed=2)
+    offered = practice.options(session)
+    poor = next(o for o in offered if o.move in practice.scenario.poor_moves)
+    session.turns.append(TurnRecord("You have to come.", [MoveGuess(poor.move, 0.95)],
+                                    poor.move, "guarded", "guarded", 3, 3, "", ""))
+    after_poor = practice.options(session)
+    assert poor.text not in [o.text for o in after_poor]
+    assert [o.index for o in after_poor] == list(range(len(after_poor)))  # numbered as shown
+    session.turns.append(TurnRecord(offered[0].text, [MoveGuess(offered[0].move, 1.0)],
+                                    offered[0].move, "guarded", "guarded", 3, 3, "", "",
+                                    guided=True))
+    again = practice.options(session)
+    assert offered[0].text not in [o.text for o in again]
+    assert poor.text in [o.text for o in again]  # two messages on, it may come back
+    # The number shown is the one played.
+    result = practice.turn(session, "", option=0)
+    assert result.text == again[0].text

@@ -129,13 +129,20 @@ class Practice:
         return self.scenario.text(state.hint, session.language) if state else ""
 
     def options(self, session: Session) -> list[GuidedOption]:
+        """The state's ready-made replies, numbered as shown. Not the one just
+        sent, nor an unhelpful one the last message was read as: a breach was
+        offered again right after the trainee apologised for it (twenty-first
+        play-test)."""
         state = self.scenario.states.get(session.state)
         if state is None or session.ended:
             return []
-        return [
-            GuidedOption(i, self.scenario.text(o.text, session.language), o.move)
-            for i, o in enumerate(state.options)
-        ]
+        last = session.turns[-1] if session.turns else None
+        said = {m.id for m in last.moves} if last else set()
+        kept = [(self.scenario.text(o.text, session.language), o.move) for o in state.options]
+        kept = [(text, move) for text, move in kept
+                if not (last and text == last.text)
+                and not (move in said and move in self.scenario.poor_moves)]
+        return [GuidedOption(i, text, move) for i, (text, move) in enumerate(kept)]
 
     # -- playing ----------------------------------------------------------
     def turn(self, session: Session, text: str, *, option: int | None = None) -> TurnResult:
