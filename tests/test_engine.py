@@ -1147,9 +1147,9 @@ def test_after_a_breach_the_privacy_rules_do_not_win_sam_over_at_once() -> None:
     assert after.state_after == "testing" and "glad you didn't" not in after.reply
 
 
-def test_an_offered_reply_just_sent_or_just_regretted_is_not_offered_again() -> None:
+def test_an_offered_reply_already_sent_or_regretted_is_not_offered_again() -> None:
     """The breach was offered again right after the trainee apologised for it, and
-    the reply just picked came straight back (twenty-first play-test)."""
+    picked replies came straight back (twenty-first and twenty-third play-tests)."""
     from bot.engine.session import TurnRecord
     from tests.scenarios import flagship_practice
 
@@ -1167,7 +1167,7 @@ def test_an_offered_reply_just_sent_or_just_regretted_is_not_offered_again() -> 
                                     guided=True))
     again = practice.options(session)
     assert offered[0].text not in [o.text for o in again]
-    assert poor.text in [o.text for o in again]  # two messages on, it may come back
+    assert poor.text not in [o.text for o in again]  # nor later (twenty-third play-test)
     # The number shown is the one played.
     result = practice.turn(session, "", option=0)
     assert result.text == again[0].text

@@ -129,19 +129,17 @@ class Practice:
         return self.scenario.text(state.hint, session.language) if state else ""
 
     def options(self, session: Session) -> list[GuidedOption]:
-        """The state's ready-made replies, numbered as shown. Not the one just
-        sent, nor an unhelpful one the last message was read as: a breach was
-        offered again right after the trainee apologised for it (twenty-first
-        play-test)."""
+        """The state's ready-made replies, numbered as shown. Not one already sent,
+        nor an unhelpful one a message was already read as: a breach was offered
+        again right after the trainee apologised for it (twenty-first play-test),
+        and picked replies, flagged ones too, kept coming back (twenty-third)."""
         state = self.scenario.states.get(session.state)
         if state is None or session.ended:
             return []
-        last = session.turns[-1] if session.turns else None
-        said = {m.id for m in last.moves} if last else set()
+        sent = {turn.text for turn in session.turns}
+        made = {m.id for turn in session.turns for m in turn.moves} & self.scenario.poor_moves
         kept = [(self.scenario.text(o.text, session.language), o.move) for o in state.options]
-        kept = [(text, move) for text, move in kept
-                if not (last and text == last.text)
-                and not (move in said and move in self.scenario.poor_moves)]
+        kept = [(text, move) for text, move in kept if text not in sent and move not in made]
         return [GuidedOption(i, text, move) for i, (text, move) in enumerate(kept)]
 
     # -- playing ----------------------------------------------------------
