@@ -78,7 +78,10 @@ def texted(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return out
 
 
-def scores(model: mv.MoveModel, rows: list[dict[str, Any]], poor_ids: set[str]) -> str:
+def scores(
+    model: mv.MoveModel, rows: list[dict[str, Any]], poor_ids: set[str]
+) -> tuple[str, str, str]:
+    """Unhelpful sentences caught, good messages flagged, good moves credited."""
     caught = poor_total = flagged = good_total = credited = good_moves = 0
     for row in rows:
         found = {g.id for g in model.read(row["text"])}
@@ -91,7 +94,7 @@ def scores(model: mv.MoveModel, rows: list[dict[str, Any]], poor_ids: set[str]) 
         good = set(row["moves"]) - poor_ids
         good_moves += len(good)
         credited += len(good & found)
-    return (f"{caught}/{poor_total} | {flagged}/{good_total} | {credited}/{good_moves}")
+    return f"{caught}/{poor_total}", f"{flagged}/{good_total}", f"{credited}/{good_moves}"
 
 
 def main() -> None:
@@ -113,7 +116,7 @@ def main() -> None:
     for name, rows in sets.items():
         for label, tuning in variants.items():
             model.tuning = tuning
-            caught, flagged, credited = scores(model, rows, poor_ids).split(" | ")
+            caught, flagged, credited = scores(model, rows, poor_ids)
             print(f"| {name} | {label} | {caught} | {flagged} | {credited} |", flush=True)
     model.tuning = shipped
     print(json.dumps({"seed": SEED, "sets": {k: len(v) for k, v in sets.items()}}))

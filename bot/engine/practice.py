@@ -298,8 +298,9 @@ class Practice:
         asked = doubtful and not self.scenario.is_ending(session.state) and not any(
             s.taken is not None and s.taken.lines for s in steps)
         reply = self._reply(session, steps, asked=asked)
+        scale = scale_asked(text)
         if not poor:
-            reply = self._scale_answer(session, text, meter, reply)
+            reply = self._scale_answer(session, scale, text, meter, reply)
         note: Text | None = step.taken.feedback if isinstance(step.taken, Reaction) else None
         doubt = None
         if doubtful:
@@ -307,7 +308,7 @@ class Practice:
                       name=self.scenario.partner_name(session.language))
         feedback = self._feedback(session, moves, before_meter, recognition, main, note, doubt,
                                   capped, guided=guided, wary=wary and capped is not None,
-                                  scaling=scale_asked(text) is not None)
+                                  scaling=scale is not None)
         return self._record(session, text, moves, main, before_state, feedback, reply, guided,
                             recognition)
 
@@ -339,14 +340,15 @@ class Practice:
         state = self.scenario.states[session.state]
         return pick_line(session, self.scenario, f"state:{session.state}", state.lines)
 
-    def _scale_answer(self, session: Session, text: str, meter: int, reply: str) -> str:
+    def _scale_answer(
+        self, session: Session, scale: tuple[int, int] | None, text: str, meter: int, reply: str
+    ) -> str:
         """The number a scaling question asks for, before the usual reply, or the
         reasons or needs its follow-up asks for, instead of it (see ``scaling``)."""
         answers = self.scenario.spec.scaling
         if not answers or self.scenario.is_ending(session.state):
             return reply
         i = band(answers, meter)
-        scale = scale_asked(text)
         if scale is not None:
             m = self.scenario.spec.meter
             line = pick_line(session, self.scenario, f"scale:{i}", answers[i].lines)

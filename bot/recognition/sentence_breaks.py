@@ -19,7 +19,7 @@ import json
 import math
 import re
 from collections.abc import Iterable, Sequence
-from functools import cache
+from functools import cache, lru_cache
 from itertools import pairwise
 from pathlib import Path
 
@@ -137,8 +137,15 @@ def break_model() -> BreakModel | None:
 
 def runon_sentences(text: str) -> list[str]:
     """The likely sentences of a message typed without full stops."""
+    return list(_runon(text))
+
+
+@lru_cache(maxsize=256)
+def _runon(text: str) -> tuple[str, ...]:
+    """Cached: the move layer asks twice for a long message (its clauses, then
+    which of them are whole sentences)."""
     model = break_model()
-    return model.sentences(text) if model is not None else [text]
+    return tuple(model.sentences(text)) if model is not None else (text,)
 
 
 # -- training ---------------------------------------------------------------
