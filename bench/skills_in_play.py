@@ -28,6 +28,7 @@ from bot.recognition.embedding import get_embedder  # noqa: E402
 from bot.recognition.skill_model import SkillParams, load_params  # noqa: E402
 from bot.recognition.skills import SkillReading, read_probabilities  # noqa: E402
 from bot.scenario.loader import parse_scenario  # noqa: E402
+from bot.scenario.model import says  # noqa: E402
 
 DATA = ROOT / "bench" / "data"
 SETS = ("moves_test4.jsonl", "moves_test5.jsonl", "moves_test6.jsonl")
@@ -91,7 +92,8 @@ def main(argv: list[str]) -> int:
     params = _params(argv)
     rows = messages()
     flagship = parse_scenario(ROOT / "dialogues" / "hesitant_partner.yaml")
-    sam = sorted({line for state in flagship.states.values() for line in state.lines})
+    sam = sorted({flagship.text(says(line)) for state in flagship.states.values()
+                  for line in state.lines})
     rng = random.Random(7)
     alone = agreement(params, rows, [None] * len(rows))
     in_play = agreement(params, rows, [rng.choice(sam) for _ in rows])

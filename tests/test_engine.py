@@ -562,6 +562,34 @@ def test_a_greeting_never_counts_as_a_reflection_but_a_reflection_beside_one_doe
     assert both.feedback.skills is not None and both.feedback.skills.behaviour == "reflection"
 
 
+@pytest.mark.parametrize(("text", "move", "behaviour"), [
+    ("It wouldn't be about you being the problem. It would be about how the two of you "
+     "are together.", "frame_relationship", "input"),
+    ("A lot of partners feel exactly that. When one of you changes, it shifts things for "
+     "both of you.", "normalize", "input"),
+    ("It's your decision, and if one session doesn't feel useful, you can stop there.",
+     "emphasize_autonomy", "other"),
+    ("You've been holding things steady while Alex changes, that takes a lot.",
+     "affirm_partner", "other"),
+])
+def test_framing_normalising_autonomy_and_affirming_are_not_counted_as_reflections(
+    text: str, move: str, behaviour: str
+) -> None:
+    """A trainee who tapped the framing and autonomy replies read "5.0 reflections per
+    question" against the tester's 2.7: the skill layer hears a reflection in 345 of
+    488 held-out framing lines and 282 of 484 normalising ones (23rd play-test)."""
+    from bot.engine.summary import summarize
+    from tests.scenarios import flagship_practice
+
+    practice = flagship_practice()
+    session = practice.start(seed=3)
+    result = practice.turn(session, text)
+    assert move in [m.id for m in result.moves]
+    assert result.feedback.skills is not None
+    assert result.feedback.skills.behaviour == behaviour
+    assert summarize(practice.scenario, session).reflections == 0
+
+
 def test_beside_a_poor_move_only_a_non_adherent_skill_is_shown() -> None:
     """No skill line was shown on any turn with a poor move, so a confrontation was
     never named, though the summary counts it (eighth play-test)."""
