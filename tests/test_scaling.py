@@ -187,3 +187,24 @@ def test_the_follow_up_of_a_ruler_gets_reasons_or_needs(tmp_path: Path) -> None:
     fresh = practice.start()
     assert practice.turn(fresh, "Why a 5 and not a 2?").reply in ("Maybe.", "Go on.",
                                                                   "I'm listening.")
+
+
+def test_a_ruler_is_a_closed_question_however_the_skill_layer_read_it() -> None:
+    """The first ruler read as a closed question and the re-scale ("where would you
+    put yourself now, on that same 0 to 10 scale?") as an open one, so two "How you
+    said it" lines contradicted each other (twenty-third play-test). MI coding
+    counts a question that asks for a number as closed."""
+    from bot.engine.feedback import render_plain
+    from bot.engine.recognition import SkillNote
+
+    flagship = flagship_practice().scenario
+    note = SkillNote("question", 0.9, [MoveGuess("open_question", 0.9)])
+    practice = Practice(flagship, FixedReading([MoveGuess("explore_concerns", 0.9)], note))
+    session = practice.start(seed=1)
+    rescale = practice.turn(session,
+                            "Where would you put yourself now, on that same 0 to 10 scale?")
+    assert [s.id for s in rescale.feedback.skills.skills] == ["closed_question"]  # type: ignore[union-attr]
+    assert "How you said it: a closed question" in render_plain(rescale.feedback, "en")
+    assert [s.id for s in session.turns[-1].skills] == ["closed_question"]
+    asked = practice.turn(practice.start(seed=1), "How do you see all this?")
+    assert [s.id for s in asked.feedback.skills.skills] == ["open_question"]  # type: ignore[union-attr]

@@ -47,6 +47,7 @@ from bot.engine.recognition import (
     Recognition,
     Recognizer,
     as_behaviour,
+    as_scaling_question,
     shown_skills,
     with_worded_question,
 )
@@ -299,6 +300,8 @@ class Practice:
             s.taken is not None and s.taken.lines for s in steps)
         reply = self._reply(session, steps, asked=asked)
         scale = scale_asked(text)
+        if scale is not None and recognition.skills is not None:
+            recognition = replace(recognition, skills=as_scaling_question(recognition.skills))
         if not poor:
             reply = self._scale_answer(session, scale, text, meter, reply)
         note: Text | None = step.taken.feedback if isinstance(step.taken, Reaction) else None

@@ -125,6 +125,20 @@ def with_worded_question(note: SkillNote, text: str) -> SkillNote:
     return replace(note, skills=skills)
 
 
+def as_scaling_question(note: SkillNote) -> SkillNote:
+    """The reading of a ruler ("on a scale of 0 to 10, how ready are you?"), which asks
+    for a number: MI coding counts it a closed question. The skill layer read the
+    first ruler as closed and the re-scale ("where would you put yourself now, on
+    that same scale?") as open, and a play-tester found the two lines contradict
+    each other (twenty-third play-test)."""
+    if not any(s.id in BEHAVIOUR_SKILLS["question"] for s in note.skills):
+        return replace(note, skills=[*note.skills, MoveGuess("closed_question", WORDED)])
+    asked = max(s.confidence for s in note.skills if s.id in BEHAVIOUR_SKILLS["question"])
+    skills = [s for s in note.skills if s.id not in BEHAVIOUR_SKILLS["question"]]
+    return replace(note, skills=sorted([*skills, MoveGuess("closed_question", asked)],
+                                       key=lambda s: -s.confidence))
+
+
 def heard_skills(skills: Sequence[MoveGuess], kinds: Sequence[str]) -> list[MoveGuess]:
     """The skill guesses that count beside moves of these kinds (see NON_ADHERENT)."""
     if "good" in kinds:
