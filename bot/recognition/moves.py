@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 import numpy as np
 
 from bot.engine.session import MoveGuess
+from bot.recognition.clarifications import asks_meaning, without_answer
 from bot.recognition.clauses import MIN_CLAUSE_WORDS, split_clauses, whole_sentences
 from bot.recognition.denials import without, without_denied, without_retracted
 from bot.recognition.echoes import is_echo
@@ -467,6 +468,8 @@ class MoveModel:
             for j in self._unsaid(found, kept) if denied else ():
                 del found[j]  # "I'm not asking you to join a support group"
             self._drop_echoes(found, text, previous)
+            if asks_meaning(previous):
+                self._drop_answer(found, text)
             kept, taken_back = without_retracted(text)
             if taken_back:
                 retracted = self._unsaid(found, kept)
@@ -486,6 +489,21 @@ class MoveModel:
             del found[j]
         if not found and self.reflection is not None:
             found[self.reflection] = ECHO_CONFIDENCE
+
+    def _drop_answer(self, found: dict[int, float], text: str) -> None:
+        """Drop the poor moves only a short answer to "what are you saying about
+        me?" shows ("Nothing bad at all. I meant..."); if nothing is left, what
+        the rest of the message says is its reading (see ``clarifications``)."""
+        kept, answered = without_answer(text)
+        if not answered or len(kept.split()) < MIN_CLAUSE_WORDS:
+            return  # "Nothing, you're overreacting": too little left to read alone
+        unsaid = self._unsaid(found, kept)
+        for j in unsaid:
+            del found[j]
+        if unsaid and not found:
+            guesses, _ = self.read_all(kept)
+            found.update({j: g.confidence for g in guesses
+                          if not self.poor[j := self.move_ids.index(g.id)]})
 
     def _unsaid(self, found: dict[int, float], kept: str) -> set[int]:
         """The poor moves found that ``kept`` (the message minus some pieces) doesn't show.
