@@ -112,6 +112,28 @@ def _agreed_with(moves: list[tuple[str, str]]) -> str:
     return summarize(practice.scenario, session).debrief
 
 
+def test_a_failed_calls_debrief_names_the_unhelpful_moves_and_the_repairs() -> None:
+    """Twenty-fourth play-test: after a support group, jargon and three owned
+    repairs, the failed call's debrief said only that Sam had left."""
+    from bot.engine.session import TurnRecord
+    from bot.engine.summary import summarize
+
+    practice = flagship_practice()
+    session = practice.start(seed=1)
+    for text, move in [("There's a partners' group on Thursdays.", "refer_support_group"),
+                       ("Sorry, that was a bad suggestion.", "own_misstep"),
+                       ("We'd look at the dyadic attachment system.", "use_jargon"),
+                       ("Honestly Alex sounds exhausting.", "side_with_sam")]:
+        session.turns.append(TurnRecord(text, [MoveGuess(move, 0.95)], move, "guarded",
+                                        "guarded", 2, 2, "", "", behaviour="other"))
+    session.state = "walked_away"
+    debrief = summarize(practice.scenario, session).debrief
+    assert "Pointing Sam to a group" in debrief
+    assert "Clinical words" in debrief
+    assert "ran Alex down" in debrief
+    assert "owned your missteps plainly" in debrief
+
+
 def test_the_debrief_of_a_trainee_who_argued_back_does_not_say_they_never_argued() -> None:
     """Eighteenth play-test: "You put Sam's worries into words instead of arguing
     with them" after three defensive rebukes in a row."""

@@ -322,7 +322,7 @@ def test_the_reflection_lines_show_even_without_questions_or_reflections() -> No
     text = render_summary(summary, practice.scenario, "en")
     assert "Reflections per question: 2 reflections and no questions" in text
     # Reflections counted beside a question have no kind read: not "no reflections".
-    assert "Complex reflections: no reflection's kind could be read" in text
+    assert "Complex reflections: the bot could not tell whether your reflections were" in text
     summary.simple_reflections, summary.complex_reflections = 1, 1
     assert "Complex reflections: 50% of reflections" in render_summary(
         summary, practice.scenario, "en")
