@@ -208,3 +208,25 @@ def test_a_ruler_is_a_closed_question_however_the_skill_layer_read_it() -> None:
     assert [s.id for s in session.turns[-1].skills] == ["closed_question"]
     asked = practice.turn(practice.start(seed=1), "How do you see all this?")
     assert [s.id for s in asked.feedback.skills.skills] == ["open_question"]  # type: ignore[union-attr]
+
+
+def test_a_ruler_also_read_as_an_invitation_is_answered_with_a_number_not_a_yes() -> None:
+    """"On a scale of 0 to 10... how willing would you be to try one joint
+    session right now?" was also read as an invitation: Sam said "Fine, I'll do
+    it", gave no number, and the call ended (twenty-fourth play-test)."""
+    flagship = flagship_practice().scenario
+    reading = FixedReading([MoveGuess("invite_trial_session", 0.9),
+                            MoveGuess("explore_concerns", 0.6)])
+    from bot.engine.session import TurnRecord
+
+    practice = Practice(flagship, reading)
+    session = practice.start(seed=4)
+    session.turns.append(TurnRecord("It's about the two of you.",
+                                    [MoveGuess("frame_relationship", 0.95)],
+                                    "frame_relationship", "warming", "warming", 9, 9, "", ""))
+    session.state, session.meter = "warming", 9
+    result = practice.turn(session, "On a scale of 0 to 10, how willing would you be to try "
+                                    "one joint session right now?")
+    assert result.main_move == "explore_concerns"
+    assert result.ending is None and not session.ended
+    assert re.search(rf"\b{result.meter_after}\b", result.reply), result.reply

@@ -233,11 +233,18 @@ class Practice:
         return effects
 
     def _main_move(
-        self, session: Session, moves: list[MoveGuess], values: dict[str, int]
+        self, session: Session, moves: list[MoveGuess], values: dict[str, int],
+        *, ruler: bool = False,
     ) -> str:
         poor = [m for m in moves if m.id in self.scenario.poor_moves]
         if poor:
             return max(poor, key=lambda m: m.confidence).id
+        asks = [m for m in moves if self.scenario.moves[m.id].behaviour == "question"]
+        if ruler and asks:
+            # "0 to 10, how willing would you be to try one session?" asks for a
+            # number, not for a yes: read also as an invitation, it ended the
+            # call with Sam agreeing and no number (twenty-fourth play-test).
+            return max(asks, key=lambda m: m.confidence).id
         table = self.scenario.reactions.get(session.state, {})
 
         def taken(move: str) -> Reaction | None:
@@ -282,7 +289,8 @@ class Practice:
         behaviour = recognition.skills.behaviour if recognition.skills else None
         acts = turn_acts(self.scenario, moves, behaviour, text)
         values = self._values(session, meter, moves, acts)
-        main = self._main_move(session, heard, values)
+        scale = scale_asked(text)
+        main = self._main_move(session, heard, values, ruler=scale is not None)
         step = self.compiled.fire(session.state, main, values)
         if isinstance(step.taken, Reaction) and step.taken.effect is not None:
             effects[main] = step.taken.effect
@@ -303,7 +311,6 @@ class Practice:
         asked = doubtful and not self.scenario.is_ending(session.state) and not any(
             s.taken is not None and s.taken.lines for s in steps)
         reply = self._reply(session, steps, asked=asked)
-        scale = scale_asked(text)
         if scale is not None and recognition.skills is not None:
             recognition = replace(recognition, skills=as_scaling_question(recognition.skills))
         if not poor:
