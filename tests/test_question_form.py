@@ -84,3 +84,24 @@ def test_a_long_run_of_openers_is_read_at_once() -> None:
     worker.start()
     worker.join(timeout=5)
     assert done == [None]
+
+
+@pytest.mark.parametrize(("text", "open_"), [
+    ("can i ask what it's been like for you at home since alex started coming to see me?", True),
+    ("Could you tell me a bit more about what happened?", True),
+    ("Can I ask you something, how has it been?", True),
+    ("Can you tell me if Tuesday works?", False),
+    ("Can I ask whether you would come?", False),
+    ("can u come on tuesday", False),
+])
+def test_an_open_question_in_a_polite_frame_is_open(text: str, open_: bool) -> None:
+    """"can i ask what it's been like for you at home…?" was shown as a closed
+    question (twenty-fourth play-test); MI coding reads through "can I ask"."""
+    from bot.engine.question_form import asks_openly
+    from bot.engine.recognition import SkillNote, with_worded_question
+    from bot.engine.session import MoveGuess
+
+    assert asks_openly(text) is open_
+    note = SkillNote("question", 0.9, [MoveGuess("closed_question", 0.9)])
+    shown = [s.id for s in with_worded_question(note, text).skills]
+    assert shown == (["open_question"] if open_ else ["closed_question"])

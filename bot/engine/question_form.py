@@ -73,6 +73,17 @@ _CLAUSE_BEFORE = frozenset({
 _OPEN = frozenset({"what", "whats", "what's", "wat", "wats", "how", "hows", "how's", "why",
                    "whys", "why's"})
 _SENTENCE = re.compile(r"[^.!?\n]+[.!?]*")
+#: "can I ask what it's been like", "could you tell me more about…": an open
+#: question behind a polite yes/no frame, which MI coding counts as open (the
+#: skill layer read "can i ask what it's been like at home" as closed in the
+#: twenty-fourth play-test). Not "can you tell me if…", which asks for a yes.
+_POLITE_OPEN = re.compile(
+    rf"^{_LEAD}(?:(?:can|could|may|might)\s+(?:i|we)\s+ask(?:\s+(?:you|u))?"
+    r"(?:\s+(?:something|a question))?[\s,:]+(?:what|wat|how|why)\b|"
+    r"(?:can|could|would|will)\s+(?:you|u)\s+(?:tell|say|share|describe|talk|walk)\b"
+    r"(?:\s+(?:me|us))?(?:\s+(?:a\s+(?:bit|little)\s+)?more)?(?:\s+(?:me|us))?"
+    r"\s+(?:about|what|wat|how|why|through)\b)",
+    re.IGNORECASE)
 
 
 def _asks(sentence: str) -> re.Match[str] | None:
@@ -128,6 +139,12 @@ def read_question(text: str) -> tuple[str, str] | None:
     groups = asking[0].groupdict()
     wh = groups.get("wh") or groups.get("wh2") or groups.get("wh3") or ""
     return form, "open_question" if wh.lower() in _OPEN else "closed_question"
+
+
+def asks_openly(text: str) -> bool:
+    """Whether a sentence of ``text`` is an open question in a polite frame
+    ("can I ask what it's been like?", "could you tell me more about that")."""
+    return any(_POLITE_OPEN.match(m.group().strip()) for m in _SENTENCE.finditer(text))
 
 
 def question_form(text: str) -> str | None:

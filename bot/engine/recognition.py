@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Protocol
 
-from bot.engine.question_form import read_question
+from bot.engine.question_form import asks_openly, read_question
 from bot.engine.session import MoveGuess
 
 #: MI-non-adherent skills. Beside a move the scenario calls good, the
@@ -114,6 +114,10 @@ def with_worded_question(note: SkillNote, text: str) -> SkillNote:
         return note
     form, kind = read
     skills = list(note.skills)
+    if asks_openly(text):  # "can I ask what it's been like?" is open in MI coding
+        kind = "open_question"
+        skills = [replace(s, id=kind) if s.id == "closed_question" else s for s in skills]
+        skills = [s for i, s in enumerate(skills) if s.id not in {x.id for x in skills[:i]}]
     if not any(s.id in BEHAVIOUR_SKILLS["question"] for s in skills):
         skills.append(MoveGuess(kind, WORDED))
         skills.sort(key=lambda s: -s.confidence)  # a sure skill keeps its place in the line
