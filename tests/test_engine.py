@@ -605,6 +605,23 @@ def test_beside_a_poor_move_only_a_non_adherent_skill_is_shown() -> None:
     assert line == "How you said it: a confrontation"
 
 
+def test_pushing_or_referring_elsewhere_is_named_advice_without_permission() -> None:
+    """A pushy turn and a referral showed no "How you said it" line at all, where MI
+    coding calls both persuading without permission (twenty-fourth play-test)."""
+    from bot.engine.feedback import render_plain
+    from bot.engine.recognition import SkillNote
+    from tests.scenarios import flagship_practice
+
+    flagship = flagship_practice().scenario
+    for move in ("pressure", "refer_individual_therapy", "refer_support_group"):
+        practice = Practice(flagship, FixedReading([MoveGuess(move, 0.95)],
+                                                   SkillNote("question", 0.9, [])))
+        result = practice.turn(practice.start(seed=2), "You really need to come, you know.")
+        lines = [x for x in render_plain(result.feedback, "en").splitlines()
+                 if x.startswith("How you said it")]
+        assert lines == ["How you said it: advice without permission"], (move, lines)
+
+
 def test_the_summary_counts_a_word_or_two_apart_from_messages_not_understood() -> None:
     """"Exactly." was listed as a message not understood (eighth play-test)."""
     from bot.engine.summary import render_summary, summarize

@@ -92,9 +92,9 @@ class Meter(_Strict):
                            "while the partner is still wary (see wary_for).")
 
 
-#: The MI-adherent skills a move can declare (the summary's "MI-adherent" line).
-#: Skills a move can declare: three MI-adherent ones, and confronting, which is not.
-MiSkill = Literal["affirm", "seek_collaboration", "emphasize_autonomy", "confront"]
+#: Skills a move can declare: three MI-adherent ones (the summary's "MI-adherent"
+#: line), and confronting and advice without permission (MI's "persuade"), which are not.
+MiSkill = Literal["affirm", "seek_collaboration", "emphasize_autonomy", "confront", "advice"]
 MiBehaviour = Literal["question", "reflection", "input", "other"]
 #: Every micro-skill "How you said it" can name (the skill layer's codes).
 SkillId = Literal[
@@ -121,7 +121,8 @@ class Move(_Strict):
     skills: list[MiSkill] = Field(
         default_factory=list,
         description="MI skills this move always is (affirm, seek_collaboration, "
-        "emphasize_autonomy, or confront for an unhelpful move); 'How you said it' and the "
+        "emphasize_autonomy, or confront or advice for an unhelpful move); 'How you said it' "
+        "and the "
         "summary count them even when the skill reading misses them.",
     )
     behaviour: MiBehaviour | None = Field(
