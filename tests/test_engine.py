@@ -952,29 +952,6 @@ def test_beside_a_sure_good_move_a_doubtful_poor_one_is_not_what_sam_answers() -
     assert "asked" not in pressure.note
 
 
-def test_the_same_unhelpful_move_read_not_sure_again_is_read_sure() -> None:
-    """Three digs at Alex were each read "not sure" beside a kind sentence, cost
-    nothing, and Sam's openness even rose (twenty-fourth play-test)."""
-    from bot.engine.summary import summarize
-
-    mini = mini_practice()
-    reading = FixedReading([MoveGuess("reflect", 0.9), MoveGuess("pressure", 0.62)])
-    practice = Practice(mini.scenario, reading)
-    session = practice.start()
-    session.meter = 4
-    first = practice.turn(session, "sounds hard. but you should come, really")
-    assert [m.unsure for m in first.feedback.moves if m.move == "pressure"] == [True]
-    second = practice.turn(session, "sounds hard. but you should come, really")
-    assert [m.unsure for m in second.feedback.moves if m.move == "pressure"] == [False]
-    assert second.main_move == "pressure" and second.meter_after < second.meter_before
-    assert summarize(mini.scenario, session).poor == 2
-    kind = Practice(mini.scenario, FixedReading([MoveGuess("reflect", 0.9)]))
-    fresh = kind.start()
-    kind.turn(fresh, "sounds hard")  # no unhelpful move before: the first stays "not sure"
-    again = practice.turn(fresh, "sounds hard. but you should come, really")
-    assert [m.unsure for m in again.feedback.moves if m.move == "pressure"] == [True]
-
-
 def test_a_doubtful_poor_move_that_empties_the_meter_still_ends_the_call() -> None:
     """The rules still apply: Sam does not ask, and the note does not say so."""
     mini = mini_practice()

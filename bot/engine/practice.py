@@ -23,8 +23,6 @@ nothing), no transition fires, and the partner asks what was meant
 (``unclear.doubt_lines``) instead of reacting to words the trainee may not
 have meant. If the message also holds a good move, the partner answers that
 move instead, as if the doubtful ones were not there (they still cost half).
-The same unhelpful move read "not sure" a second time in one conversation is
-read sure: the trainee has already been told what it sounded like.
 The rules and the turn limit still apply.
 """
 
@@ -37,7 +35,6 @@ from dataclasses import dataclass, replace
 from bot.catalogue import t
 from bot.engine.acts import sure_poor, turn_acts, unsure_poor
 from bot.engine.feedback import (
-    POOR_SURE,
     MoveFeedback,
     TurnFeedback,
     asserted_skills,
@@ -170,7 +167,6 @@ class Practice:
             recognition = self.recognizer.recognize(text, previous)
         moves = [m for m in recognition.moves if m.id in self.scenario.moves
                  and not (m.id in recognition.retracted and _said_lately(session, m.id))]
-        moves = _sure_when_repeated(self.scenario, session, moves)
         if not moves:
             return self._unclear(session, text, recognition, guided=option is not None)
         # "Hi Sam, sounds like you're wary" is a reflection: a greeting's "other"
@@ -573,19 +569,6 @@ def condition_values(
         said.update(turn_acts(scenario, record.moves, record.behaviour, record.text))
     return {**counts, scenario.spec.meter.name: meter, "turn": turn, UNHELPFUL: unhelpful,
             REFLECTIONS: said["reflection"], QUESTIONS: said["question"]}
-
-
-def _sure_when_repeated(
-    scenario: Scenario, session: Session, moves: list[MoveGuess]
-) -> list[MoveGuess]:
-    """An unhelpful move read "not sure" again, after the same move was read
-    earlier in the conversation, is read sure: the trainee was told once what it
-    sounded like. Three digs at Alex ("honestly Alex sounds exhausting lately")
-    were each read "not sure", cost nothing, and the debrief never named them
-    (twenty-fourth play-test)."""
-    earlier = {m.id for record in session.turns for m in record.moves}
-    return [replace(m, confidence=POOR_SURE)
-            if unsure_poor(scenario, m) and m.id in earlier else m for m in moves]
 
 
 #: How many earlier turns a trainee can take a move back from ("forget the group idea").
