@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.recognition.clarifications import asks_meaning, without_answer
+from bot.recognition.clarifications import asks_meaning, without_answer, without_concession
 from tests.scenarios import flagship_practice
 
 ASKED = "Wait. What are you actually saying about me?"
@@ -31,11 +31,11 @@ def test_other_questions_are_not_asking_what_the_worker_meant(line: str | None) 
 
 
 @pytest.mark.parametrize(("text", "kept"), [
-    ("Nothing bad about you at all, I promise. I meant it's a lot.", "I meant it's a lot"),
+    ("Nothing bad about you at all, I promise. I meant it's a lot.", "I meant it's a lot."),
     ("No, nothing like that. I just meant it's a lot to take in.",
-     "I just meant it's a lot to take in"),
+     "I just meant it's a lot to take in."),
     ("nothing bad i promise!! i just meant its normal", "i just meant its normal"),
-    ("Only good things, honestly. You've coped with a lot.", "You've coped with a lot"),
+    ("Only good things, honestly. You've coped with a lot.", "You've coped with a lot."),
 ])
 def test_the_short_answer_that_opens_a_message_is_set_aside(text: str, kept: str) -> None:
     assert without_answer(text) == (kept, True)
@@ -73,3 +73,39 @@ def test_a_brush_off_after_the_answer_is_still_read(text: str) -> None:
     recognizer = flagship_practice().recognizer
     found = {m.id for m in recognizer.recognize(text, ASKED).moves}
     assert found & (POOR | {"pressure"}), found
+
+
+@pytest.mark.parametrize(("text", "kept"), [
+    ("True, and I've done more talking than listening so far. What would help?",
+     "I've done more talking than listening so far. What would help?"),
+    ("You're right, that wasn't fair to Alex, sorry.", "that wasn't fair to Alex, sorry."),
+    ("ok thats fair, i pushed too hard there", "i pushed too hard there"),
+])
+def test_a_concession_that_opens_a_message_is_set_aside(text: str, kept: str) -> None:
+    assert without_concession(text) == (kept, True)
+
+
+@pytest.mark.parametrize("text", ["Fair enough.", "True love is rare.", "right you need to come"])
+def test_no_concession_without_more_to_read(text: str) -> None:
+    assert without_concession(text) == (text, False)
+
+
+def test_a_humble_concession_is_not_read_as_arguing_back() -> None:
+    """Twenty-fifth play-test: "True," lent arguing back the support it needed,
+    and Sam hung up on a humble message; without "True," it read as shaping the
+    session together."""
+    recognizer = flagship_practice().recognizer
+    text = ("True, and I've done more talking than listening so far. What would help you "
+            "feel I'm being fair to you?")
+    found = {m.id for m in recognizer.recognize(text).moves}
+    assert "seek_collaboration" in found and not found & POOR, found
+
+
+@pytest.mark.parametrize(("text", "poor"), [
+    ("True, but honestly you need to come to this, Alex deserves it.", "pressure"),
+    ("You're right, but that's just how you are, always defensive.", "blame_partner"),
+    ("Fair enough, you're overreacting though.", "dismiss_concern"),
+])
+def test_what_follows_a_concession_is_still_read(text: str, poor: str) -> None:
+    recognizer = flagship_practice().recognizer
+    assert poor in {m.id for m in recognizer.recognize(text).moves}

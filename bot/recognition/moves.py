@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 import numpy as np
 
 from bot.engine.session import MoveGuess
-from bot.recognition.clarifications import asks_meaning, without_answer
+from bot.recognition.clarifications import asks_meaning, without_answer, without_concession
 from bot.recognition.clauses import MIN_CLAUSE_WORDS, split_clauses, whole_sentences
 from bot.recognition.denials import without, without_denied, without_retracted
 from bot.recognition.echoes import is_echo
@@ -468,8 +468,7 @@ class MoveModel:
             for j in self._unsaid(found, kept) if denied else ():
                 del found[j]  # "I'm not asking you to join a support group"
             self._drop_echoes(found, text, previous)
-            if asks_meaning(previous):
-                self._drop_answer(found, text)
+            self._drop_opening(found, text, previous)
             kept, taken_back = without_retracted(text)
             if taken_back:
                 retracted = self._unsaid(found, kept)
@@ -490,14 +489,22 @@ class MoveModel:
         if not found and self.reflection is not None:
             found[self.reflection] = ECHO_CONFIDENCE
 
-    def _drop_answer(self, found: dict[int, float], text: str) -> None:
-        """Drop the poor moves only a short answer to "what are you saying about
-        me?" shows ("Nothing bad at all. I meant..."); if nothing is left, what
-        the rest of the message says is its reading (see ``clarifications``)."""
-        kept, answered = without_answer(text)
-        if not answered or len(kept.split()) < MIN_CLAUSE_WORDS:
+    def _drop_opening(self, found: dict[int, float], text: str, previous: str | None) -> None:
+        """Drop the poor moves only a short opening shows: an answer to "what are
+        you saying about me?" ("Nothing bad at all. I meant..."), or a concession
+        ("True, and I've done more talking than listening"). If nothing is left,
+        what the rest of the message says is its reading (see ``clarifications``)."""
+        kept, opened = without_answer(text) if asks_meaning(previous) else (text, False)
+        candidates = dict(found)
+        if not opened:
+            kept, opened = without_concession(text)
+            # Agreeing contradicts arguing or blaming (moves declared confronting),
+            # not siding: "ur right, alex should have asked you first" sides with Sam.
+            candidates = {j: p for j, p in found.items()
+                          if "confront" in self.scenario.moves[self.move_ids[j]].skills}
+        if not opened or len(kept.split()) < MIN_CLAUSE_WORDS:
             return  # "Nothing, you're overreacting": too little left to read alone
-        unsaid = self._unsaid(found, kept)
+        unsaid = self._unsaid(candidates, kept)
         for j in unsaid:
             del found[j]
         if unsaid and not found:
