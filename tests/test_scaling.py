@@ -46,6 +46,10 @@ SCALING = """scaling:
         # Scales the meter cannot stand for: worry runs the other way.
         ("scale of 1-10 how worried are you about it", None),
         ("On a scale from 0 to 10, how important is it that things get better?", None),
+        # Nor can it stand for an impact named late in the clause (25th play-test).
+        ("On a scale of 0 to 10, how much have the changes in Alex affected you at home?",
+         None),
+        ("on a scale of 1-10 how ready r u to come, given everything thats changed", (1, 10)),
     ],
 )
 def test_scaling_questions_are_told_from_numbers_that_ask_nothing(
@@ -161,6 +165,8 @@ def test_no_tip_says_sam_can_stop_at_yes_when_a_number_answers_it() -> None:
         ("why not lower?", "reasons"),
         ("What would need to happen for that number to go up by one?", "needs"),
         ("what would move it from a 6 to a 7 for u", "needs"),
+        ("What puts it at a 9 rather than, say, a 6?", "reasons"),
+        ("what puts u at a 5", "reasons"),
         ("ok a 2. what would it take to get to a 3", "needs"),
         ("What would help?", None),
         ("what would make the session feel fair to you", None),
@@ -230,3 +236,19 @@ def test_a_ruler_also_read_as_an_invitation_is_answered_with_a_number_not_a_yes(
     assert result.main_move == "explore_concerns"
     assert result.ending is None and not session.ended
     assert re.search(rf"\b{result.meter_after}\b", result.reply), result.reply
+
+
+def test_a_ruler_that_is_the_messages_question_is_answered_with_the_number_alone() -> None:
+    """"Probably 9. I'm more up for it than I expected to be. Honestly, that I'll
+    freeze up and Alex will do all the talking." answered a ruler with a worry
+    nobody had asked about: the usual reply to a question about Sam's view
+    (twenty-fifth play-test)."""
+    flagship = flagship_practice().scenario
+    practice = Practice(flagship, FixedReading([MoveGuess("explore_concerns", 0.9)]))
+    session = practice.start(seed=5)
+    session.meter = 6
+    result = practice.turn(session, "On a scale of 0 to 10, how willing would you be to try "
+                                    "one session?")
+    band_lines = {line.replace("{n}", str(result.meter_after))
+                  for band in flagship.spec.scaling for line in band.lines}
+    assert result.reply in band_lines, result.reply

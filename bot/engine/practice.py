@@ -310,7 +310,8 @@ class Practice:
         if scale is not None and recognition.skills is not None:
             recognition = replace(recognition, skills=as_scaling_question(recognition.skills))
         if not poor:
-            reply = self._scale_answer(session, scale, text, meter, reply)
+            asked_view = self.scenario.moves[main].behaviour == "question"
+            reply = self._scale_answer(session, scale, text, meter, reply, alone=asked_view)
         note: Text | None = step.taken.feedback if isinstance(step.taken, Reaction) else None
         doubt = None
         if doubtful:
@@ -351,10 +352,16 @@ class Practice:
         return pick_line(session, self.scenario, f"state:{session.state}", state.lines)
 
     def _scale_answer(
-        self, session: Session, scale: tuple[int, int] | None, text: str, meter: int, reply: str
+        self, session: Session, scale: tuple[int, int] | None, text: str, meter: int, reply: str,
+        *, alone: bool = False,
     ) -> str:
-        """The number a scaling question asks for, before the usual reply, or the
-        reasons or needs its follow-up asks for, instead of it (see ``scaling``)."""
+        """The number a scaling question asks for, before the usual reply (instead of
+        it when the ruler was the message's main question, ``alone``), or the
+        reasons or needs its follow-up asks for, instead of it (see ``scaling``).
+
+        The usual reply to a question about Sam's view is a worry: "Probably 9.
+        Honestly, that I'll freeze up…" answered a question nobody asked
+        (twenty-fifth play-test)."""
         answers = self.scenario.spec.scaling
         if not answers or self.scenario.is_ending(session.state):
             return reply
@@ -364,7 +371,7 @@ class Practice:
             line = pick_line(session, self.scenario, f"scale:{i}", answers[i].lines)
             number = with_number(line, scale_number(meter, m.min, m.max, scale))
             # The partner's whole reply is what the next message answers (echoes).
-            session.last_line = f"{number} {reply}"
+            session.last_line = number if alone else f"{number} {reply}"
             return session.last_line
         ruler_lately = any(scale_asked(t.text) for t in session.turns[-2:])
         kind = follow_up(text) if ruler_lately else None

@@ -51,15 +51,17 @@ _RATING = re.compile(
 _OTHER_SCALE = re.compile(
     r"\b(?:worr\w*|anxious|nervous|scared|afraid|stress\w*|angry|upset|annoyed|frustrat\w*|"
     r"hurt\w*|sad|unhappy|lonely|bad|hard|difficult|important|importance|matter\w*|happy|"
+    r"affect\w*|impact\w*|effect\w*|"
     r"satisf\w*|tired|exhausted|sorge\w*|angst|ängstlich|wütend|traurig|wichtig\w*|"
     r"glücklich|zufrieden|schwer|schlimm)\b",
     re.IGNORECASE)
 
 
-#: What is being rated: the words after "how" or "rate your" ("how worried are
-#: you"), not a worry named earlier in the message.
+#: What is being rated: the words after "how" or "rate your" to the end of the
+#: clause ("how worried are you", "how much have the changes affected you"), not
+#: a worry named earlier in the message.
 _RATED = re.compile(
-    r"\b(?:how|wie|rate|score|bewerten)\s+((?:[\w'’]+\s+){0,2}[\w'’]+)", re.IGNORECASE)
+    r"\b(?:how|wie|rate|score|bewerten)\s+([^,.;:!?]*)", re.IGNORECASE)
 
 
 def _value(word: str) -> int:
@@ -98,7 +100,9 @@ _WHY_NOT_LOWER = re.compile(
     r"(?:lower|less|zero|\d)|\bwhy\s+(?:a|an|so)\s+(?:\d+|high|higher)\b|\bnot\s+(?:any\s+)?lower\b|"
     r"\bwhat\s+(?:makes|made)\s+(?:it|you\s+(?:say|pick|choose|give\s+it))\s+(?:a\s+|an\s+)?\d+|"
     r"\bwhat'?s\s+(?:in|behind)\s+(?:the|that|your|a)\s+(?:number|\d+)|"
-    r"\brather\s+than\s+(?:a\s+|an\s+)?(?:\d+|zero|one|lower)\b", re.IGNORECASE)
+    r"\brather\s+than,?\s+(?:say,?\s+)?(?:a\s+|an\s+)?(?:\d+|zero|one|lower)\b|"
+    r"\bwhat\s+(?:puts|put|keeps|places)\s+(?:it|you|u)\s+(?:at|on)\s+(?:a\s+|an\s+)?\d+",
+    re.IGNORECASE)
 #: "What would make it a 5?", "what would move it up one?": what the partner would need.
 _WHAT_WOULD_RAISE = re.compile(
     r"\bwhat\s+(?:would|could|might)\b[^?.!]*\b(?:higher|up|\d+|point|notch|step)\b|"
