@@ -1216,3 +1216,21 @@ def test_an_offered_reply_already_sent_or_regretted_is_not_offered_again() -> No
     # The number shown is the one played.
     result = practice.turn(session, "", option=0)
     assert result.text == again[0].text
+
+
+def test_no_replies_are_offered_when_only_unhelpful_ones_are_left() -> None:
+    """After several taps the list had shrunk to one option, "Perhaps it's simplest
+    if Alex just keeps going on their own for now" (twenty-fifth play-test)."""
+    from bot.engine.session import TurnRecord
+    from tests.scenarios import flagship_practice
+
+    practice = flagship_practice()
+    session = practice.start(seed=2)
+    session.state = "considering"
+    for option in practice.options(session):
+        if option.move not in practice.scenario.poor_moves:
+            assert practice.options(session)
+            session.turns.append(TurnRecord(option.text, [MoveGuess(option.move, 1.0)],
+                                            option.move, "considering", "considering", 7, 7,
+                                            "", "", guided=True))
+    assert practice.options(session) == []

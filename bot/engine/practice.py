@@ -133,7 +133,9 @@ class Practice:
         """The state's ready-made replies, numbered as shown. Not one already sent,
         nor an unhelpful one a message was already read as: a breach was offered
         again right after the trainee apologised for it (twenty-first play-test),
-        and picked replies, flagged ones too, kept coming back (twenty-third)."""
+        and picked replies, flagged ones too, kept coming back (twenty-third).
+        None when only unhelpful ones are left: the list had shrunk to "Perhaps
+        Alex just keeps going on their own" (twenty-fifth)."""
         state = self.scenario.states.get(session.state)
         if state is None or session.ended:
             return []
@@ -141,6 +143,8 @@ class Practice:
         made = {m.id for turn in session.turns for m in turn.moves} & self.scenario.poor_moves
         kept = [(self.scenario.text(o.text, session.language), o.move) for o in state.options]
         kept = [(text, move) for text, move in kept if text not in sent and move not in made]
+        if all(move in self.scenario.poor_moves for _, move in kept):
+            return []  # a trainee who taps would have only a wrong answer (25th play-test)
         return [GuidedOption(i, text, move) for i, (text, move) in enumerate(kept)]
 
     # -- playing ----------------------------------------------------------
