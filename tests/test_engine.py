@@ -1173,6 +1173,29 @@ def test_trust_comes_back_slowly_after_an_unhelpful_move(
     assert not results[2].feedback.wary
 
 
+def test_above_heard_at_the_meter_rises_only_after_enough_reflections(tmp_path: Path) -> None:
+    """Sam reached 10 of 10 by the seventh message with no reflection at all,
+    through offered framing and autonomy replies (twenty-fifth play-test)."""
+    text = MINI.read_text(encoding="utf-8").replace(
+        "meter: {start: 3, min: 0, max: 10}",
+        "meter: {start: 3, min: 0, max: 10, heard_at: 4, heard_after: 2}").replace(
+        "    label: Reflection\n", "    label: Reflection\n    behaviour: reflection\n")
+    path = tmp_path / "mini.yaml"
+    path.write_text(text, encoding="utf-8")
+    scenario = parse_scenario(path)
+    invite, reflect = [MoveGuess("invite", 0.9)], [MoveGuess("reflect", 0.9)]
+    practice = Practice(scenario, _Readings(  # type: ignore[arg-type]
+        invite, reflect, invite, reflect))
+    session = practice.start()
+    results = [practice.turn(session, "a message") for _ in range(4)]
+    # invite +1 to the limit; one reflection (+2) is not enough; nor is the
+    # next invitation; the second reflection lifts it.
+    assert [r.meter_after for r in results] == [4, 4, 4, 6]
+    assert [r.feedback.unheard for r in results] == [False, True, True, False]
+    assert "Sam won't open up further until Sam feels heard" in render_plain(
+        results[1].feedback, "en")
+
+
 def test_after_a_breach_the_privacy_rules_do_not_win_sam_over_at_once() -> None:
     """Sam said "I'm glad you didn't" tell what Alex said, after the worker had
     (twenty-second play-test)."""

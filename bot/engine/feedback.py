@@ -57,6 +57,8 @@ class TurnFeedback:
     capped: int | None = None
     #: The cap was the scenario's ``meter.wary_gain``: an unhelpful move came lately.
     wary: bool = False
+    #: The meter stopped at ``meter.heard_at``: the partner has not felt heard yet.
+    unheard: bool = False
 
     @property
     def delta(self) -> int:
@@ -133,7 +135,9 @@ def turns_left_text(feedback: TurnFeedback, language: str | None) -> str | None:
 
 def capped_text(feedback: TurnFeedback, language: str | None) -> str | None:
     """Why helpful moves raised the meter by less than their sum: one message's
-    limit, or the partner still wary after an unhelpful move."""
+    limit, the partner still wary after an unhelpful move, or not yet heard."""
+    if feedback.unheard:
+        return t("feedback.unheard", language, name=feedback.partner)
     if feedback.capped is None:
         return None
     key = "feedback.wary" if feedback.wary else "feedback.capped"

@@ -212,14 +212,28 @@ class Practice:
         return m.max_gain, False
 
     def _gained(
-        self, before: int, effects: dict[str, int], cap: int | None
+        self, before: int, effects: dict[str, int], cap: int | None,
+        ceiling: int | None = None,
     ) -> tuple[int, int | None]:
-        """The meter after this message's effects, and the cap if it cut the gain."""
+        """The meter after this message's effects, and the cap if it cut the gain;
+        a gain stops at ``ceiling`` (see ``_unheard_ceiling``)."""
         total = sum(effects.values())
         after = self._clamp(before + total)
-        if cap is None or total <= cap or self._clamp(before + cap) == after:
-            return after, None
-        return self._clamp(before + cap), cap
+        cut = None
+        if cap is not None and total > cap and self._clamp(before + cap) != after:
+            after, cut = self._clamp(before + cap), cap
+        if ceiling is not None and after > ceiling:
+            after = ceiling
+        return after, cut
+
+    def _unheard_ceiling(self, before: int, values: dict[str, int]) -> int | None:
+        """The most the meter may reach while the partner has not felt heard: above
+        ``meter.heard_at`` it rises only after ``heard_after`` reflections, this
+        message's included. Never below where it already is."""
+        m = self.scenario.spec.meter
+        if m.heard_at is None or values[REFLECTIONS] >= m.heard_after:
+            return None
+        return max(before, m.heard_at)
 
     def _effects(self, session: Session, moves: list[MoveGuess]) -> dict[str, int]:
         previous = {m.id for m in session.turns[-1].moves} if session.turns else set()
@@ -285,10 +299,12 @@ class Practice:
             heard = [m for m in moves if m.id not in poor]
         effects = self._effects(session, heard)
         cap, wary = self._cap(session)
-        meter, _ = self._gained(before_meter, effects, cap)
         behaviour = recognition.skills.behaviour if recognition.skills else None
         acts = turn_acts(self.scenario, moves, behaviour, text)
-        values = self._values(session, meter, moves, acts)
+        values = self._values(session, before_meter, moves, acts)
+        ceiling = self._unheard_ceiling(before_meter, values)
+        meter, _ = self._gained(before_meter, effects, cap, ceiling)
+        values = self._with_meter(values, meter)
         scale = scale_asked(text)
         main = self._main_move(session, heard, values, ruler=scale is not None)
         step = self.compiled.fire(session.state, main, values)
@@ -302,7 +318,9 @@ class Practice:
             else:
                 cost = -sum(self.scenario.moves[m].effect for m in poor)
             effects[poor[0]] = -(cost // 2) if cost > 0 else 0
-        meter, capped = self._gained(before_meter, effects, cap)
+        meter, capped = self._gained(before_meter, effects, cap, ceiling)
+        unheard = ceiling is not None and meter == ceiling < self._gained(
+            before_meter, effects, cap)[0]
         steps = [step]
         if not self.scenario.is_ending(step.state):
             steps.append(self._after_turn(step.state, self._with_meter(values, meter)))
@@ -323,7 +341,7 @@ class Practice:
                       name=self.scenario.partner_name(session.language))
         feedback = self._feedback(session, moves, before_meter, recognition, main, note, doubt,
                                   capped, guided=guided, wary=wary and capped is not None,
-                                  scaling=scale is not None)
+                                  scaling=scale is not None, unheard=unheard)
         return self._record(session, text, moves, main, before_state, feedback, reply, guided,
                             recognition)
 
@@ -398,6 +416,7 @@ class Practice:
         guided: bool,
         wary: bool = False,
         scaling: bool = False,
+        unheard: bool = False,
     ) -> TurnFeedback:
         """Each move's feedback; the main move also gets its transition's note, if any,
         an unhelpful move read unsure what that cost, and a move its tip on how it
@@ -425,7 +444,7 @@ class Practice:
                 item.note = doubt_note or item.note
             items.append(item)
         feedback = self._meter_feedback(session, before_meter, True, items, None, recognition,
-                                        capped=capped, wary=wary)
+                                        capped=capped, wary=wary, unheard=unheard)
         said = [] if guided else asserted_skills(feedback.skills)  # no tips on the author's words
         if scaling:  # a number answers it, so no tip says Sam can stop at "yes"
             said = [skill for skill in said if skill != "closed_question"]
@@ -447,6 +466,7 @@ class Practice:
         short: bool = False,
         capped: int | None = None,
         wary: bool = False,
+        unheard: bool = False,
     ) -> TurnFeedback:
         m = self.scenario.spec.meter
         return TurnFeedback(
@@ -461,6 +481,7 @@ class Practice:
             short=short,
             capped=capped,
             wary=wary,
+            unheard=unheard,
             skills=shown_skills(recognition.skills, [i.kind for i in items],
                                 *self._declared(items)),
             turns_left=self._turns_left(session),

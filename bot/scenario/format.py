@@ -90,6 +90,15 @@ class Meter(_Strict):
                           "unhelpful move, one message raises the meter by at most wary_gain.")
     wary_gain: int = Field(default=1, ge=0, description="The most one message raises the meter "
                            "while the partner is still wary (see wary_for).")
+    #: A partner who has not felt heard does not open up fully: above
+    #: ``heard_at`` the meter rises only once the trainee has reflected
+    #: ``heard_after`` times (counted as the summary counts reflections).
+    #: Sam reached 10 of 10 by the seventh message with no reflection at all,
+    #: through offered framing and autonomy replies (twenty-fifth play-test).
+    heard_at: int | None = Field(default=None, description="Above this the meter rises only "
+                                 "after heard_after reflections. Left out: no such limit.")
+    heard_after: int = Field(default=2, ge=1, description="How many reflections lift the "
+                             "heard_at limit.")
 
 
 #: Skills a move can declare: three MI-adherent ones (the summary's "MI-adherent"
