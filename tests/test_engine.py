@@ -1257,3 +1257,22 @@ def test_no_replies_are_offered_when_only_unhelpful_ones_are_left() -> None:
                                             option.move, "considering", "considering", 7, 7,
                                             "", "", guided=True))
     assert practice.options(session) == []
+
+
+def test_a_helpful_moves_feedback_is_shortened_after_the_first_time() -> None:
+    """The same feedback paragraph came back word for word four or five times in
+    one conversation, which a learner would call generic (twenty-fifth play-test).
+    An unhelpful move keeps its whole text and "Try instead" every time."""
+    from tests.scenarios import flagship_practice
+
+    scenario = flagship_practice().scenario
+    reflect, pressure = [MoveGuess("reflect_concern", 0.95)], [MoveGuess("pressure", 0.95)]
+    practice = Practice(scenario, _Readings(  # type: ignore[arg-type]
+        reflect, pressure, reflect, pressure))
+    session = practice.start(seed=1)
+    first, push, again, push_again = [practice.turn(session, "a message") for _ in range(4)]
+    full = scenario.text(scenario.moves["reflect_concern"].feedback)
+    assert first.feedback.moves[0].text == full
+    assert again.feedback.moves[0].text == full.split(". ")[0] + "."
+    assert push_again.feedback.moves[0].text == push.feedback.moves[0].text
+    assert push_again.feedback.moves[0].better

@@ -28,6 +28,7 @@ The rules and the turn limit still apply.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -423,15 +424,22 @@ class Practice:
         was said when "How you said it" names that skill."""
         lang = session.language
         items = []
+        earlier = {m.id for record in session.turns for m in record.moves}
         for guess in moves:
             move = self.scenario.moves[guess.id]
             better = self.scenario.text(move.better, lang) if move.better else None
+            text = self.scenario.text(move.feedback, lang)
+            if move.kind != "poor" and guess.id in earlier:
+                # The same paragraph four or five times in one conversation read as
+                # generic (twenty-fifth play-test): after the first, its first
+                # sentence. An unhelpful move keeps it all, with "Try instead".
+                text = _SENTENCE_END.split(text, maxsplit=1)[0]
             item = MoveFeedback(
                 guess.id,
                 self.scenario.text(move.label, lang),
                 move.kind,
                 guess.confidence,
-                self.scenario.text(move.feedback, lang),
+                text,
                 better if move.kind == "poor" else None,
                 self.scenario.text(main_note, lang)
                 if main_note is not None and guess.id == main else None,
@@ -601,6 +609,10 @@ def condition_values(
         said.update(turn_acts(scenario, record.moves, record.behaviour, record.text))
     return {**counts, scenario.spec.meter.name: meter, "turn": turn, UNHELPFUL: unhelpful,
             REFLECTIONS: said["reflection"], QUESTIONS: said["question"]}
+
+
+#: Where a feedback paragraph's first sentence ends ("e.g. this" does not end one).
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"“‘'])")
 
 
 #: How many earlier turns a trainee can take a move back from ("forget the group idea").
