@@ -109,6 +109,10 @@ def test_a_keyword_counts_unless_its_clause_denies_it(text: str, found: bool) ->
         ("Sorry for using the words support group, wrong idea.", True),
         ("Sorry, but I used to run a support group and it helped.", False),  # "but"
         ("Sorry you've been so stressed, maybe try calling a support group", False),
+        # An apology about the thing itself (held-out set 45: read as the referral, 0.9).
+        ("i owe u an apology for the support group thing. wrong call on my part", True),
+        ("Sorry about the support group idea, that was off.", True),
+        ("Sorry about the wait, a support group might help you.", False),
     ],
 )
 def test_a_keyword_in_an_apology_for_saying_it_is_retracted(text: str, retracted: bool) -> None:

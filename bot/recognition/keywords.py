@@ -100,6 +100,8 @@ _NAMING = re.compile(r"^(?:call(?:ed|ing)?|us(?:e|ed|ing))$")
 _NAMED = frozenset({"it", "that", "this", "the", "those", "these", "word", "words", "term",
                     "terms", "phrase"})
 _CONTRAST = frozenset({"but", "though", "although", "however", "still", "anyway"})
+#: Only these between an apology and the keyword: the apology is about it.
+_ABOUT = frozenset({"for", "about", "over", "re", "the", "that", "this", "my", "whole"})
 _SENTENCES = re.compile(r"[.!?;]+|\n")
 
 
@@ -110,6 +112,8 @@ def _apology_for_saying(before: list[str]) -> bool:
             return False
         if before[i] in _APOLOGIES:
             after = before[i + 1:]
+            if after and after[0] in _ABOUT and set(after) <= _ABOUT:
+                return True  # "an apology for the support group thing" (held-out set 45)
             return any(_SAYING.match(word) or (_NAMING.match(word) and nxt in _NAMED)
                        for word, nxt in zip(after, [*after[1:], ""], strict=True))
     return False
