@@ -1276,3 +1276,22 @@ def test_a_helpful_moves_feedback_is_shortened_after_the_first_time() -> None:
     assert again.feedback.moves[0].text == full.split(". ")[0] + "."
     assert push_again.feedback.moves[0].text == push.feedback.moves[0].text
     assert push_again.feedback.moves[0].better
+
+
+def test_a_reflection_beside_an_explanation_is_named_beside_it() -> None:
+    """"How you said it" named only "giving information or advice" for a
+    reflection followed by an explanation, though the summary counted the
+    reflection (twenty-third to twenty-sixth play-tests); and "or advice" read
+    as a slight where nothing was advised."""
+    from bot.engine.recognition import SkillNote
+    from tests.scenarios import flagship_practice
+
+    scenario = flagship_practice().scenario
+    note = SkillNote("reflection", 0.5, [MoveGuess("complex_reflection", 0.55)])
+    practice = Practice(scenario, FixedReading(
+        [MoveGuess("explain_joint_session", 0.97), MoveGuess("reflect_concern", 0.87)], note))
+    result = practice.turn(practice.start(seed=1), "that sounds lonely. in a session you'd "
+                                                   "both get equal time and I'd keep it fair.")
+    [line] = [x for x in render_plain(result.feedback, "en").splitlines()
+              if x.startswith("How you said it")]
+    assert line == "How you said it: giving information, this reads like a complex reflection"

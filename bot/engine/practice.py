@@ -179,7 +179,8 @@ class Practice:
         declared = sorted((b for m in moves if (b := self.scenario.moves[m.id].behaviour)),
                           key=lambda b: b == "other")
         if declared and recognition.skills is not None:
-            recognition = replace(recognition, skills=as_behaviour(recognition.skills, declared[0]))
+            recognition = replace(recognition, skills=as_behaviour(
+                recognition.skills, declared[0], also=declared[1:]))
         if recognition.skills is not None:
             recognition = replace(recognition,
                                   skills=with_worded_question(recognition.skills, text))

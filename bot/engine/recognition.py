@@ -75,23 +75,28 @@ def _guess_asked(note: SkillNote) -> bool:
     return kinds.get("closed_question", 0.0) > kinds.get("open_question", 0.0)
 
 
-def as_behaviour(note: SkillNote, behaviour: str) -> SkillNote:
+def as_behaviour(note: SkillNote, behaviour: str, also: Sequence[str] = ()) -> SkillNote:
     """The reading with the behaviour a recognised move is declared to be.
 
     The move read is learned from the scenario's own examples and measured on
     it; the behaviour reading is general and, in play, weaker. Where they
     disagreed, the trainee was told "Reflecting Sam's concern" and "How you
     said it: small talk or other" in one turn, and the summary counted no
-    reflection. Skills of another behaviour are dropped; the rest stay. A sure
-    question is the exception (ASKED_SURE): counted as reflections, checking
-    questions gave a trainee with about 0.4 reflections per question "2.3"
-    in the summary (tenth play-test).
+    reflection. Skills of a behaviour no move in the message declares are
+    dropped; the rest stay, so a reflection beside an explanation ("that sounds
+    lonely. In a session you'd both get equal time") is named beside "giving
+    information", as the summary counts both (``also``: the other declared
+    behaviours; twenty-third to twenty-sixth play-tests). A sure question is
+    the exception (ASKED_SURE): counted as reflections, checking questions gave
+    a trainee with about 0.4 reflections per question "2.3" in the summary
+    (tenth play-test).
     """
     if note.behaviour == behaviour:
         return note
     if _guess_asked(note):
         return note
-    other = frozenset().union(*(s for b, s in BEHAVIOUR_SKILLS.items() if b != behaviour))
+    kept = {behaviour, *also}
+    other = frozenset().union(*(s for b, s in BEHAVIOUR_SKILLS.items() if b not in kept))
     return replace(note, behaviour=behaviour,
                    skills=[s for s in note.skills if s.id not in other])
 
