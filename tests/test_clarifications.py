@@ -85,7 +85,13 @@ def test_a_concession_that_opens_a_message_is_set_aside(text: str, kept: str) ->
     assert without_concession(text) == (kept, True)
 
 
-@pytest.mark.parametrize("text", ["Fair enough.", "True love is rare.", "right you need to come"])
+@pytest.mark.parametrize("text", [
+    "Fair enough.", "True love is rare.", "right you need to come",
+    # Openings that only start like a concession (review: the blame was lost).
+    "Right now you're the one resisting every change, and that needs to stop.",
+    "It's fair to say you've been avoiding this, and you need to stop.",
+    "Fairly obviously you are wrong, and you know it.",
+])
 def test_no_concession_without_more_to_read(text: str) -> None:
     assert without_concession(text) == (text, False)
 
@@ -109,3 +115,10 @@ def test_a_humble_concession_is_not_read_as_arguing_back() -> None:
 def test_what_follows_a_concession_is_still_read(text: str, poor: str) -> None:
     recognizer = flagship_practice().recognizer
     assert poor in {m.id for m in recognizer.recognize(text).moves}
+
+
+def test_an_apology_with_the_keyword_straight_after_it_is_read_without_crashing() -> None:
+    """"Sorry, support group was a bad idea." raised ValueError inside the keyword
+    rule, and the trainee's turn failed (review)."""
+    recognizer = flagship_practice().recognizer
+    assert recognizer.recognize("Sorry, support group was a bad idea.").moves

@@ -113,6 +113,10 @@ def test_a_keyword_counts_unless_its_clause_denies_it(text: str, found: bool) ->
         ("i owe u an apology for the support group thing. wrong call on my part", True),
         ("Sorry about the support group idea, that was off.", True),
         ("Sorry about the wait, a support group might help you.", False),
+        # Not an apology about it; and nothing between apology and keyword (review:
+        # the second crashed the turn).
+        ("sorry, the support group is where you belong", False),
+        ("Sorry, support group was a bad idea.", False),
     ],
 )
 def test_a_keyword_in_an_apology_for_saying_it_is_retracted(text: str, retracted: bool) -> None:

@@ -93,6 +93,8 @@ def test_a_long_run_of_openers_is_read_at_once() -> None:
     ("Can you tell me if Tuesday works?", False),
     ("Can I ask whether you would come?", False),
     ("can u come on tuesday", False),
+    ("Could you tell me how long you've been together?", False),  # a fact: closed
+    ("Would you come on Tuesday? Can I ask what's been hardest?", False),  # the first decides
 ])
 def test_an_open_question_in_a_polite_frame_is_open(text: str, open_: bool) -> None:
     """"can i ask what it's been like for you at home…?" was shown as a closed

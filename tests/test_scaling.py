@@ -50,6 +50,10 @@ SCALING = """scaling:
         ("On a scale of 0 to 10, how much have the changes in Alex affected you at home?",
          None),
         ("on a scale of 1-10 how ready r u to come, given everything thats changed", (1, 10)),
+        # A hard thing the ruler goes on to mention is not what is rated (review).
+        ("On a scale of 1 to 10 how ready are you to try one session even though it feels hard",
+         (1, 10)),
+        ("0 to 10, how open are you to working on the stuff that affects you both?", (0, 10)),
     ],
 )
 def test_scaling_questions_are_told_from_numbers_that_ask_nothing(
@@ -167,6 +171,7 @@ def test_no_tip_says_sam_can_stop_at_yes_when_a_number_answers_it() -> None:
         ("what would move it from a 6 to a 7 for u", "needs"),
         ("What puts it at a 9 rather than, say, a 6?", "reasons"),
         ("what puts u at a 5", "reasons"),
+        ("What keeps you on 2 jobs at once?", None),
         ("ok a 2. what would it take to get to a 3", "needs"),
         ("What would help?", None),
         ("what would make the session feel fair to you", None),

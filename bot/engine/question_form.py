@@ -82,7 +82,9 @@ _POLITE_OPEN = re.compile(
     r"(?:\s+(?:something|a question))?[\s,:]+(?:what|wat|how|why)\b|"
     r"(?:can|could|would|will)\s+(?:you|u)\s+(?:tell|say|share|describe|talk|walk)\b"
     r"(?:\s+(?:me|us))?(?:\s+(?:a\s+(?:bit|little)\s+)?more)?(?:\s+(?:me|us))?"
-    r"\s+(?:about|what|wat|how|why|through)\b)",
+    r"\s+(?:about|what|wat|how|why|through)\b)"
+    # "could you tell me how long…" asks for a fact: closed (review).
+    r"(?!\s+(?:long|many|much|often|old|far|soon)\b)",
     re.IGNORECASE)
 
 
@@ -142,9 +144,17 @@ def read_question(text: str) -> tuple[str, str] | None:
 
 
 def asks_openly(text: str) -> bool:
-    """Whether a sentence of ``text`` is an open question in a polite frame
-    ("can I ask what it's been like?", "could you tell me more about that")."""
-    return any(_POLITE_OPEN.match(m.group().strip()) for m in _SENTENCE.finditer(text))
+    """Whether the first question of ``text`` is an open one in a polite frame
+    ("can I ask what it's been like?", "could you tell me more about that"):
+    the kind ``read_question`` gives is the first question's, so a later "Would
+    you come on Tuesday?" stays closed (review)."""
+    for match in _SENTENCE.finditer(text):
+        sentence = match.group().strip()
+        if _POLITE_OPEN.match(sentence):
+            return True
+        if _asks(sentence) is not None:
+            return False
+    return False
 
 
 def question_form(text: str) -> str | None:

@@ -78,7 +78,7 @@ def without_answer(text: str) -> tuple[str, bool]:
 #: A concession, as a whole opening piece ("true", "you're right", "fair point").
 _CONCESSION = re.compile(
     r"^(?:(?:ok|okay|yeah|yes|yep|oh|ah|honestly|and|well)\s*)*"
-    r"(?:(?:that'?s|thats|that is|it'?s|its|it is|very|so|how) )?(?:true|fair|right)|"
+    r"(?:(?:that'?s|thats|that is|it'?s|its|it is|very|so|how) )?(?:true|fair|right)$|"
     r"^(?:(?:ok|okay|yeah|yes|yep|oh|ah|honestly|well)\s*)*"
     r"(?:(?:you'?re|youre|you are|ur|u r) (?:quite |so |absolutely |totally |completely )?right"
     r"|fair (?:point|enough|comment|call)|good point|point taken|guilty as charged)$")

@@ -100,8 +100,11 @@ _NAMING = re.compile(r"^(?:call(?:ed|ing)?|us(?:e|ed|ing))$")
 _NAMED = frozenset({"it", "that", "this", "the", "those", "these", "word", "words", "term",
                     "terms", "phrase"})
 _CONTRAST = frozenset({"but", "though", "although", "however", "still", "anyway"})
-#: Only these between an apology and the keyword: the apology is about it.
-_ABOUT = frozenset({"for", "about", "over", "re", "the", "that", "this", "my", "whole"})
+#: Only these between an apology and the keyword, the first of them from _FOR:
+#: the apology is about it ("sorry about the support group idea"), not "sorry,
+#: the support group is where you belong" (review).
+_FOR = frozenset({"for", "about", "over", "re"})
+_ABOUT = _FOR | {"the", "that", "this", "my", "whole"}
 _SENTENCES = re.compile(r"[.!?;]+|\n")
 
 
@@ -112,10 +115,13 @@ def _apology_for_saying(before: list[str]) -> bool:
             return False
         if before[i] in _APOLOGIES:
             after = before[i + 1:]
-            if after and after[0] in _ABOUT and set(after) <= _ABOUT:
+            if after and after[0] in _FOR and set(after) <= _ABOUT:
                 return True  # "an apology for the support group thing" (held-out set 45)
+            # Each word with the one after it; "Sorry, support group was a bad
+            # idea" leaves no word between apology and keyword (review: the
+            # strict zip of [] and [""] crashed the turn).
             return any(_SAYING.match(word) or (_NAMING.match(word) and nxt in _NAMED)
-                       for word, nxt in zip(after, [*after[1:], ""], strict=True))
+                       for word, nxt in zip(after, [*after[1:], ""][:len(after)], strict=True))
     return False
 
 
