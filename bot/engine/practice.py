@@ -216,17 +216,17 @@ class Practice:
     def _gained(
         self, before: int, effects: dict[str, int], cap: int | None,
         ceiling: int | None = None,
-    ) -> tuple[int, int | None]:
-        """The meter after this message's effects, and the cap if it cut the gain;
-        a gain stops at ``ceiling`` (see ``_unheard_ceiling``)."""
+    ) -> tuple[int, int | None, bool]:
+        """The meter after this message's effects, the cap if it cut the gain, and
+        whether the gain stopped at ``ceiling`` (see ``_unheard_ceiling``)."""
         total = sum(effects.values())
         after = self._clamp(before + total)
         cut = None
         if cap is not None and total > cap and self._clamp(before + cap) != after:
             after, cut = self._clamp(before + cap), cap
         if ceiling is not None and after > ceiling:
-            after = ceiling
-        return after, cut
+            return ceiling, cut, True
+        return after, cut, False
 
     def _unheard_ceiling(self, before: int, values: dict[str, int]) -> int | None:
         """The most the meter may reach while the partner has not felt heard: above
@@ -305,7 +305,7 @@ class Practice:
         acts = turn_acts(self.scenario, moves, behaviour, text)
         values = self._values(session, before_meter, moves, acts)
         ceiling = self._unheard_ceiling(before_meter, values)
-        meter, _ = self._gained(before_meter, effects, cap, ceiling)
+        meter, _, _ = self._gained(before_meter, effects, cap, ceiling)
         values = self._with_meter(values, meter)
         scale = scale_asked(text)
         main = self._main_move(session, heard, values, ruler=scale is not None)
@@ -320,9 +320,7 @@ class Practice:
             else:
                 cost = -sum(self.scenario.moves[m].effect for m in poor)
             effects[poor[0]] = -(cost // 2) if cost > 0 else 0
-        meter, capped = self._gained(before_meter, effects, cap, ceiling)
-        unheard = ceiling is not None and meter == ceiling < self._gained(
-            before_meter, effects, cap)[0]
+        meter, capped, unheard = self._gained(before_meter, effects, cap, ceiling)
         steps = [step]
         if not self.scenario.is_ending(step.state):
             steps.append(self._after_turn(step.state, self._with_meter(values, meter)))

@@ -46,12 +46,14 @@ _SCALE = re.compile(
 #: Without the word "scale", a range or "out of" asks for a rating only beside these.
 _RATING = re.compile(
     r"\b(?:how|rate|rating|score|number|where|wie|wo|bewerten|zahl)\b", re.IGNORECASE)
+#: An effect on the partner ("how affected…", "how much has it affected you").
+_IMPACT_WORDS = r"affect\w*|impact\w*"
 #: Scales the meter cannot stand for: worry and pain run the other way, and
 #: importance or happiness measure something else.
 _OTHER_SCALE = re.compile(
     r"\b(?:worr\w*|anxious|nervous|scared|afraid|stress\w*|angry|upset|annoyed|frustrat\w*|"
     r"hurt\w*|sad|unhappy|lonely|bad|hard|difficult|important|importance|matter\w*|happy|"
-    r"affect\w*|impact\w*|"
+    rf"{_IMPACT_WORDS}|"
     r"satisf\w*|tired|exhausted|sorge\w*|angst|ängstlich|wütend|traurig|wichtig\w*|"
     r"glücklich|zufrieden|schwer|schlimm)\b",
     re.IGNORECASE)
@@ -65,7 +67,7 @@ _RATED = re.compile(
 #: "How much have the changes in Alex affected you?": an impact, whose verb
 #: comes late; the meter cannot stand for it (twenty-fifth play-test).
 _IMPACT = re.compile(
-    r"\bhow\s+much\s+(?:has|have|did|does|do|is|are)\b[^,.;:!?]{0,60}?\b(?:affect\w*|impact\w*)",
+    rf"\bhow\s+much\s+(?:has|have|did|does|do|is|are)\b[^,.;:!?]{{0,60}}?\b(?:{_IMPACT_WORDS})",
     re.IGNORECASE)
 
 

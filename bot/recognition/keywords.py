@@ -9,6 +9,7 @@ are plain word rules an educator can predict, not learned weights.
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 
 from bot.recognition.text_norm import normalise
 
@@ -118,10 +119,10 @@ def _apology_for_saying(before: list[str]) -> bool:
             if after and after[0] in _FOR and set(after) <= _ABOUT:
                 return True  # "an apology for the support group thing" (held-out set 45)
             # Each word with the one after it; "Sorry, support group was a bad
-            # idea" leaves no word between apology and keyword (review: the
-            # strict zip of [] and [""] crashed the turn).
+            # idea" leaves no word between apology and keyword (review: a strict
+            # zip of [] and [""] crashed the turn).
             return any(_SAYING.match(word) or (_NAMING.match(word) and nxt in _NAMED)
-                       for word, nxt in zip(after, [*after[1:], ""][:len(after)], strict=True))
+                       for word, nxt in pairwise([*after, ""]))
     return False
 
 

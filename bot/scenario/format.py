@@ -359,8 +359,9 @@ class ScaleAnswer(_Strict):
                                    "first); the last band also covers anything above it.")
     lines: list[Text] = Field(
         min_length=1,
-        description="What the partner says first; write {n} where the number goes. The usual "
-        "reply to the message follows it.",
+        description="What the partner says first; write {n} where the number goes. When the "
+        "scaling question is the message's main question this is the whole reply; otherwise "
+        "the usual reply follows it.",
     )
     reasons: list[Text] = Field(
         default_factory=list,
