@@ -172,6 +172,16 @@ def test_play_mistyped_commands_cost_no_turn_and_end_shows_the_summary() -> None
     assert "WARNING" not in result.stderr
 
 
+def test_play_end_on_the_flagship_says_where_the_trainee_stood() -> None:
+    """Stopping early showed only figures (twenty-fifth play-test); the flagship's
+    stopped-early debrief now says what came next."""
+    script = "Hi Sam, thanks for taking my call.\nThat sounds really hard.\n/end\n/quit\n"
+    result = bot("play", "hesitant_partner", "--seed", "3", stdin=script)
+    assert result.returncode == 0, result.stderr
+    assert "You stopped before Sam made a decision." in result.stdout
+    assert "You stopped after only a few messages" in result.stdout
+
+
 def test_classify_survives_other_encodings_and_reports_unusable_json() -> None:
     lines = [
         b"caf\xe9 ok?",  # Windows-1252, not UTF-8

@@ -848,6 +848,39 @@ def test_the_debrief_adds_only_the_notes_that_fit_the_conversation(tmp_path: Pat
     assert rendered.endswith("You reflected more than once." + clean)
 
 
+_STOPPED = """stopped_early:
+  debrief: You stopped before Sam decided.
+  debrief_notes:
+    - if: turn <= 1
+      text: That was very early.
+    - if: reflect >= 1 and openness >= 5
+      text: Sam had begun to listen.
+rules:
+"""
+
+
+def test_stopping_early_gives_the_stopped_early_debrief_with_the_notes_that_fit(
+    tmp_path: Path,
+) -> None:
+    """/end before an ending showed figures and no debrief: a trainee who stopped
+    midway read nothing about where they stood or what came next (twenty-fifth
+    play-test). A scenario without ``stopped_early`` still shows the figures only."""
+    from bot.engine.summary import render_summary, summarize
+
+    practice = _edited_mini(tmp_path, "rules:\n", _STOPPED)
+    session = practice.start()
+    assert summarize(practice.scenario, session).debrief == (
+        "You stopped before Sam decided.\n\nThat was very early.")
+    practice.turn(session, REFLECT)
+    practice.turn(session, "hello there")
+    summary = summarize(practice.scenario, session)
+    assert not session.ended and summary.outcome == "neutral"
+    assert summary.debrief == "You stopped before Sam decided.\n\nSam had begun to listen."
+    assert render_summary(summary, practice.scenario, "en").endswith("Sam had begun to listen.")
+    plain = mini_practice()
+    assert summarize(plain.scenario, plain.start()).debrief == ""
+
+
 def test_a_poor_move_read_unsure_is_left_out_of_the_debrief(tmp_path: Path) -> None:
     """A neutral question about Alex's request, read as a breach at low confidence,
     made the win's debrief say "Sharing that is an ethics breach whatever the

@@ -153,6 +153,15 @@ def test_a_move_id_with_a_capital_is_explained_at_the_id(tmp_path: Path) -> None
     assert (found[0].line, found[0].column) == (15, 3)
 
 
+def test_a_stopped_early_note_with_a_misspelt_move_names_its_line(tmp_path: Path) -> None:
+    path, line = _mini_after(tmp_path, "    debrief: Pressure closed the door.\n",
+                             "stopped_early:\n  debrief: Stopped.\n  debrief_notes:\n"
+                             "    - if: reflekt >= 1\n      text: Ok.\n")
+    [problem] = problems([path])
+    assert problem.severity == "error" and "did you mean 'reflect'" in problem.message, problem
+    assert (problem.line, problem.column) == (line + 3, 11), problem
+
+
 def test_a_debrief_note_with_a_misspelt_move_names_its_line(tmp_path: Path) -> None:
     path, line = _mini_after(tmp_path, "    debrief: You listened first, then invited.\n",
                              "    debrief_notes:\n      - if: reflekt >= 2\n        text: Ok.\n")

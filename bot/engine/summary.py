@@ -102,7 +102,7 @@ def summarize(scenario: Scenario, session: Session) -> Summary:
         ending=session.state if ending else None,
         ending_title=scenario.text(ending.title, lang) if ending else "",
         outcome=ending.outcome if ending else "neutral",
-        debrief=_debrief(scenario, session) if ending else "",
+        debrief=_debrief(scenario, session),
         turns=session.turn,
         curve=session.meter_curve,
         good=kinds["good"],
@@ -209,10 +209,19 @@ def _poor_line(summary: Summary, scenario: Scenario, lang: str | None) -> str:
 
 def _debrief(scenario: Scenario, session: Session) -> str:
     """The ending's debrief and those of its notes that fit this conversation: six
-    play-tested wins got the same praise, for framing one trainee never did."""
-    ending = scenario.endings[session.state]
+    play-tested wins got the same praise, for framing one trainee never did.
+
+    A conversation summed up before any ending was stopped early (``/end``): it
+    gets the scenario's stopped-early debrief, if the scenario has one.
+    """
+    ending = scenario.endings.get(session.state)
+    if ending is not None:
+        debrief, notes = ending.debrief, scenario.debrief_notes.get(session.state, [])
+    elif scenario.spec.stopped_early is not None:
+        debrief, notes = scenario.spec.stopped_early.debrief, scenario.stopped_notes
+    else:
+        return ""
     values = condition_values(scenario, session, meter=session.meter, turn=session.turn)
-    notes = [scenario.text(text, session.language)
-             for condition, text in scenario.debrief_notes.get(session.state, [])
-             if condition.holds(values)]
-    return "\n\n".join([scenario.text(ending.debrief, session.language), *notes])
+    shown = [scenario.text(text, session.language)
+             for condition, text in notes if condition.holds(values)]
+    return "\n\n".join([scenario.text(debrief, session.language), *shown])

@@ -308,6 +308,22 @@ class Ending(_Strict):
         return [self.line, *self.lines] if self.line is not None else list(self.lines)
 
 
+class StoppedEarly(_Strict):
+    """What the trainee reads after stopping a conversation (``/end``) before an ending.
+
+    A trainee who stops midway still wants to know where they stood and what
+    the next step would have been, not only the figures (twenty-fifth play-test).
+    """
+
+    debrief: Text = Field(description="What the trainee reads after stopping early.")
+    debrief_notes: list[DebriefNote] = Field(
+        default_factory=list,
+        description="Paragraphs added after the debrief when their condition holds, judged "
+        "on the conversation so far: 'openness >= 7 and invite_trial_session == 0' (ready "
+        "for an offer that was never made).",
+    )
+
+
 class Rule(_Strict):
     """Checked after every turn, in order: the first whose condition holds moves the partner."""
 
@@ -406,6 +422,10 @@ class ScenarioFile(_Strict):
     )
     states: dict[Identifier, State] = Field(min_length=1)
     endings: dict[Identifier, Ending] = Field(min_length=1)
+    stopped_early: StoppedEarly | None = Field(
+        None, description="The debrief for a trainee who stops before an ending. Leave it out "
+        "and stopping early shows the figures only.",
+    )
     rules: list[Rule] = Field(default_factory=list)
     unclear: Unclear
     turn_limit: TurnLimit | None = Field(

@@ -119,6 +119,7 @@ class _Builder:
         #: move (how often it was read).
         self.names = (spec.meter.name, *COUNTS, *spec.moves)
         self.debrief_notes: dict[str, list[tuple[Condition, fmt.Text]]] = {}
+        self.stopped_notes: list[tuple[Condition, fmt.Text]] = []
 
     def error(self, path: PathKey, message: str, *, prefer_key: bool = False) -> None:
         self.problems.append(self.source.problem(path, message, prefer_key=prefer_key))
@@ -211,10 +212,17 @@ class _Builder:
             if cond is not None:
                 rules.append(AutoRule(cond, rule.to, tuple(rule.lines), ("rules", i)))
         for name, ending in spec.endings.items():
-            notes = [(self.condition(note.if_, ("endings", name, "debrief_notes", i, "if")),
-                      note.text) for i, note in enumerate(ending.debrief_notes)]
-            self.debrief_notes[name] = [(c, text) for c, text in notes if c is not None]
+            self.debrief_notes[name] = self.notes(ending.debrief_notes, ("endings", name))
+        if spec.stopped_early is not None:
+            self.stopped_notes = self.notes(spec.stopped_early.debrief_notes, ("stopped_early",))
         return table, rules
+
+    def notes(self, notes: list[fmt.DebriefNote], path: PathKey
+              ) -> list[tuple[Condition, fmt.Text]]:
+        """Debrief notes with their conditions parsed; a broken one is reported and left out."""
+        parsed = [(self.condition(note.if_, (*path, "debrief_notes", i, "if")), note.text)
+                  for i, note in enumerate(notes)]
+        return [(c, text) for c, text in parsed if c is not None]
 
 
 def parse_scenario(path: Path, text: str | None = None) -> Scenario:
@@ -240,4 +248,5 @@ def parse_scenario(path: Path, text: str | None = None) -> Scenario:
         rules=rules,
         answers=answer_index(line for line, _ in partner_lines(spec, reactions)),
         debrief_notes=builder.debrief_notes,
+        stopped_notes=builder.stopped_notes,
     )

@@ -50,6 +50,8 @@ class Scenario:
     answers: dict[str, dict[str, str]] = field(default_factory=dict)
     #: Each ending's conditional debrief paragraphs, conditions parsed.
     debrief_notes: dict[str, list[tuple[Condition, Text]]] = field(default_factory=dict)
+    #: The stopped-early debrief's conditional paragraphs (``ScenarioFile.stopped_early``).
+    stopped_notes: list[tuple[Condition, Text]] = field(default_factory=list)
 
     @property
     def id(self) -> str:
