@@ -173,6 +173,45 @@ def test_guided_option_counts_as_its_move() -> None:
     assert session.turns[-1].guided
 
 
+_TAGGED = """    on:
+      reflect: guarded
+    options:
+      - text: I pushed too hard, sorry.
+        move: reflect
+        after: [pressure]
+      - text: Sorry, I lost my temper.
+        move: reflect
+        after: [reflect]
+      - text: It sounds like that felt like a push.
+        move: reflect
+"""
+
+
+def test_a_reply_meant_for_one_slip_is_offered_only_right_after_it(tmp_path: Path) -> None:
+    """One apology served every slip: after siding with Sam, the offered repair
+    was about pushing (twenty-fifth play-test). ``after`` ties a reply to a slip."""
+    practice = _edited_mini(tmp_path, "    on:\n      reflect: guarded\n", _TAGGED)
+    session = practice.start()
+    practice.turn(session, REFLECT)
+    practice.turn(session, PRESSURE)
+    assert session.state == "defensive"
+    assert [o.text for o in practice.options(session)] == [
+        "I pushed too hard, sorry.", "It sounds like that felt like a push."]
+    practice.turn(session, "asdf")  # not understood: the slip is no longer the last message
+    assert session.state == "defensive"
+    assert [o.text for o in practice.options(session)] == ["It sounds like that felt like a push."]
+
+
+def test_a_reply_tied_to_an_unknown_move_names_its_line(tmp_path: Path) -> None:
+    path = tmp_path / "mini.yaml"
+    path.write_text(MINI.read_text(encoding="utf-8").replace(
+        "    on:\n      reflect: guarded\n", _TAGGED.replace("[pressure]", "[presure]"), 1),
+        encoding="utf-8")
+    [problem] = validate_paths([path])
+    assert "unknown move 'presure' (did you mean 'pressure'?)" in problem.message, problem
+    assert (problem.line, problem.column) == (85, 17), problem
+
+
 def test_same_seed_same_conversation() -> None:
     practice = mini_practice()
     texts = ["hello?", REFLECT, "asdf", INVITE]

@@ -136,13 +136,18 @@ class Practice:
         again right after the trainee apologised for it (twenty-first play-test),
         and picked replies, flagged ones too, kept coming back (twenty-third).
         None when only unhelpful ones are left: the list had shrunk to "Perhaps
-        Alex just keeps going on their own" (twenty-fifth)."""
+        Alex just keeps going on their own" (twenty-fifth). A reply meant for one
+        slip (``Option.after``) only right after a message read as that slip: the
+        apology offered after siding with Sam was about pushing (twenty-fifth)."""
         state = self.scenario.states.get(session.state)
         if state is None or session.ended:
             return []
         sent = {turn.text for turn in session.turns}
         made = {m.id for turn in session.turns for m in turn.moves} & self.scenario.poor_moves
-        kept = [(self.scenario.text(o.text, session.language), o.move) for o in state.options]
+        last = {m.id for m in session.turns[-1].moves
+                if not unsure_poor(self.scenario, m)} if session.turns else set()
+        kept = [(self.scenario.text(o.text, session.language), o.move) for o in state.options
+                if not o.after or last & set(o.after)]
         kept = [(text, move) for text, move in kept if text not in sent and move not in made]
         if all(move in self.scenario.poor_moves for _, move in kept):
             return []  # a trainee who taps would have only a wrong answer (25th play-test)

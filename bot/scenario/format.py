@@ -254,6 +254,12 @@ class Option(_Strict):
 
     text: Text
     move: Identifier
+    after: list[Identifier] = Field(
+        default_factory=list,
+        description="Offer this reply only right after a message read as one of these moves: "
+        "an apology that names the slip just made ('I pushed too hard'), instead of one "
+        "generic apology for every slip.",
+    )
 
 
 class State(_Strict):

@@ -204,6 +204,8 @@ class _Builder:
             }
             for i, option in enumerate(state.options):
                 self.check_move(option.move, ("states", state_name, "options", i, "move"))
+                for j, slip in enumerate(option.after):
+                    self.check_move(slip, ("states", state_name, "options", i, "after", j))
         self.check_answers(partner_lines(spec, table))
         rules = []
         for i, rule in enumerate(spec.rules):
