@@ -716,16 +716,21 @@ _CLOSED_TIP = """    feedback: Putting Sam's worry into words lowers the guard.
 """
 
 
+_CLOSED = "have you ever been to counselling?"
+
+
 @pytest.mark.parametrize(
-    ("skills", "tipped"),
+    ("skills", "text", "tipped"),
     [
-        ([MoveGuess("closed_question", 0.87)], True),
-        ([MoveGuess("closed_question", 0.55)], False),  # "this reads like…": no tip
-        ([MoveGuess("open_question", 0.9)], False),
+        ([MoveGuess("closed_question", 0.87)], _CLOSED, True),
+        ([MoveGuess("closed_question", 0.55)], _CLOSED, False),  # "this reads like…": no tip
+        ([MoveGuess("open_question", 0.9)], "what has counselling been like?", False),
+        # The wording decides the kind: "have you ever…" is closed however it was read.
+        ([MoveGuess("open_question", 0.9)], _CLOSED, True),
     ],
 )
 def test_a_move_gives_its_tip_when_the_skill_line_names_that_skill(
-    tmp_path: Path, skills: list[MoveGuess], tipped: bool
+    tmp_path: Path, skills: list[MoveGuess], text: str, tipped: bool
 ) -> None:
     """"Have you ever been to counselling?" was praised as "Open question about
     Sam's view" right above "How you said it: a closed question" (ninth play-test)."""
@@ -737,7 +742,7 @@ def test_a_move_gives_its_tip_when_the_skill_line_names_that_skill(
                                "the guard.\n", _CLOSED_TIP)
     note = SkillNote("question", 0.9, skills)
     practice = Practice(tipped_mini.scenario, FixedReading([MoveGuess("reflect", 0.9)], note))
-    result = practice.turn(practice.start(), "have you ever been to counselling?")
+    result = practice.turn(practice.start(), text)
     [item] = result.feedback.moves
     assert (item.tip == "Ask it openly, with what or how.") is tipped
     plain = render_plain(result.feedback, "en")

@@ -107,3 +107,21 @@ def test_an_open_question_in_a_polite_frame_is_open(text: str, open_: bool) -> N
     note = SkillNote("question", 0.9, [MoveGuess("closed_question", 0.9)])
     shown = [s.id for s in with_worded_question(note, text).skills]
     assert shown == (["open_question"] if open_ else ["closed_question"])
+
+
+@pytest.mark.parametrize(("text", "kind"), [
+    # An offer to accept is closed, however it opens (twenty-seventh play-test).
+    ("Sounds lonely. How about one session, the three of us?", "closed_question"),
+    ("how many shifts r u on this week", "closed_question"),
+    ("How long have things felt like this?", "closed_question"),
+    ("What time would suit you?", "closed_question"),
+    # "How would that be?" after an offer asks for Sam's view: open.
+    ("We could try one session, then you decide. How would that be?", "open_question"),
+    ("What about you, where are you with it?", "open_question"),
+    ("how has it been at home", "open_question"),
+])
+def test_a_question_asking_for_one_fact_or_a_yes_is_closed(text: str, kind: str) -> None:
+    from bot.engine.question_form import read_question
+
+    read = read_question(text)
+    assert read is not None and read[1] == kind

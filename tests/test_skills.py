@@ -405,3 +405,17 @@ def test_a_scenario_can_give_tips_on_every_skill_the_reading_names() -> None:
         named |= {g.id for g in read_probabilities(probs, get_params(), "sentence").skills}
     named.add("advice")  # advice with permission hides plain advice whenever both read
     assert named == set(get_args(SkillId))
+
+
+def test_the_wording_decides_whether_a_question_is_open() -> None:
+    """An invitation ending "How would that be?" was shown as a closed question
+    (twenty-seventh play-test): where the wording shows a question, its kind wins."""
+    from bot.engine.recognition import SkillNote, with_worded_question
+    from bot.engine.session import MoveGuess
+
+    note = SkillNote("question", 0.9, [MoveGuess("closed_question", 0.69)])
+    text = "We could try one session, and then you decide. How would that be?"
+    assert [s.id for s in with_worded_question(note, text).skills] == ["open_question"]
+    note = SkillNote("question", 0.9, [MoveGuess("open_question", 0.6)])
+    read = with_worded_question(note, "How about one session together?")
+    assert [(s.id, s.confidence) for s in read.skills] == [("closed_question", 0.6)]

@@ -73,6 +73,13 @@ _CLAUSE_BEFORE = frozenset({
 _OPEN = frozenset({"what", "whats", "what's", "wat", "wats", "how", "hows", "how's", "why",
                    "whys", "why's"})
 _SENTENCE = re.compile(r"[^.!?\n]+[.!?]*")
+#: What after "how" or "what" asks for one fact or a yes ("how many", "what
+#: time", "how about one session?": an offer to accept), which MI coding counts as
+#: closed (twenty-seventh play-test: "How about one session…?" was shown as open).
+_FACT = {
+    "how": re.compile(r"^\s*(?:many|much|long|often|old|far|soon|about)\b", re.IGNORECASE),
+    "what": re.compile(r"^\s*(?:time|day|date|age|year)\b", re.IGNORECASE),
+}
 #: "can I ask what it's been like", "could you tell me more about…": an open
 #: question behind a polite yes/no frame, which MI coding counts as open (the
 #: skill layer read "can i ask what it's been like at home" as closed in the
@@ -140,7 +147,10 @@ def read_question(text: str) -> tuple[str, str] | None:
     form = "whole" if len(asking) == count and not tail else "part"
     groups = asking[0].groupdict()
     wh = groups.get("wh") or groups.get("wh2") or groups.get("wh3") or ""
-    return form, "open_question" if wh.lower() in _OPEN else "closed_question"
+    fact = _FACT.get(wh.lower().replace("wat", "what"))
+    asks_fact = fact is not None and fact.match(asking[0].string[asking[0].end():])
+    kind = "open_question" if wh.lower() in _OPEN and not asks_fact else "closed_question"
+    return form, kind
 
 
 def asks_openly(text: str) -> bool:
