@@ -419,3 +419,22 @@ def test_the_wording_decides_whether_a_question_is_open() -> None:
     note = SkillNote("question", 0.9, [MoveGuess("open_question", 0.6)])
     read = with_worded_question(note, "How about one session together?")
     assert [(s.id, s.confidence) for s in read.skills] == [("closed_question", 0.6)]
+
+
+def test_a_reflection_that_says_the_partners_words_back_reads_as_simple() -> None:
+    """Every play-test summary read "Complex reflections: 100 %", and the
+    twenty-seventh's near-verbatim rephrases were shown as complex."""
+    from bot.recognition.recognizer import read_skills
+    from bot.recognition.said_back import said_back_share
+
+    sam = "Look, I'm only on this call because Alex asked me to. I'm not sure what you want."
+    echo = "sounds like ur not sure why im calling u at all"
+    assert said_back_share(echo, sam) >= 0.5
+    assert "simple_reflection" in {s.id for s in read_skills(echo, sam).skills}
+    deeper = "It sounds like you're worried you've already been judged in a room you weren't in."
+    said = "I don't know what's been said about me in those sessions, and that bothers me."
+    assert said_back_share(deeper, said) < 0.2
+    assert "complex_reflection" in {s.id for s in read_skills(deeper, said).skills}
+    # classify (and AnnoMI's measure) keeps the model's own reading.
+    from bot.recognition.skills import classify_skills
+    assert classify_skills(echo, sam).has("complex_reflection")

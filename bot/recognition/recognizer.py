@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from pathlib import Path
 
 from bot.engine.recognition import Recognition, SkillNote
@@ -11,6 +12,7 @@ from bot.engine.session import MoveGuess
 from bot.recognition.answers import bare_answer
 from bot.recognition.echoes import says_back
 from bot.recognition.moves import ECHO_CONFIDENCE, Embedder, MoveModel
+from bot.recognition.said_back import reflection_kind
 from bot.recognition.skill_model import WordFeatures
 from bot.recognition.skills import classify_skills, word_features
 from bot.scenario.model import Scenario
@@ -23,14 +25,26 @@ _words_helper = ThreadPoolExecutor(max_workers=1, thread_name_prefix="skill-word
 
 
 def read_skills(text: str, previous: str | None, words: WordFeatures | None = None) -> SkillNote:
-    """The scenario-free micro-skill reading, in the engine's terms."""
+    """The scenario-free micro-skill reading, in the engine's terms. A reflection's
+    kind also weighs how much of the partner's line it says back (said_back.py)."""
     reading = classify_skills(text, previous, words)
+    skills = [MoveGuess(s.id, round(float(s.confidence), 3)) for s in reading.skills]
+    tentative = reading.tentative
+    if previous and reading.complex_odds is not None:
+        kind = reflection_kind(reading.complex_odds, text, previous)
+        if tentative & _KINDS:
+            tentative = (tentative - _KINDS) | {kind}
+        skills = [replace(s, id=kind) if s.id in _KINDS else s for s in skills]
+        skills = [s for i, s in enumerate(skills) if s.id not in {x.id for x in skills[:i]}]
     return SkillNote(
         behaviour=reading.behaviour,
         behaviour_confidence=float(reading.behaviour_confidence),
-        skills=[MoveGuess(s.id, round(float(s.confidence), 3)) for s in reading.skills],
-        tentative=reading.tentative,
+        skills=skills,
+        tentative=tentative,
     )
+
+
+_KINDS = frozenset({"simple_reflection", "complex_reflection"})
 
 
 def echo_skills() -> SkillNote:

@@ -63,6 +63,9 @@ class SkillReading:
     skills: list[SkillGuess] = field(default_factory=list)
     #: "sentence" with the embedding model, "lexical" in the fallback.
     model: Literal["sentence", "lexical"] = "sentence"
+    #: The model's odds that a reflection here is complex rather than simple, so
+    #: the bot can weigh them against the partner's words said back (said_back.py).
+    complex_odds: float | None = None
 
     @property
     def hedge(self) -> bool:
@@ -131,7 +134,8 @@ def read_probabilities(
         SkillGuess(s, round(scores[s], 4), float(reliability.get(s, 1.0)))
         for s in sorted(chosen, key=lambda s: (-scores[s], s))
     ]
-    return SkillReading(behaviour, round(beh[b], 4), guesses, variant)
+    return SkillReading(behaviour, round(beh[b], 4), guesses, variant,
+                        complex_odds=p[_COL["complex|r"]])
 
 
 def word_features(text: str, previous: str | None) -> WordFeatures:
