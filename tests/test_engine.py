@@ -92,6 +92,18 @@ def test_repeating_a_good_move_adds_nothing_the_second_time() -> None:
     assert result.meter_after == result.meter_before
 
 
+def test_a_reflection_after_a_reflection_still_counts(tmp_path: Path) -> None:
+    """A second reflection in a row earned nothing, though the bot asks for more
+    reflections than questions (twenty-seventh play-test)."""
+    practice = _edited_mini(tmp_path, "    label: Reflection\n",
+                            "    label: Reflection\n    behaviour: reflection\n")
+    session = practice.start()
+    practice.turn(session, REFLECT)
+    result = practice.turn(session, "you seem unsure whether this is worth your time")
+    assert result.main_move == "reflect"
+    assert result.meter_after == result.meter_before + 2
+
+
 def test_off_topic_text_is_not_guessed_at() -> None:
     practice = mini_practice()
     session = practice.start()

@@ -6,9 +6,11 @@ How several moves in one message combine (documented for educators in
 0. A poor move the message only takes back ("forget the group idea") is dropped
    if the trainee made that move in the last three turns: that is a repair.
 1. Every recognised move adds its meter effect; a good move repeated from the
-   previous turn adds nothing the second time, and neither does a good move
-   beside a poor one ("sorry, but you need to come" is pressure). The meter is
-   clamped.
+   previous turn adds nothing the second time, unless it is declared a
+   reflection (MI wants reflections to outnumber questions, and a second
+   reflection in a row earned nothing in the twenty-seventh play-test), and
+   neither does a good move beside a poor one ("sorry, but you need to come"
+   is pressure). The meter is clamped.
 2. One *main* move drives the transition: a poor move always wins (a kind
    message with pressure in it is still pressure); otherwise a move that takes
    the partner somewhere new; otherwise a move declared a question, so the
@@ -249,7 +251,9 @@ class Practice:
         effects = {}
         for guess in moves:
             effect = self.scenario.moves[guess.id].effect
-            muted = guess.id in previous or (poor and kinds[guess.id] != "poor")
+            again = guess.id in previous and self.scenario.moves[guess.id].behaviour != (
+                "reflection")
+            muted = again or (poor and kinds[guess.id] != "poor")
             effects[guess.id] = 0 if effect > 0 and muted else effect
         return effects
 
