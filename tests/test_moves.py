@@ -117,6 +117,13 @@ def test_a_keyword_counts_unless_its_clause_denies_it(text: str, found: bool) ->
         # the second crashed the turn).
         ("sorry, the support group is where you belong", False),
         ("Sorry, support group was a bad idea.", False),
+        # Regret without "sorry" before the keyword (held-out set 46: the referral, 0.9).
+        ("shouldnt have brought up the support group thing. wrong suggestion, sorry", True),
+        ("I shouldn't have suggested a support group.", True),
+        ("I regret mentioning the support group.", True),
+        ("you shouldn't have to face a support group alone", False),
+        ("i shouldn't say this but a support group would help", False),
+        ("you'll regret not going to a support group", False),
     ],
 )
 def test_a_keyword_in_an_apology_for_saying_it_is_retracted(text: str, retracted: bool) -> None:

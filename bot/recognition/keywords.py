@@ -91,7 +91,10 @@ def keyword_found(text: str, keyword: str) -> bool:
 #: group", "apologies for mentioning your own therapist"): the speech verb
 #: must come between the apology and the keyword, with no "but" in between,
 #: so "I'm sorry, but a support group would help" still counts.
-_APOLOGIES = frozenset({"sorry", "apologise", "apologize", "apologies", "apology"})
+_APOLOGIES = frozenset({"sorry", "apologise", "apologize", "apologies", "apology",
+                        # "shouldnt have brought up the support group thing" (set 46);
+                        # "shouldn't" arrives spelled out, as "should not" (_regrets).
+                        "shouldnt", "regret"})
 _SAYING = re.compile(r"^(?:mention|brought|bring|rais|suggest|spoke|speak|sa(?:id|y)|talk|push|"
                      r"recommend|threw|went|throw)")
 #: Naming a word counts as saying it only when the word follows ("sorry for
@@ -109,12 +112,17 @@ _ABOUT = _FOR | {"the", "that", "this", "my", "whole"}
 _SENTENCES = re.compile(r"[.!?;]+|\n")
 
 
+def _regrets(words: list[str], i: int) -> bool:
+    """"should not" ending at ``words[i]``: "I shouldn't have suggested…" normalised."""
+    return words[i] == "not" and i > 0 and words[i - 1] == "should"
+
+
 def _apology_for_saying(before: list[str]) -> bool:
     """True when the words before a keyword apologise for having said it."""
     for i in range(len(before) - 1, -1, -1):
         if before[i] in _CONTRAST:
             return False
-        if before[i] in _APOLOGIES:
+        if before[i] in _APOLOGIES or _regrets(before, i):
             after = before[i + 1:]
             if after and after[0] in _FOR and set(after) <= _ABOUT:
                 return True  # "an apology for the support group thing" (held-out set 45)
