@@ -92,6 +92,19 @@ async def test_full_journey_to_an_ending_then_delete(bot: Running) -> None:
     assert await store.active_session(TRAINEE) is None
 
 
+async def test_end_before_an_ending_says_where_the_trainee_stood(bot: Running) -> None:
+    """/end gave figures and no debrief (twenty-seventh play-test)."""
+    await bot.say("/start")
+    message_id, _ = bot.last_buttons()
+    await bot.press(message_id, "s:hesitant_partner")
+    await bot.say("Hi Sam, thanks for taking my call.")
+    await bot.say("/end")
+    text = "\n".join(bot.texts())
+    assert "You stopped before Sam made a decision." in text
+    assert "You stopped after only a few messages" in text
+    assert not bot.tg.failed_calls
+
+
 async def test_html_in_trainee_text_is_escaped_and_kept_verbatim(bot: Running) -> None:
     await bot.say("/start")
     message_id, _ = bot.last_buttons()
