@@ -1282,7 +1282,12 @@ def test_above_heard_at_the_meter_rises_only_after_enough_reflections(tmp_path: 
     assert [r.meter_after for r in results] == [4, 4, 4, 6]
     assert [r.feedback.unheard for r in results] == [False, True, True, False]
     assert "Sam won't open up further until Sam feels heard" in render_plain(
-        results[1].feedback, "en")
+        results[2].feedback, "en")
+    # Not "put what Sam has told you into words" to a trainee who just did
+    # (twenty-eighth play-test).
+    after_reflecting = render_plain(results[1].feedback, "en")
+    assert "That reflection counts. Sam needs to feel heard a little more" in after_reflecting
+    assert "won't open up further" not in after_reflecting
 
 
 def test_after_a_breach_the_privacy_rules_do_not_win_sam_over_at_once() -> None:

@@ -59,6 +59,9 @@ class TurnFeedback:
     wary: bool = False
     #: The meter stopped at ``meter.heard_at``: the partner has not felt heard yet.
     unheard: bool = False
+    #: This message counted as a reflection, so the "not heard" note must not ask
+    #: for one as if none had been made (twenty-eighth play-test).
+    reflected: bool = False
 
     @property
     def delta(self) -> int:
@@ -137,7 +140,8 @@ def capped_text(feedback: TurnFeedback, language: str | None) -> str | None:
     """Why helpful moves raised the meter by less than their sum: one message's
     limit, the partner still wary after an unhelpful move, or not yet heard."""
     if feedback.unheard:
-        return t("feedback.unheard", language, name=feedback.partner)
+        key = "feedback.unheard_more" if feedback.reflected else "feedback.unheard"
+        return t(key, language, name=feedback.partner)
     if feedback.capped is None:
         return None
     key = "feedback.wary" if feedback.wary else "feedback.capped"

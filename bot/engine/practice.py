@@ -350,7 +350,8 @@ class Practice:
                       name=self.scenario.partner_name(session.language))
         feedback = self._feedback(session, moves, before_meter, recognition, main, note, doubt,
                                   capped, guided=guided, wary=wary and capped is not None,
-                                  scaling=scale is not None, unheard=unheard)
+                                  scaling=scale is not None, unheard=unheard,
+                                  reflected="reflection" in acts)
         return self._record(session, text, moves, main, before_state, feedback, reply, guided,
                             recognition)
 
@@ -426,6 +427,7 @@ class Practice:
         wary: bool = False,
         scaling: bool = False,
         unheard: bool = False,
+        reflected: bool = False,
     ) -> TurnFeedback:
         """Each move's feedback; the main move also gets its transition's note, if any,
         an unhelpful move read unsure what that cost, and a move its tip on how it
@@ -461,6 +463,7 @@ class Practice:
             items.append(item)
         feedback = self._meter_feedback(session, before_meter, True, items, None, recognition,
                                         capped=capped, wary=wary, unheard=unheard)
+        feedback.reflected = reflected
         said = [] if guided else asserted_skills(feedback.skills)  # no tips on the author's words
         if scaling:  # a number answers it, so no tip says Sam can stop at "yes"
             said = [skill for skill in said if skill != "closed_question"]
