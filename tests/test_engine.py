@@ -1389,3 +1389,22 @@ def test_a_reflection_beside_an_explanation_is_named_beside_it() -> None:
     [line] = [x for x in render_plain(result.feedback, "en").splitlines()
               if x.startswith("How you said it")]
     assert line == "How you said it: giving information, this reads like a complex reflection"
+
+
+@pytest.mark.parametrize(("text", "main"), [
+    ("We could try one session, then you decide. How would that be?", "invite_trial_session"),
+    ("We could try one session, then you decide. What's been hardest for you?",
+     "explore_concerns"),
+])
+def test_a_check_in_after_an_offer_leaves_the_offer_the_main_move(text: str, main: str) -> None:
+    """"How would that be?" after an offer made the check-in the main move, and Sam
+    answered it with how things are at home (twenty-eighth play-test)."""
+    from bot.scenario.loader import parse_scenario
+    from tests.scenarios import FLAGSHIP
+
+    reading = FixedReading([MoveGuess("invite_trial_session", 0.9),
+                            MoveGuess("explore_concerns", 0.8)])
+    practice = Practice(parse_scenario(FLAGSHIP), reading)
+    session = practice.start(seed=2)
+    session.state, session.meter = "warming", 5
+    assert practice.turn(session, text).main_move == main

@@ -125,3 +125,17 @@ def test_a_question_asking_for_one_fact_or_a_yes_is_closed(text: str, kind: str)
 
     read = read_question(text)
     assert read is not None and read[1] == kind
+
+
+@pytest.mark.parametrize(("text", "only"), [
+    ("We could try one session, then you decide. How would that be?", True),
+    ("In a session you'd both get equal time. How does that sound to you?", True),
+    ("It's your call. Does that make sense?", True),
+    ("How would that be?", False),  # nothing else was said
+    ("That sounds lonely. What's been hardest?", False),
+    ("We could meet online. What do you think about coming?", False),
+])
+def test_a_check_in_question_asks_about_the_rest(text: str, only: bool) -> None:
+    from bot.engine.question_form import only_checks_in
+
+    assert only_checks_in(text) is only

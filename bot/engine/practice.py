@@ -46,6 +46,7 @@ from bot.engine.feedback import (
 )
 from bot.engine.lines import pick_line
 from bot.engine.machine import LIMIT_TRIGGER, RULES_TRIGGER, CompiledScenario, Step
+from bot.engine.question_form import only_checks_in
 from bot.engine.recognition import (
     Recognition,
     Recognizer,
@@ -259,7 +260,7 @@ class Practice:
 
     def _main_move(
         self, session: Session, moves: list[MoveGuess], values: dict[str, int],
-        *, ruler: bool = False,
+        *, ruler: bool = False, text: str = "",
     ) -> str:
         poor = [m for m in moves if m.id in self.scenario.poor_moves]
         if poor:
@@ -285,6 +286,8 @@ class Practice:
         # question this state reacts to, or Sam's answer is a stock line.
         asked = [m for m in moves if self.scenario.moves[m.id].behaviour == "question"
                  and taken(m.id) is not None]
+        if only_checks_in(text) and len(asked) < len(moves):
+            asked = []  # "…one session, then you decide. How would that be?" is about the offer
         return max(asked or moves, key=lambda m: m.confidence).id
 
     def _moves(
@@ -317,7 +320,7 @@ class Practice:
         meter, _, _ = self._gained(before_meter, effects, cap, ceiling)
         values = self._with_meter(values, meter)
         scale = scale_asked(text)
-        main = self._main_move(session, heard, values, ruler=scale is not None)
+        main = self._main_move(session, heard, values, ruler=scale is not None, text=text)
         step = self.compiled.fire(session.state, main, values)
         if isinstance(step.taken, Reaction) and step.taken.effect is not None:
             effects[main] = step.taken.effect

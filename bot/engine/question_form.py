@@ -171,3 +171,28 @@ def question_form(text: str) -> str | None:
     """"whole", "part" or None: how much of ``text`` is worded as questions."""
     read = read_question(text)
     return read[0] if read else None
+
+
+#: A question that only checks how the rest landed ("How does that sound?",
+#: "what do you think?"): it asks about the offer or explanation beside it.
+_CHECK_IN = re.compile(
+    rf"^{_LEAD}(?:how\s+(?:does|would|do|did)\s+(?:that|this|it)\s+(?:sound|be|seem|feel|land)|"
+    r"hows\s+that|how's\s+that|how\s+is\s+that|what\s+do\s+(?:you|u)\s+(?:think|reckon)|"
+    r"what\s+do\s+(?:you|u)\s+make\s+of\s+(?:that|this|it)|"
+    r"(?:does|would|could)\s+(?:that|this|it)\s+(?:work|suit|make\s+sense|be\s+ok(?:ay)?)|"
+    r"(?:any\s+)?thoughts)"
+    r"(?:\s+(?:for|to|with)\s+(?:you|u))?(?:\s+(?:at\s+all|then|sam))?[\s?!.]*$",
+    re.IGNORECASE)
+
+
+def only_checks_in(text: str) -> bool:
+    """Whether every question in ``text`` just checks how the rest landed, and
+    something else was said: "One session, then you decide. How would that be?"
+    asks about the offer, so the partner should answer the offer (twenty-eighth
+    play-test: Sam answered "How would that be?" with how things are at home)."""
+    sentences = [m.group().strip() for m in _SENTENCE.finditer(text)]
+    sentences = [x for x in sentences if x.strip(".!?, ")]
+    asking = [x for x in sentences if _asks(x) is not None or _CHECK_IN.match(x)]
+    return (bool(asking) and len(asking) < len(sentences)
+            and all(_CHECK_IN.match(x) for x in asking))
+
