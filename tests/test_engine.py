@@ -1408,3 +1408,21 @@ def test_a_check_in_after_an_offer_leaves_the_offer_the_main_move(text: str, mai
     session = practice.start(seed=2)
     session.state, session.meter = "warming", 5
     assert practice.turn(session, text).main_move == main
+
+
+def test_from_steep_at_one_message_raises_the_meter_by_steep_gain(tmp_path: Path) -> None:
+    """A skilled trainee's Sam was at 10 by the fifth message, and the meter then
+    stood still (twenty-seventh and twenty-eighth play-tests)."""
+    text = MINI.read_text(encoding="utf-8").replace(
+        "meter: {start: 3, min: 0, max: 10}", "meter: {start: 3, min: 0, max: 10, steep_at: 5}"
+    ).replace("    label: Reflection\n", "    label: Reflection\n    behaviour: reflection\n")
+    path = tmp_path / "mini.yaml"
+    path.write_text(text, encoding="utf-8")
+    scenario = parse_scenario(path)
+    practice = Practice(scenario, FixedReading([MoveGuess("reflect", 0.9)]))
+    session = practice.start()
+    results = [practice.turn(session, "it sounds like you're worried") for _ in range(3)]
+    assert [r.meter_after for r in results] == [5, 6, 7]  # +2 below 5, then +1
+    assert [r.feedback.steep for r in results] == [False, True, True]
+    assert "Sam is close to deciding, and the last steps come slowly: from here one " \
+        "message moves Sam 1 at most." in render_plain(results[1].feedback, "en")

@@ -57,6 +57,8 @@ class TurnFeedback:
     capped: int | None = None
     #: The cap was the scenario's ``meter.wary_gain``: an unhelpful move came lately.
     wary: bool = False
+    #: The cap was the scenario's ``meter.steep_gain``: the partner is near deciding.
+    steep: bool = False
     #: The meter stopped at ``meter.heard_at``: the partner has not felt heard yet.
     unheard: bool = False
     #: This message counted as a reflection, so the "not heard" note must not ask
@@ -144,7 +146,8 @@ def capped_text(feedback: TurnFeedback, language: str | None) -> str | None:
         return t(key, language, name=feedback.partner)
     if feedback.capped is None:
         return None
-    key = "feedback.wary" if feedback.wary else "feedback.capped"
+    key = ("feedback.wary" if feedback.wary else "feedback.steep" if feedback.steep
+           else "feedback.capped")
     return t(key, language, name=feedback.partner, gain=feedback.capped)
 
 

@@ -212,14 +212,20 @@ class Practice:
         m = self.scenario.spec.meter
         return max(m.min, min(m.max, value))
 
-    def _cap(self, session: Session) -> tuple[int | None, bool]:
-        """The most this message may raise the meter, and whether the partner is
-        still wary after an unhelpful move in the last ``meter.wary_for`` messages."""
+    def _cap(self, session: Session) -> tuple[int | None, str | None]:
+        """The most this message may raise the meter, and why it is below
+        ``meter.max_gain``: "wary" after an unhelpful move in the last
+        ``meter.wary_for`` messages, "steep" from ``meter.steep_at`` up."""
         m = self.scenario.spec.meter
+        caps: list[tuple[int, str | None]] = [] if m.max_gain is None else [(m.max_gain, None)]
         recent = session.turns[-m.wary_for:] if m.wary_for else []
         if any(sure_poor(self.scenario, record.moves) for record in recent):
-            return (m.wary_gain if m.max_gain is None else min(m.max_gain, m.wary_gain)), True
-        return m.max_gain, False
+            caps.append((m.wary_gain, "wary"))
+        if m.steep_at is not None and session.meter >= m.steep_at:
+            caps.append((m.steep_gain, "steep"))
+        if not caps:
+            return None, None
+        return min(caps, key=lambda c: (c[0], c[1] != "wary"))  # the wary note says most
 
     def _gained(
         self, before: int, effects: dict[str, int], cap: int | None,
@@ -312,7 +318,7 @@ class Practice:
             # (seventeenth play-test).
             heard = [m for m in moves if m.id not in poor]
         effects = self._effects(session, heard)
-        cap, wary = self._cap(session)
+        cap, why = self._cap(session)
         behaviour = recognition.skills.behaviour if recognition.skills else None
         acts = turn_acts(self.scenario, moves, behaviour, text)
         values = self._values(session, before_meter, moves, acts)
@@ -352,7 +358,7 @@ class Practice:
             doubt = t("feedback.doubt" if asked else "feedback.doubt_short", session.language,
                       name=self.scenario.partner_name(session.language))
         feedback = self._feedback(session, moves, before_meter, recognition, main, note, doubt,
-                                  capped, guided=guided, wary=wary and capped is not None,
+                                  capped, guided=guided, why=why if capped is not None else None,
                                   scaling=scale is not None, unheard=unheard,
                                   reflected="reflection" in acts)
         return self._record(session, text, moves, main, before_state, feedback, reply, guided,
@@ -427,7 +433,7 @@ class Practice:
         capped: int | None,
         *,
         guided: bool,
-        wary: bool = False,
+        why: str | None = None,
         scaling: bool = False,
         unheard: bool = False,
         reflected: bool = False,
@@ -465,7 +471,7 @@ class Practice:
                 item.note = doubt_note or item.note
             items.append(item)
         feedback = self._meter_feedback(session, before_meter, True, items, None, recognition,
-                                        capped=capped, wary=wary, unheard=unheard)
+                                        capped=capped, why=why, unheard=unheard)
         feedback.reflected = reflected
         said = [] if guided else asserted_skills(feedback.skills)  # no tips on the author's words
         if scaling:  # a number answers it, so no tip says Sam can stop at "yes"
@@ -487,7 +493,7 @@ class Practice:
         *,
         short: bool = False,
         capped: int | None = None,
-        wary: bool = False,
+        why: str | None = None,
         unheard: bool = False,
     ) -> TurnFeedback:
         m = self.scenario.spec.meter
@@ -502,7 +508,8 @@ class Practice:
             unclear_text=unclear_text,
             short=short,
             capped=capped,
-            wary=wary,
+            wary=why == "wary",
+            steep=why == "steep",
             unheard=unheard,
             skills=shown_skills(recognition.skills, [i.kind for i in items],
                                 *self._declared(items)),

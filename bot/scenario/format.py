@@ -99,6 +99,14 @@ class Meter(_Strict):
                                  "after heard_after reflections. Left out: no such limit.")
     heard_after: int = Field(default=2, ge=1, description="How many reflections lift the "
                              "heard_at limit.")
+    #: The last steps come slowly: from ``steep_at`` up, one message raises the
+    #: meter by at most ``steep_gain``. A skilled trainee's Sam reached 10 of 10
+    #: by the fifth message, and the meter then stood still and taught nothing
+    #: (twenty-seventh and twenty-eighth play-tests).
+    steep_at: int | None = Field(default=None, description="From this value up, one message "
+                                 "raises the meter by at most steep_gain. Left out: no such limit.")
+    steep_gain: int = Field(default=1, ge=1, description="The most one message raises the "
+                            "meter from steep_at up.")
 
 
 #: Skills a move can declare: three MI-adherent ones (the summary's "MI-adherent"
