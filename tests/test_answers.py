@@ -264,3 +264,18 @@ def test_an_echo_is_a_yes_only_where_the_line_declares_one() -> None:
     for text in ("Exactly.", "Yes, us."):  # were "say a bit more"
         assert [m.id for m in recognizer.recognize(text, hot_seat).moves] == [
             "frame_relationship"]
+
+
+@pytest.mark.parametrize(("text", "encourages"), [
+    ("I hear you.", True),
+    ("Mm, go on.", True),
+    ("mhm", True),
+    ("ok i see", True),
+    ("I hear you, that sounds hard.", False),
+    ("go on then, come to one session", False),
+    ("Go on?", False),
+])
+def test_a_minimal_encourager_is_told_apart(text: str, encourages: bool) -> None:
+    from bot.recognition.answers import minimal_encourager
+
+    assert minimal_encourager(text) is encourages

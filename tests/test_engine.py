@@ -1426,3 +1426,18 @@ def test_from_steep_at_one_message_raises_the_meter_by_steep_gain(tmp_path: Path
     assert [r.feedback.steep for r in results] == [False, True, True]
     assert "Sam is close to deciding, and the last steps come slowly: from here one " \
         "message moves Sam 1 at most." in render_plain(results[1].feedback, "en")
+
+
+@pytest.mark.parametrize("text", ["I hear you.", "Mm, go on."])
+def test_a_minimal_encourager_is_no_unhelpful_move(text: str) -> None:
+    """Read by the model, "I hear you." was arguing back and "Mm, go on."
+    dismissing, each listed in the summary as unhelpful (twenty-eighth play-test)."""
+    from tests.scenarios import flagship_practice
+
+    practice = flagship_practice()
+    session = practice.start(seed=3)
+    result = practice.turn(session, text)
+    assert result.feedback.moves == [] and session.meter == 3
+    assert result.reply in {"…That's it? You'll have to give me a bit more than that.",
+                            "Right. And?", "Meaning what, exactly?",
+                            "Okay… So what are you actually saying?", "Is that all? Go on."}

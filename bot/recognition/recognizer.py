@@ -9,7 +9,7 @@ from pathlib import Path
 
 from bot.engine.recognition import Recognition, SkillNote
 from bot.engine.session import MoveGuess
-from bot.recognition.answers import bare_answer
+from bot.recognition.answers import bare_answer, minimal_encourager
 from bot.recognition.echoes import says_back
 from bot.recognition.moves import ECHO_CONFIDENCE, Embedder, MoveModel
 from bot.recognition.said_back import reflection_kind
@@ -85,7 +85,10 @@ class ScenarioRecognizer:
         answered = self.scenario.answer_to(previous, given) if given and previous else None
         if answered is not None:
             moves, retracted = [MoveGuess(answered, 1.0)], frozenset[str]()
-        elif answer is not None and len(text.split()) <= BARE_ANSWER_UNREAD_WORDS:
+        elif ((answer is not None and len(text.split()) <= BARE_ANSWER_UNREAD_WORDS)
+              or minimal_encourager(text)):
+            # "I hear you." says only that the worker is listening: no move (the
+            # engine's short-reply path answers it).
             moves, retracted = [], frozenset()
         elif previous and (reflection := self.moves.reflection_move) and says_back(text, previous):
             # Sam's own words said back: a simple reflection, whatever the words
