@@ -1441,3 +1441,23 @@ def test_a_minimal_encourager_is_no_unhelpful_move(text: str) -> None:
     assert result.reply in {"…That's it? You'll have to give me a bit more than that.",
                             "Right. And?", "Meaning what, exactly?",
                             "Okay… So what are you actually saying?", "Is that all? Go on."}
+
+
+def test_asked_leave_to_explain_the_partner_says_yes(tmp_path: Path) -> None:
+    """"Would it help to hear what a session would look like?" got "Honestly, the
+    everyday stuff…", the answer to another question (twenty-eighth play-test)."""
+    practice = _edited_mini(tmp_path, "rules:\n", """permission:
+  - up_to: 5
+    lines: ["Go on, then."]
+  - up_to: 10
+    lines: ["Yes, please."]
+rules:
+""")
+    reading = Practice(practice.scenario, FixedReading([MoveGuess("reflect", 0.9)]))
+    session = reading.start()
+    first = reading.turn(session, "Would it help if I explained how it works?")
+    assert (first.reply, session.meter) == ("Go on, then.", 5)  # the move still counts
+    assert session.last_line == "Go on, then."
+    session.meter = 8  # the band is the meter's after the message
+    assert reading.turn(session, "Can I ask you something?").reply == "Yes, please."
+    assert reading.turn(session, "So you feel put on the spot.").reply != "Yes, please."

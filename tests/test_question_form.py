@@ -139,3 +139,20 @@ def test_a_check_in_question_asks_about_the_rest(text: str, only: bool) -> None:
     from bot.engine.question_form import only_checks_in
 
     assert only_checks_in(text) is only
+
+
+@pytest.mark.parametrize(("text", "asks"), [
+    ("Would it help to hear what a session would actually look like?", True),
+    ("wd it help if i explained how it works", True),
+    ("Sorry to jump in. Can I ask you something?", True),
+    ("Is it ok if I tell you how the sessions run?", True),
+    ("Would you like me to go over the privacy rules?", True),
+    ("Can I ask what it's been like for you?", False),  # the question itself
+    ("Would you like to try one session?", False),  # an invitation
+    ("Would it help to have it online?", False),
+    ("Can you tell me more?", False),
+])
+def test_asking_leave_to_tell_or_ask_is_told_apart(text: str, asks: bool) -> None:
+    from bot.engine.question_form import asks_permission
+
+    assert asks_permission(text) is asks

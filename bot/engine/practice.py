@@ -46,7 +46,7 @@ from bot.engine.feedback import (
 )
 from bot.engine.lines import pick_line
 from bot.engine.machine import LIMIT_TRIGGER, RULES_TRIGGER, CompiledScenario, Step
-from bot.engine.question_form import only_checks_in
+from bot.engine.question_form import asks_permission, only_checks_in
 from bot.engine.recognition import (
     Recognition,
     Recognizer,
@@ -352,6 +352,7 @@ class Practice:
         if not poor:
             asked_view = self.scenario.moves[main].behaviour == "question"
             reply = self._scale_answer(session, scale, text, meter, reply, alone=asked_view)
+            reply = self._permission_answer(session, text, meter, reply)
         note: Text | None = step.taken.feedback if isinstance(step.taken, Reaction) else None
         doubt = None
         if doubtful:
@@ -420,6 +421,17 @@ class Practice:
         if not lines:
             return reply
         return pick_line(session, self.scenario, f"scale_{kind}:{i}", lines)
+
+    def _permission_answer(self, session: Session, text: str, meter: int, reply: str) -> str:
+        """The partner's yes to "Would it help if I explained…?" (``permission``), in
+        place of the usual reply to its move, which answered a question nobody
+        asked (twenty-eighth play-test)."""
+        answers = self.scenario.spec.permission
+        if not answers or self.scenario.is_ending(session.state) or not asks_permission(text):
+            return reply
+        i = band(answers, meter)
+        session.last_line = pick_line(session, self.scenario, f"permission:{i}", answers[i].lines)
+        return session.last_line
 
     def _feedback(
         self,

@@ -196,3 +196,44 @@ def only_checks_in(text: str) -> bool:
     return (bool(asking) and len(asking) < len(sentences)
             and all(_CHECK_IN.match(x) for x in asking))
 
+
+# -- asking permission -------------------------------------------------------
+# MI counts asking permission ("Would it help if I explained how a session
+# works?", "Can I ask you something?") as seeking collaboration, and a partner
+# answers it with a yes or a no, not with what would make a session fair. The
+# flagship's partner answered "Would it help to hear what a session would
+# actually look like?" with "Honestly, the everyday stuff. How we end up
+# bickering…" (twenty-eighth play-test); a scenario's ``permission`` lines
+# answer it instead.
+
+
+#: "would it help if I explained", "can I tell you", "do you want me to run
+#: through", "would you like to hear": a request to say or ask something next.
+_ASKING_LEAVE = re.compile(
+    rf"^{_LEAD}(?:"
+    r"(?:would|wd|will|could|might)\s+it\s+help\s+(?:if\s+(?:i|we)|to)|"
+    r"(?:can|could|may|might)\s+(?:i|we)|"
+    r"(?:is\s+it|would\s+it\s+be)\s+(?:ok|okay|alright|all\s+right)\s+(?:if\s+(?:i|we)|to)|"
+    r"(?:do|would)\s+(?:you|u)\s+mind\s+if\s+(?:i|we)|"
+    r"(?:would|do|wd)\s+(?:you|u)\s+(?:like|want)\s+(?:me\s+)?to|"
+    r"(?:want|shall)\s+(?:me\s+to|i)"
+    r")\s+(?:\w+\s+){0,2}?"
+    r"(?:tell|explain|say|share|run|walk|describe|talk|suggest|give|offer|go\s+over|outline|"
+    r"ask|hear|know|show|check|mention|put)\w*\b",
+    re.IGNORECASE)
+
+
+def asks_permission(text: str) -> bool:
+    """Whether every question in ``text`` asks leave to tell or ask something, and
+    there is one ("Would it help if I explained how it works?"; "Sorry to jump
+    in. Can I ask you something?")."""
+    sentences = [m.group().strip() for m in _SENTENCE.finditer(text)]
+    sentences = [s for s in sentences if s.strip(".!?, ")]
+    if not sentences:
+        return False
+    last = sentences[-1]
+    if not (last.endswith("?") or _ASKING_LEAVE.match(last)):
+        return False
+    # "Can I ask what it's been like?" is the question itself, not leave to ask it.
+    return (bool(_ASKING_LEAVE.match(last)) and not asks_openly(last)
+            and not any(s.endswith("?") for s in sentences[:-1]))

@@ -20,8 +20,9 @@ so a worry reflected earlier in the message does not count.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
-from bot.scenario.format import SCALE_NUMBER, ScaleAnswer
+from bot.scenario.format import SCALE_NUMBER, PermissionAnswer, ScaleAnswer
 
 _WORDS = {"zero": 0, "null": 0, "one": 1, "eins": 1, "five": 5, "fünf": 5, "ten": 10,
           "zehn": 10, "hundred": 100, "hundert": 100}
@@ -134,7 +135,7 @@ def scale_number(meter: int, low_meter: int, high_meter: int, scale: tuple[int, 
     return round(low + (meter - low_meter) * (high - low) / span)
 
 
-def band(answers: list[ScaleAnswer], meter: int) -> int:
+def band(answers: Sequence[ScaleAnswer | PermissionAnswer], meter: int) -> int:
     """The index of the band that holds ``meter``; the last band holds anything above."""
     return next((i for i, a in enumerate(answers) if meter <= a.up_to), len(answers) - 1)
 

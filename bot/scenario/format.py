@@ -382,6 +382,19 @@ class Unclear(_Strict):
 SCALE_NUMBER = "{n}"
 
 
+class PermissionAnswer(_Strict):
+    """What the partner says when asked leave to tell or ask something, while the
+    meter is at most ``up_to``."""
+
+    up_to: int = Field(description="Used while the meter is at most this value (lowest band "
+                                   "first); the last band also covers anything above it.")
+    lines: list[Text] = Field(
+        min_length=1,
+        description="The partner's whole reply to 'Would it help if I explained…?' or 'Can I "
+        "ask you something?': a yes, grudging or warm as the meter says.",
+    )
+
+
 class ScaleAnswer(_Strict):
     """What the partner says to a scaling question while the meter is at most ``up_to``."""
 
@@ -452,6 +465,13 @@ class ScenarioFile(_Strict):
         "the message, put on the scale the trainee named. Leave it out and such a question "
         "gets the usual reply.",
     )
+    permission: list[PermissionAnswer] = Field(
+        default_factory=list,
+        description="How the partner answers when asked leave to tell or ask something "
+        "('Would it help if I explained how a session works?', 'Can I ask you something?'): "
+        "bands of the meter, lowest first. Leave it out and such a question gets the usual "
+        "reply to its move.",
+    )
 
     @field_validator("id", mode="before")
     @classmethod
@@ -466,12 +486,13 @@ class ScenarioFile(_Strict):
             )
         return value
 
-    @field_validator("scaling")
+    @field_validator("scaling", "permission")
     @classmethod
-    def _bands_in_order(cls, bands: list[ScaleAnswer]) -> list[ScaleAnswer]:
+    def _bands_in_order(cls, bands: list[ScaleAnswer] | list[PermissionAnswer]
+                        ) -> list[ScaleAnswer] | list[PermissionAnswer]:
         tops = [band.up_to for band in bands]
         if tops != sorted(set(tops)):
-            raise ValueError("list the scale answers lowest 'up_to' first, each 'up_to' once")
+            raise ValueError("list the answers lowest 'up_to' first, each 'up_to' once")
         return bands
 
     @field_validator("language")
