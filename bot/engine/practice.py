@@ -483,8 +483,8 @@ class Practice:
                 item.note = doubt_note or item.note
             items.append(item)
         feedback = self._meter_feedback(session, before_meter, True, items, None, recognition,
-                                        capped=capped, why=why, unheard=unheard)
-        feedback.reflected = reflected
+                                        capped=capped, why=why, unheard=unheard,
+                                        reflected=reflected)
         said = [] if guided else asserted_skills(feedback.skills)  # no tips on the author's words
         if scaling:  # a number answers it, so no tip says Sam can stop at "yes"
             said = [skill for skill in said if skill != "closed_question"]
@@ -507,6 +507,7 @@ class Practice:
         capped: int | None = None,
         why: str | None = None,
         unheard: bool = False,
+        reflected: bool = False,
     ) -> TurnFeedback:
         m = self.scenario.spec.meter
         return TurnFeedback(
@@ -523,6 +524,7 @@ class Practice:
             wary=why == "wary",
             steep=why == "steep",
             unheard=unheard,
+            reflected=reflected,
             skills=shown_skills(recognition.skills, [i.kind for i in items],
                                 *self._declared(items)),
             turns_left=self._turns_left(session),
