@@ -156,3 +156,16 @@ def test_asking_leave_to_tell_or_ask_is_told_apart(text: str, asks: bool) -> Non
     from bot.engine.question_form import asks_permission
 
     assert asks_permission(text) is asks
+
+
+def test_a_question_after_an_opening_clause_is_read_from_the_clause() -> None:
+    """"When Alex first mentioned it, what went through your mind?" was shown as a
+    closed question, with a tip that Sam could answer yes or no (twenty-ninth
+    play-test)."""
+    from bot.engine.question_form import read_question
+
+    text = "When Alex first mentioned you coming along, what went through your mind?"
+    assert read_question(text) == ("whole", "open_question")
+    assert read_question("When would suit you?") == ("whole", "closed_question")
+    assert read_question("When you picture it, do you see yourself there?") == (
+        "whole", "closed_question")

@@ -73,6 +73,8 @@ _CLAUSE_BEFORE = frozenset({
 _OPEN = frozenset({"what", "whats", "what's", "wat", "wats", "how", "hows", "how's", "why",
                    "whys", "why's"})
 _SENTENCE = re.compile(r"[^.!?\n]+[.!?]*")
+#: Question words that also open a clause ("when Alex mentioned it, …").
+_CLAUSAL = frozenset({"when", "where", "which", "who"})
 #: What after "how" or "what" asks for one fact or a yes ("how many", "what
 #: time", "how about one session?": an offer to accept), which MI coding counts as
 #: closed (twenty-seventh play-test: "How about one session…?" was shown as open).
@@ -112,6 +114,12 @@ def _asking(text: str) -> tuple[int, list[re.Match[str]], bool]:
     tail = False
     for sentence in sentences:
         if (match := _asks(sentence)) is not None:
+            # "When Alex first mentioned it, what went through your mind?" opens
+            # with a clause, not a question word: the question is after the comma
+            # (twenty-ninth play-test: shown as a closed question).
+            clause = sentence.rsplit(",", 1)[1].strip() if "," in sentence else ""
+            if (match.groupdict().get("wh") or "").lower() in _CLAUSAL and clause:
+                match = _asks(clause) or match
             asking.append(match)
             continue
         # After a comma ("…a lot, whats that like") or inside a run-on sentence.

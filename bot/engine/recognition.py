@@ -116,7 +116,7 @@ def with_worded_question(note: SkillNote, text: str) -> SkillNote:
 
     Where the wording shows a question, it also decides open or closed: on the
     301 written coded questions (bench/data/skills_written) the wording's kind,
-    where it finds one, and the skill layer's elsewhere, miss 9 against the
+    where it finds one, and the skill layer's elsewhere, miss 8 against the
     skill layer's 15. An offer ending "How would that be?" read closed, and
     "How about one session?" open (twenty-seventh play-test).
     """
