@@ -276,6 +276,6 @@ def test_an_echo_is_a_yes_only_where_the_line_declares_one() -> None:
     ("Go on?", False),
 ])
 def test_a_minimal_encourager_is_told_apart(text: str, encourages: bool) -> None:
-    from bot.recognition.answers import minimal_encourager
+    from bot.engine.encouragers import minimal_encourager
 
     assert minimal_encourager(text) is encourages

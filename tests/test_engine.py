@@ -1438,6 +1438,9 @@ def test_a_minimal_encourager_is_no_unhelpful_move(text: str) -> None:
     session = practice.start(seed=3)
     result = practice.turn(session, text)
     assert result.feedback.moves == [] and session.meter == 3
+    # Not "say a bit more" alone: what an encourager does, and what does more
+    # (twenty-ninth play-test).
+    assert "tells Sam you are listening" in render_plain(result.feedback, "en")
     assert result.reply in {"…That's it? You'll have to give me a bit more than that.",
                             "Right. And?", "Meaning what, exactly?",
                             "Okay… So what are you actually saying?", "Is that all? Go on."}

@@ -37,6 +37,7 @@ from dataclasses import dataclass, replace
 
 from bot.catalogue import t
 from bot.engine.acts import sure_poor, turn_acts, unsure_poor
+from bot.engine.encouragers import minimal_encourager
 from bot.engine.feedback import (
     MoveFeedback,
     TurnFeedback,
@@ -562,7 +563,10 @@ class Practice:
             reply = pick_line(session, self.scenario, "unclear", unclear.lines)
         else:
             reply = self._reply(session, [step])
-        if short and unclear.short_feedback is not None:
+        if short and minimal_encourager(text):  # "Say a bit more" misread "Mm, go on."
+            name = self.scenario.partner_name(session.language)
+            note = t("feedback.encourager", session.language, name=name)
+        elif short and unclear.short_feedback is not None:
             note = self.scenario.text(unclear.short_feedback, session.language)
         elif short:
             name = self.scenario.partner_name(session.language)

@@ -86,30 +86,3 @@ def bare_answer(text: str, *, echoes: bool = False) -> str | None:
     # for the model to read.
     return "no" if any(i + 1 in no for i in yes) else None
 
-
-#: Minimal encouragers: they say "I'm listening" and nothing else. MI codes
-#: them as neither question nor reflection, and no move fits them; read by
-#: the model, "I hear you." was arguing back and "Mm, go on." dismissing
-#: (twenty-eighth play-test).
-_ENCOURAGERS = frozenset({
-    "i hear you", "i hear u", "hear you", "i see", "go on", "carry on", "keep going",
-    "i'm listening", "im listening", "listening", "uh huh", "mm hmm", "mhm", "mmhm",
-    "i understand", "got it", "i get it", "understood", "please go on", "do go on",
-})
-#: As short as the engine's short replies (``SHORT_REPLY_WORDS``), so the partner
-#: answers it as one ("Right. And?") rather than as a message not understood.
-MAX_ENCOURAGER_WORDS = 3
-#: Fillers that may stand beside one ("mm, go on", "ok, I hear you, Sam").
-_FILLERS = frozenset({"mm", "mmm", "hmm", "hm", "ok", "okay", "right", "yeah", "yes", "sure",
-                      "sam", "and", "so", "ah", "oh", "please"})
-
-
-def minimal_encourager(text: str) -> bool:
-    """Whether the message is only a minimal encourager ("I hear you.", "Mm, go on")."""
-    if "?" in text:
-        return False
-    words = _TOKEN.findall(text.lower().replace("\u2019", "'"))
-    if not words or len(words) > MAX_ENCOURAGER_WORDS:
-        return False
-    core = " ".join(w for w in words if w not in _FILLERS)
-    return core in _ENCOURAGERS or (not core and bool({"mm", "mmm", "hmm", "hm"} & set(words)))

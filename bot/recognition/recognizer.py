@@ -7,9 +7,10 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from pathlib import Path
 
+from bot.engine.encouragers import minimal_encourager
 from bot.engine.recognition import Recognition, SkillNote
 from bot.engine.session import MoveGuess
-from bot.recognition.answers import bare_answer, minimal_encourager
+from bot.recognition.answers import bare_answer
 from bot.recognition.echoes import says_back
 from bot.recognition.moves import ECHO_CONFIDENCE, Embedder, MoveModel
 from bot.recognition.said_back import reflection_kind

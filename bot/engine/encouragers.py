@@ -1,0 +1,37 @@
+"""Minimal encouragers: "I hear you.", "Mm, go on.", "I see."
+
+They say "I'm listening" and nothing else. MI codes them as neither question
+nor reflection, and no move fits them: read by the move model, "I hear you."
+was arguing back and "Mm, go on." dismissing, each listed in the summary as
+unhelpful (twenty-eighth play-test). The recogniser reads them as no move, and
+the engine says what they do and what would do more.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot.engine.feedback import SHORT_REPLY_WORDS
+
+_TOKEN = re.compile(r"[^\W_]+(?:'[^\W_]+)?")
+#: What they say, once the fillers below are set aside.
+_ENCOURAGERS = frozenset({
+    "i hear you", "i hear u", "hear you", "i see", "go on", "carry on", "keep going",
+    "i'm listening", "im listening", "listening", "uh huh", "mm hmm", "mhm", "mmhm",
+    "i understand", "got it", "i get it", "understood", "please go on", "do go on",
+})
+#: Fillers that may stand beside one ("mm, go on", "ok, I hear you, Sam").
+_FILLERS = frozenset({"mm", "mmm", "hmm", "hm", "ok", "okay", "right", "yeah", "yes", "sure",
+                      "sam", "and", "so", "ah", "oh", "please"})
+
+
+def minimal_encourager(text: str) -> bool:
+    """Whether the message is only a minimal encourager ("I hear you.", "Mm, go on"),
+    no longer than a short reply, so the partner answers it as one."""
+    if "?" in text:
+        return False
+    words = _TOKEN.findall(text.lower().replace("\u2019", "'"))
+    if not words or len(words) > SHORT_REPLY_WORDS:
+        return False
+    core = " ".join(w for w in words if w not in _FILLERS)
+    return core in _ENCOURAGERS or (not core and bool({"mm", "mmm", "hmm", "hm"} & set(words)))
