@@ -274,6 +274,7 @@ def test_an_echo_is_a_yes_only_where_the_line_declares_one() -> None:
     ("I hear you, that sounds hard.", False),
     ("go on then, come to one session", False),
     ("Go on?", False),
+    ("I hear you 🙂", False),  # four words to the engine: not a short reply (review)
 ])
 def test_a_minimal_encourager_is_told_apart(text: str, encourages: bool) -> None:
     from bot.engine.encouragers import minimal_encourager

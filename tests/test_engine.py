@@ -102,6 +102,10 @@ def test_a_reflection_after_a_reflection_still_counts(tmp_path: Path) -> None:
     result = practice.turn(session, "you seem unsure whether this is worth your time")
     assert result.main_move == "reflect"
     assert result.meter_after == result.meter_before + 2
+    # The same words again are not a new reflection: eight copies took Sam from
+    # 3 to 10 (review).
+    again = practice.turn(session, "You seem unsure whether this is worth your time!")
+    assert again.meter_after == again.meter_before
 
 
 def test_off_topic_text_is_not_guessed_at() -> None:
@@ -1391,12 +1395,15 @@ def test_a_reflection_beside_an_explanation_is_named_beside_it() -> None:
     assert line == "How you said it: giving information, this reads like a complex reflection"
 
 
+@pytest.mark.parametrize(("state", "meter"), [("warming", 5), ("guarded", 4), ("testing", 4)])
 @pytest.mark.parametrize(("text", "main"), [
     ("We could try one session, then you decide. How would that be?", "invite_trial_session"),
     ("We could try one session, then you decide. What's been hardest for you?",
      "explore_concerns"),
 ])
-def test_a_check_in_after_an_offer_leaves_the_offer_the_main_move(text: str, main: str) -> None:
+def test_a_check_in_after_an_offer_leaves_the_offer_the_main_move(
+    text: str, main: str, state: str, meter: int
+) -> None:
     """"How would that be?" after an offer made the check-in the main move, and Sam
     answered it with how things are at home (twenty-eighth play-test)."""
     from bot.scenario.loader import parse_scenario
@@ -1406,7 +1413,9 @@ def test_a_check_in_after_an_offer_leaves_the_offer_the_main_move(text: str, mai
                             MoveGuess("explore_concerns", 0.8)])
     practice = Practice(parse_scenario(FLAGSHIP), reading)
     session = practice.start(seed=2)
-    session.state, session.meter = "warming", 5
+    # In guarded and testing the question takes Sam somewhere new, which won
+    # before the check-in was looked at (review).
+    session.state, session.meter = state, meter
     assert practice.turn(session, text).main_move == main
 
 
@@ -1421,7 +1430,7 @@ def test_from_steep_at_one_message_raises_the_meter_by_steep_gain(tmp_path: Path
     scenario = parse_scenario(path)
     practice = Practice(scenario, FixedReading([MoveGuess("reflect", 0.9)]))
     session = practice.start()
-    results = [practice.turn(session, "it sounds like you're worried") for _ in range(3)]
+    results = [practice.turn(session, f"it sounds like you're worried ({i})") for i in range(3)]
     assert [r.meter_after for r in results] == [5, 6, 7]  # +2 below 5, then +1
     assert [r.feedback.steep for r in results] == [False, True, True]
     assert "Sam is close to deciding, and the last steps come slowly: from here one " \

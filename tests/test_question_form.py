@@ -119,6 +119,10 @@ def test_an_open_question_in_a_polite_frame_is_open(text: str, open_: bool) -> N
     ("We could try one session, then you decide. How would that be?", "open_question"),
     ("What about you, where are you with it?", "open_question"),
     ("how has it been at home", "open_question"),
+    # Review: an invitation to talk, a compound word, and "about" typed without "?".
+    ("How about you tell me what's been hardest?", "open_question"),
+    ("What day-to-day things get to you?", "open_question"),
+    ("how about one session", "closed_question"),
 ])
 def test_a_question_asking_for_one_fact_or_a_yes_is_closed(text: str, kind: str) -> None:
     from bot.engine.question_form import read_question
@@ -134,6 +138,10 @@ def test_a_question_asking_for_one_fact_or_a_yes_is_closed(text: str, kind: str)
     ("How would that be?", False),  # nothing else was said
     ("That sounds lonely. What's been hardest?", False),
     ("We could meet online. What do you think about coming?", False),
+    # Review: after a comma, "Is that ok?", and "for the two of you".
+    ("Maybe one session together, how does that sound?", True),
+    ("One session, online. Is that ok?", True),
+    ("It'd be about both of you. How does that sound for the two of you?", True),
 ])
 def test_a_check_in_question_asks_about_the_rest(text: str, only: bool) -> None:
     from bot.engine.question_form import only_checks_in
@@ -151,6 +159,14 @@ def test_a_check_in_question_asks_about_the_rest(text: str, only: bool) -> None:
     ("Would you like to try one session?", False),  # an invitation
     ("Would it help to have it online?", False),
     ("Can you tell me more?", False),
+    # Review: questions to Sam, an offer and a plain question were answered "Go ahead".
+    ("Would you like to tell me more about that?", False),
+    ("do you want to talk about it", False),
+    ("can i just ask, how are things at home?", False),
+    ("Can I check, are you free on tuesday evenings?", False),
+    ("Can I suggest we try one session?", False),
+    ("can i ask u something", True),
+    ("Can I talk you through how it works?", True),
 ])
 def test_asking_leave_to_tell_or_ask_is_told_apart(text: str, asks: bool) -> None:
     from bot.engine.question_form import asks_permission
@@ -169,3 +185,11 @@ def test_a_question_after_an_opening_clause_is_read_from_the_clause() -> None:
     assert read_question("When would suit you?") == ("whole", "closed_question")
     assert read_question("When you picture it, do you see yourself there?") == (
         "whole", "closed_question")
+
+
+def test_could_you_tell_me_more_is_an_open_question() -> None:
+    """Closed once the wording decided, with a tip to ask "tell me about" (review)."""
+    from bot.engine.question_form import asks_openly
+
+    assert asks_openly("Could you tell me more?")
+    assert asks_openly("can u tell me a bit more")

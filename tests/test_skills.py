@@ -438,3 +438,12 @@ def test_a_reflection_that_says_the_partners_words_back_reads_as_simple() -> Non
     # classify (and AnnoMI's measure) keeps the model's own reading.
     from bot.recognition.skills import classify_skills
     assert classify_skills(echo, sam).has("complex_reflection")
+
+
+def test_an_apostrophe_does_not_make_a_word_said_back() -> None:
+    """"you're" counted as a word said back, "youre" did not (review)."""
+    from bot.recognition.said_back import said_back_share
+
+    sam = "I'm worried you're all going to decide it's my fault."
+    assert said_back_share("you're scared you'll be the problem", sam) == said_back_share(
+        "youre scared youll be the problem", sam) == 0.0

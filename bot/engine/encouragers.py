@@ -31,7 +31,9 @@ def minimal_encourager(text: str) -> bool:
     if "?" in text:
         return False
     words = _TOKEN.findall(text.lower().replace("\u2019", "'"))
-    if not words or len(words) > SHORT_REPLY_WORDS:
+    # Counted both ways, as the engine counts a short reply (split on spaces):
+    # "I hear you 🙂" is four there, and was handled as not understood (review).
+    if not words or max(len(words), len(text.split())) > SHORT_REPLY_WORDS:
         return False
     core = " ".join(w for w in words if w not in _FILLERS)
     return core in _ENCOURAGERS or (not core and bool({"mm", "mmm", "hmm", "hm"} & set(words)))

@@ -252,15 +252,19 @@ class Practice:
             return None
         return max(before, m.heard_at)
 
-    def _effects(self, session: Session, moves: list[MoveGuess]) -> dict[str, int]:
+    def _effects(self, session: Session, moves: list[MoveGuess], text: str = ""
+                 ) -> dict[str, int]:
         previous = {m.id for m in session.turns[-1].moves} if session.turns else set()
+        # A reflection may follow a reflection, but not the same words again: eight
+        # copies of one took Sam from 3 to 10 (review).
+        same = bool(session.turns) and _clean_key(session.turns[-1].text) == _clean_key(text)
         kinds = {guess.id: self.scenario.moves[guess.id].kind for guess in moves}
         poor = "poor" in kinds.values()
         effects = {}
         for guess in moves:
             effect = self.scenario.moves[guess.id].effect
-            again = guess.id in previous and self.scenario.moves[guess.id].behaviour != (
-                "reflection")
+            again = guess.id in previous and (
+                same or self.scenario.moves[guess.id].behaviour != "reflection")
             muted = again or (poor and kinds[guess.id] != "poor")
             effects[guess.id] = 0 if effect > 0 and muted else effect
         return effects
@@ -273,6 +277,10 @@ class Practice:
         if poor:
             return max(poor, key=lambda m: m.confidence).id
         asks = [m for m in moves if self.scenario.moves[m.id].behaviour == "question"]
+        if only_checks_in(text) and not ruler and len(asks) < len(moves):
+            # "…one session, then you decide. How would that be?" is about the offer:
+            # the check-in must not take Sam elsewhere either (review).
+            moves = [m for m in moves if m not in asks]
         if ruler and asks:
             # "0 to 10, how willing would you be to try one session?" asks for a
             # number, not for a yes: read also as an invitation, it ended the
@@ -293,8 +301,6 @@ class Practice:
         # question this state reacts to, or Sam's answer is a stock line.
         asked = [m for m in moves if self.scenario.moves[m.id].behaviour == "question"
                  and taken(m.id) is not None]
-        if only_checks_in(text) and len(asked) < len(moves):
-            asked = []  # "…one session, then you decide. How would that be?" is about the offer
         return max(asked or moves, key=lambda m: m.confidence).id
 
     def _moves(
@@ -318,7 +324,7 @@ class Practice:
             # pressure got "What are you saying about me?" and no "not yet"
             # (seventeenth play-test).
             heard = [m for m in moves if m.id not in poor]
-        effects = self._effects(session, heard)
+        effects = self._effects(session, heard, text)
         cap, why = self._cap(session)
         behaviour = recognition.skills.behaviour if recognition.skills else None
         acts = turn_acts(self.scenario, moves, behaviour, text)
@@ -661,6 +667,11 @@ RETRACT_WITHIN = 3
 def _said_lately(session: Session, move: str) -> bool:
     """True when ``move`` was read in one of the last few turns (so it can be taken back)."""
     return any(move in {m.id for m in t.moves} for t in session.turns[-RETRACT_WITHIN:])
+
+
+def _clean_key(text: str) -> str:
+    """A message as compared with the last one: case, spaces and stops aside."""
+    return " ".join(re.sub(r"[^\w\s']", " ", text.lower()).split())
 
 
 def _clean(text: str) -> str:

@@ -79,8 +79,11 @@ _CLAUSAL = frozenset({"when", "where", "which", "who"})
 #: time", "how about one session?": an offer to accept), which MI coding counts as
 #: closed (twenty-seventh play-test: "How about one session…?" was shown as open).
 _FACT = {
-    "how": re.compile(r"^\s*(?:many|much|long|often|old|far|soon|about)\b", re.IGNORECASE),
-    "what": re.compile(r"^\s*(?:time|day|date|age|year)\b", re.IGNORECASE),
+    # "how about you tell me…" asks Sam to talk, openly (review).
+    "how": re.compile(r"^\s*(?:many|much|long|often|old|far|soon|"
+                      r"about(?!\s+(?:you|u)\s+(?:tell|say|share|walk|talk|describe)))\b",
+                      re.IGNORECASE),
+    "what": re.compile(r"^\s*(?:time|day|date|age|year)\b(?!-)", re.IGNORECASE),
 }
 #: "can I ask what it's been like", "could you tell me more about…": an open
 #: question behind a polite yes/no frame, which MI coding counts as open (the
@@ -91,7 +94,10 @@ _POLITE_OPEN = re.compile(
     r"(?:\s+(?:something|a question))?[\s,:]+(?:what|wat|how|why)\b|"
     r"(?:can|could|would|will)\s+(?:you|u)\s+(?:tell|say|share|describe|talk|walk)\b"
     r"(?:\s+(?:me|us))?(?:\s+(?:a\s+(?:bit|little)\s+)?more)?(?:\s+(?:me|us))?"
-    r"\s+(?:about|what|wat|how|why|through)\b)"
+    r"\s+(?:about|what|wat|how|why|through)\b|"
+    # "Could you tell me more?" (review: shown as closed once the wording decided).
+    r"(?:can|could|would|will)\s+(?:you|u)\s+(?:tell|say|share)\s+(?:me\s+|us\s+)?"
+    r"(?:a\s+(?:bit|little)\s+)?more(?:\s+(?:me|us))?[\s?!.]*$)"
     # "could you tell me how long…" asks for a fact: closed (review).
     r"(?!\s+(?:long|many|much|often|old|far|soon)\b)",
     re.IGNORECASE)
@@ -153,10 +159,14 @@ def read_question(text: str) -> tuple[str, str] | None:
     if not asking:
         return None
     form = "whole" if len(asking) == count and not tail else "part"
-    groups = asking[0].groupdict()
-    wh = groups.get("wh") or groups.get("wh2") or groups.get("wh3") or ""
+    first = asking[0]
+    named = next((g for g in ("wh", "wh2", "wh3") if first.groupdict().get(g)), None)
+    wh = first.group(named) if named else ""
     fact = _FACT.get(wh.lower().replace("wat", "what"))
-    asks_fact = fact is not None and fact.match(asking[0].string[asking[0].end():])
+    # What follows the question word itself ("how| about one session"), not the
+    # match: the pattern without a "?" takes "about" in (review).
+    asks_fact = fact is not None and named is not None and fact.match(
+        first.string[first.end(named):])
     kind = "open_question" if wh.lower() in _OPEN and not asks_fact else "closed_question"
     return form, kind
 
@@ -187,9 +197,13 @@ _CHECK_IN = re.compile(
     rf"^{_LEAD}(?:how\s+(?:does|would|do|did)\s+(?:that|this|it)\s+(?:sound|be|seem|feel|land)|"
     r"hows\s+that|how's\s+that|how\s+is\s+that|what\s+do\s+(?:you|u)\s+(?:think|reckon)|"
     r"what\s+do\s+(?:you|u)\s+make\s+of\s+(?:that|this|it)|"
-    r"(?:does|would|could)\s+(?:that|this|it)\s+(?:work|suit|make\s+sense|be\s+ok(?:ay)?)|"
+    r"(?:does|would|could|wd)\s+(?:that|this|it)\s+(?:work|suit|make\s+sense|"
+    r"be\s+(?:ok(?:ay)?|alright|all\s+right))|"
+    # "Is that ok?", "is that alright with you?" (review).
+    r"(?:is|would)\s+(?:that|this|it)\s+(?:be\s+)?(?:ok(?:ay)?|alright|all\s+right)|"
     r"(?:any\s+)?thoughts)"
-    r"(?:\s+(?:for|to|with)\s+(?:you|u))?(?:\s+(?:at\s+all|then|sam))?[\s?!.]*$",
+    r"(?:\s+(?:for|to|with)\s+(?:you|u|you\s+both|both\s+of\s+you|the\s+two\s+of\s+you))?"
+    r"(?:\s+(?:at\s+all|then|sam))?[\s?!.]*$",
     re.IGNORECASE)
 
 
@@ -198,10 +212,19 @@ def only_checks_in(text: str) -> bool:
     something else was said: "One session, then you decide. How would that be?"
     asks about the offer, so the partner should answer the offer (twenty-eighth
     play-test: Sam answered "How would that be?" with how things are at home)."""
-    sentences = [m.group().strip() for m in _SENTENCE.finditer(text)]
-    sentences = [x for x in sentences if x.strip(".!?, ")]
-    asking = [x for x in sentences if _asks(x) is not None or _CHECK_IN.match(x)]
-    return (bool(asking) and len(asking) < len(sentences)
+    parts = []
+    for match in _SENTENCE.finditer(text):
+        sentence = match.group().strip()
+        if not sentence.strip(".!?, "):
+            continue
+        # "one session, how does that sound?": the check-in after a comma (review).
+        head, _, tail = sentence.rpartition(",")
+        if head.strip() and _CHECK_IN.match(tail.strip()):
+            parts += [head, tail.strip()]
+        else:
+            parts.append(sentence)
+    asking = [x for x in parts if _asks(x) is not None or _CHECK_IN.match(x)]
+    return (bool(asking) and len(asking) < len(parts)
             and all(_CHECK_IN.match(x) for x in asking))
 
 
@@ -219,15 +242,25 @@ def only_checks_in(text: str) -> bool:
 #: through", "would you like to hear": a request to say or ask something next.
 _ASKING_LEAVE = re.compile(
     rf"^{_LEAD}(?:"
+    # "Can I ask you something?" asks leave only when nothing follows the ask;
+    # "can i just ask, how are things at home?" is the question itself (review).
+    r"(?:can|could|may|might)\s+(?:i|we)\s+(?:just\s+)?ask(?:\s+(?:you|u))?"
+    r"(?:\s+(?:something|sth|a\s+(?:quick\s+)?question|one\s+thing))?[\s?!.]*$|"
+    r"(?:"
     r"(?:would|wd|will|could|might)\s+it\s+help\s+(?:if\s+(?:i|we)|to)|"
     r"(?:can|could|may|might)\s+(?:i|we)|"
     r"(?:is\s+it|would\s+it\s+be)\s+(?:ok|okay|alright|all\s+right)\s+(?:if\s+(?:i|we)|to)|"
     r"(?:do|would)\s+(?:you|u)\s+mind\s+if\s+(?:i|we)|"
-    r"(?:would|do|wd)\s+(?:you|u)\s+(?:like|want)\s+(?:me\s+)?to|"
+    # "would you like me to explain…", "would you like to hear…"; not "would you
+    # like to tell me more?", which asks Sam to talk (review).
+    r"(?:would|do|wd)\s+(?:you|u)\s+(?:like|want)\s+(?:me\s+to|to\s+(?:hear|know))|"
     r"(?:want|shall)\s+(?:me\s+to|i)"
     r")\s+(?:\w+\s+){0,2}?"
-    r"(?:tell|explain|say|share|run|walk|describe|talk|suggest|give|offer|go\s+over|outline|"
-    r"ask|hear|know|show|check|mention|put)\w*\b",
+    # Not "suggest" or "check": "Can I suggest we try one session?" is an offer,
+    # "Can I check, are you free?" a question (review).
+    r"(?:tell|explain|say|share|run\s+(?:you\s+)?through|walk\s+(?:you\s+)?through|"
+    r"talk\s+(?:you\s+)?through|describe|give|go\s+over|outline|hear|know|show|mention|"
+    r"put)\w*\b)",
     re.IGNORECASE)
 
 

@@ -92,9 +92,7 @@ def keyword_found(text: str, keyword: str) -> bool:
 #: must come between the apology and the keyword, with no "but" in between,
 #: so "I'm sorry, but a support group would help" still counts.
 _APOLOGIES = frozenset({"sorry", "apologise", "apologize", "apologies", "apology",
-                        # "shouldnt have brought up the support group thing" (set 46);
-                        # "shouldn't" arrives spelled out, as "should not" (_regrets).
-                        "shouldnt", "regret"})
+                        "regret"})
 _SAYING = re.compile(r"^(?:mention|brought|bring|rais|suggest|spoke|speak|sa(?:id|y)|talk|push|"
                      r"recommend|threw|went|throw)")
 #: Naming a word counts as saying it only when the word follows ("sorry for
@@ -113,8 +111,16 @@ _SENTENCES = re.compile(r"[.!?;]+|\n")
 
 
 def _regrets(words: list[str], i: int) -> bool:
-    """"should not" ending at ``words[i]``: "I shouldn't have suggested…" normalised."""
-    return words[i] == "not" and i > 0 and words[i - 1] == "should"
+    """The worker's own "shouldn't" ending at ``words[i]``: "shouldnt have brought up
+    the support group thing" (set 46), "I shouldn't have…" (spelled out "should
+    not"). Not "you shouldnt talk down the support group" (review)."""
+    if words[i] == "shouldnt":
+        subject = words[i - 1] if i > 0 else ""
+    elif words[i] == "not" and i > 0 and words[i - 1] == "should":
+        subject = words[i - 2] if i > 1 else ""
+    else:
+        return False
+    return subject in {"", "i", "we"}
 
 
 def _apology_for_saying(before: list[str]) -> bool:
