@@ -447,3 +447,11 @@ def test_an_apostrophe_does_not_make_a_word_said_back() -> None:
     sam = "I'm worried you're all going to decide it's my fault."
     assert said_back_share("you're scared you'll be the problem", sam) == said_back_share(
         "youre scared youll be the problem", sam) == 0.0
+
+
+def test_words_are_compared_once_their_ending_is_cut() -> None:
+    """"probably" met "problem" at four letters (review); "calling" still meets "call"."""
+    from bot.recognition.said_back import said_back_share
+
+    assert said_back_share("you're probably feeling left out", "The problem is nobody asked.") == 0
+    assert said_back_share("so Alex calling", "Alex didn't call me") == 1.0

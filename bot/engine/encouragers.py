@@ -20,7 +20,7 @@ _ENCOURAGERS = frozenset({
     "i'm listening", "im listening", "listening", "uh huh", "mm hmm", "mhm", "mmhm",
     "i understand", "got it", "i get it", "understood", "please go on", "do go on",
 })
-#: Fillers that may stand beside one ("mm, go on", "ok, I hear you, Sam").
+#: Fillers that may stand beside one ("mm, go on", "ok i see").
 _FILLERS = frozenset({"mm", "mmm", "hmm", "hm", "ok", "okay", "right", "yeah", "yes", "sure",
                       "sam", "and", "so", "ah", "oh", "please"})
 

@@ -14,7 +14,9 @@ How several moves in one message combine (documented for educators in
 2. One *main* move drives the transition: a poor move always wins (a kind
    message with pressure in it is still pressure); otherwise a move that takes
    the partner somewhere new; otherwise a move declared a question, so the
-   partner answers what was asked; otherwise the most confident move.
+   partner answers what was asked; otherwise the most confident move. A
+   question that only checks how the rest landed ("…How would that be?") is
+   set aside first when the message holds another move.
 3. Conditions see the meter after this message's effects. A transition's own
    ``effect`` replaces its move's effect.
 4. Then the scenario's rules and turn limit may end the conversation.
