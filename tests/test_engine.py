@@ -1473,3 +1473,17 @@ rules:
     session.meter = 8  # the band is the meter's after the message
     assert reading.turn(session, "Can I ask you something?").reply == "Yes, please."
     assert reading.turn(session, "So you feel put on the spot.").reply != "Yes, please."
+
+
+def test_asking_leave_typed_without_a_question_mark_is_seeking_collaboration() -> None:
+    """"can i ask u something" read as nothing and was "not understood" (review)."""
+    from tests.scenarios import flagship_practice
+
+    practice = flagship_practice()
+    session = practice.start(seed=3)
+    result = practice.turn(session, "can i ask u something")
+    assert [m.move for m in result.feedback.moves] == ["seek_collaboration"]
+    assert result.reply in {"Go on, then. Quickly, mind.", "If you must. I'm listening.",
+                            "Fine. Say what you've got to say.", "Yeah, alright. Go on.",
+                            "Okay. Go ahead, I'm listening.",
+                            "Go on, then. I'd rather know than guess."}

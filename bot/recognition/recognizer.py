@@ -8,6 +8,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from bot.engine.encouragers import minimal_encourager
+from bot.engine.question_form import asks_permission
 from bot.engine.recognition import Recognition, SkillNote
 from bot.engine.session import MoveGuess
 from bot.recognition.answers import bare_answer
@@ -55,6 +56,9 @@ def echo_skills() -> SkillNote:
 
 #: A bare yes or no this short, to a line that declares nothing, reads as no move.
 BARE_ANSWER_UNREAD_WORDS = 3
+#: How sure a request for leave the model read as nothing is of its move: the
+#: wording is plain, but the model did not see it.
+PERMISSION_CONFIDENCE = 0.8
 
 
 class ScenarioRecognizer:
@@ -71,6 +75,10 @@ class ScenarioRecognizer:
         self.scenario = scenario
         self.moves = MoveModel(scenario, embedder, cache_dir=cache_dir)
         self.with_skills = with_skills
+        #: The helpful move that is seeking collaboration, which asking leave is.
+        self.asking_move = next((name for name, move in scenario.moves.items()
+                                 if move.kind == "good" and "seek_collaboration" in move.skills),
+                                None)
 
     def recognize(self, text: str, previous: str | None = None) -> Recognition:
         words = _words_helper.submit(word_features, text, previous) if self.with_skills else None
@@ -102,6 +110,10 @@ class ScenarioRecognizer:
         else:  # moves first: the skill layer reuses the vector their model run leaves cached
             moves, retracted = (self.moves.read_all(text, previous) if text.strip()
                                 else ([], frozenset()))
+            if not moves and self.asking_move and asks_permission(text):
+                # "can i ask u something", typed without a "?", read as nothing and
+                # was "not understood" (review): asking leave is seeking collaboration.
+                moves = [MoveGuess(self.asking_move, PERMISSION_CONFIDENCE)]
         skills = read_skills(text, previous, words.result()) if words else None
         return Recognition(moves, skills, retracted)
 
