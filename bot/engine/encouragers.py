@@ -20,9 +20,11 @@ _ENCOURAGERS = frozenset({
     "i'm listening", "im listening", "listening", "uh huh", "mm hmm", "mhm", "mmhm",
     "i understand", "got it", "i get it", "understood", "please go on", "do go on",
 })
+#: Sounds that are an encourager on their own ("Mm.", "Hmm.").
+_HUMS = frozenset({"mm", "mmm", "hmm", "hm"})
 #: Fillers that may stand beside one ("mm, go on", "ok i see").
-_FILLERS = frozenset({"mm", "mmm", "hmm", "hm", "ok", "okay", "right", "yeah", "yes", "sure",
-                      "sam", "and", "so", "ah", "oh", "please"})
+_FILLERS = _HUMS | {"ok", "okay", "right", "yeah", "yes", "sure", "sam", "and", "so", "ah", "oh",
+                    "please"}
 
 
 def minimal_encourager(text: str) -> bool:
@@ -36,4 +38,4 @@ def minimal_encourager(text: str) -> bool:
     if not words or max(len(words), len(text.split())) > SHORT_REPLY_WORDS:
         return False
     core = " ".join(w for w in words if w not in _FILLERS)
-    return core in _ENCOURAGERS or (not core and bool({"mm", "mmm", "hmm", "hm"} & set(words)))
+    return core in _ENCOURAGERS or (not core and bool(_HUMS & set(words)))

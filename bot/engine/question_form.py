@@ -111,11 +111,16 @@ def _asks(sentence: str) -> re.Match[str] | None:
     return pattern.match(sentence) or None
 
 
+def _sentences(text: str) -> list[str]:
+    """The sentences of ``text`` that hold more than stops and commas."""
+    sentences = [m.group().strip() for m in _SENTENCE.finditer(text)]
+    return [s for s in sentences if s.strip(".!?, ")]
+
+
 def _asking(text: str) -> tuple[int, list[re.Match[str]], bool]:
     """How many sentences, the matches of those worded as a question, and whether a
     question also sits after a comma ("…a lot, whats that like")."""
-    sentences = [m.group().strip() for m in _SENTENCE.finditer(text)]
-    sentences = [s for s in sentences if s.strip(".!?, ")]
+    sentences = _sentences(text)
     asking: list[re.Match[str]] = []
     tail = False
     for sentence in sentences:
@@ -176,8 +181,7 @@ def asks_openly(text: str) -> bool:
     ("can I ask what it's been like?", "could you tell me more about that"):
     the kind ``read_question`` gives is the first question's, so a later "Would
     you come on Tuesday?" stays closed (review)."""
-    for match in _SENTENCE.finditer(text):
-        sentence = match.group().strip()
+    for sentence in _sentences(text):
         if _POLITE_OPEN.match(sentence):
             return True
         if _asks(sentence) is not None:
@@ -213,10 +217,7 @@ def only_checks_in(text: str) -> bool:
     asks about the offer, so the partner should answer the offer (twenty-eighth
     play-test: Sam answered "How would that be?" with how things are at home)."""
     parts = []
-    for match in _SENTENCE.finditer(text):
-        sentence = match.group().strip()
-        if not sentence.strip(".!?, "):
-            continue
+    for sentence in _sentences(text):
         # "one session, how does that sound?": the check-in after a comma (review).
         head, _, tail = sentence.rpartition(",")
         if head.strip() and _CHECK_IN.match(tail.strip()):
@@ -268,13 +269,10 @@ def asks_permission(text: str) -> bool:
     """Whether every question in ``text`` asks leave to tell or ask something, and
     there is one ("Would it help if I explained how it works?"; "Sorry to jump
     in. Can I ask you something?")."""
-    sentences = [m.group().strip() for m in _SENTENCE.finditer(text)]
-    sentences = [s for s in sentences if s.strip(".!?, ")]
+    sentences = _sentences(text)
     if not sentences:
         return False
-    last = sentences[-1]
-    if not (last.endswith("?") or _ASKING_LEAVE.match(last)):
-        return False
+    *before, last = sentences
     # "Can I ask what it's been like?" is the question itself, not leave to ask it.
     return (bool(_ASKING_LEAVE.match(last)) and not asks_openly(last)
-            and not any(s.endswith("?") for s in sentences[:-1]))
+            and not any(s.endswith("?") for s in before))

@@ -126,9 +126,7 @@ def with_worded_question(note: SkillNote, text: str) -> SkillNote:
     form, kind = read
     if asks_openly(text):  # "can I ask what it's been like?" is open in MI coding
         kind = "open_question"
-    skills = [replace(s, id=kind) if s.id in BEHAVIOUR_SKILLS["question"] else s
-              for s in note.skills]
-    skills = [s for i, s in enumerate(skills) if s.id not in {x.id for x in skills[:i]}]
+    skills = renamed(note.skills, BEHAVIOUR_SKILLS["question"], kind)
     if not any(s.id in BEHAVIOUR_SKILLS["question"] for s in skills):
         skills.append(MoveGuess(kind, WORDED))
         skills.sort(key=lambda s: -s.confidence)  # a sure skill keeps its place in the line
@@ -138,6 +136,13 @@ def with_worded_question(note: SkillNote, text: str) -> SkillNote:
         return replace(note, behaviour="question",
                        skills=[s for s in skills if s.id not in BEHAVIOUR_SKILLS["reflection"]])
     return replace(note, skills=skills)
+
+
+def renamed(skills: Sequence[MoveGuess], ids: frozenset[str], to: str) -> list[MoveGuess]:
+    """``skills`` with each of ``ids`` read as ``to`` instead, each skill named once
+    (the first, surest, keeps its place)."""
+    out = [replace(s, id=to) if s.id in ids else s for s in skills]
+    return [s for i, s in enumerate(out) if s.id not in {x.id for x in out[:i]}]
 
 
 def as_scaling_question(note: SkillNote) -> SkillNote:

@@ -85,4 +85,3 @@ def bare_answer(text: str, *, echoes: bool = False) -> str | None:
     # not", "yeah no"); anything else ("no, of course you can", "not sure") is
     # for the model to read.
     return "no" if any(i + 1 in no for i in yes) else None
-

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import logging
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import replace
 from pathlib import Path
 
 from bot.engine.encouragers import minimal_encourager
 from bot.engine.question_form import asks_permission
-from bot.engine.recognition import Recognition, SkillNote
+from bot.engine.recognition import BEHAVIOUR_SKILLS, Recognition, SkillNote, renamed
 from bot.engine.session import MoveGuess
 from bot.recognition.answers import bare_answer
 from bot.recognition.echoes import says_back
@@ -34,19 +33,16 @@ def read_skills(text: str, previous: str | None, words: WordFeatures | None = No
     tentative = reading.tentative
     if previous and reading.complex_odds is not None:
         kind = reflection_kind(reading.complex_odds, text, previous)
-        if tentative & _KINDS:
-            tentative = (tentative - _KINDS) | {kind}
-        skills = [replace(s, id=kind) if s.id in _KINDS else s for s in skills]
-        skills = [s for i, s in enumerate(skills) if s.id not in {x.id for x in skills[:i]}]
+        kinds = BEHAVIOUR_SKILLS["reflection"]
+        if tentative & kinds:
+            tentative = (tentative - kinds) | {kind}
+        skills = renamed(skills, kinds, kind)
     return SkillNote(
         behaviour=reading.behaviour,
         behaviour_confidence=float(reading.behaviour_confidence),
         skills=skills,
         tentative=tentative,
     )
-
-
-_KINDS = frozenset({"simple_reflection", "complex_reflection"})
 
 
 def echo_skills() -> SkillNote:

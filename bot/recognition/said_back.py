@@ -27,10 +27,10 @@ at as so just like sounds seems seem feel feeling feels felt really im youre ur 
 not no yes yeah ok okay about what how me my your we they he she them do does did have has
 had are am were would could can will if then there here all some any more very much too
 also get got bit lot kind sort thing things think know mean guess right well
-from when why where who which been want wants wanted still even only maybe
+from when why where who which want wants wanted still even only maybe
 """
 _FILLER = frozenset(_FILLER_WORDS.split())
-_WORD = re.compile(r"[a-z']+")
+_WORD = re.compile(r"[a-z]+")
 #: Words compared by their first letters once a common ending is cut, so
 #: "calling" meets "call", but "probably" does not meet "problem" (review).
 _STEM = 5
