@@ -14,6 +14,7 @@ from bot.recognition.clauses import clauses, split_clauses
 from bot.recognition.denials import is_denial, is_retraction
 from bot.recognition.keywords import keyword_found, keyword_glossed, keyword_retracted
 from bot.recognition.moves import MoveModel
+from bot.recognition.reassurances import reassured
 from bot.scenario.loader import parse_scenario
 from tests.scenarios import FLAGSHIP, MINI, ROOT, flagship_practice
 
@@ -322,12 +323,24 @@ def test_a_denied_poor_move_is_not_read(text: str, ruled_out: str) -> None:
     assert ruled_out not in read(text)
 
 
+def test_ruling_out_pushing_is_not_read_as_pressure() -> None:
+    text = ("yeah course, no rush on the diary. sounds like ur still weighing me up, and "
+            "after the way i came in earlier i cant blame u")
+    assert read(text) == ["reflect_concern"]
+
+
 @pytest.mark.parametrize(
     ("text", "poor"),
     [
         ("I'm not asking, I'm telling you: come next week.", "pressure"),
         ("I'm not saying it's your fault, but you do shut down a lot.", "blame_partner"),
         ("Right, forget the joint thing, I'll just keep seeing Alex.", "individual_only"),
+        ("No pressure, but you really need to come for Alex's sake.", "pressure"),
+        # The siding is one sentence of several; the rest is read clause by clause.
+        ("Thanks so much for telling me what's been going on! Honestly, Alex does "
+         "overreact sometimes, and you're definitely not imagining it. A session with "
+         "both of you would be about how you two work as a team, not about who's the "
+         "problem. No pressure at all, it's totally your call.", "side_with_sam"),
     ],
 )
 def test_a_poor_move_beside_a_denial_is_still_read(text: str, poor: str) -> None:
@@ -343,6 +356,8 @@ def test_a_poor_move_beside_a_denial_is_still_read(text: str, poor: str) -> None
         ("No, I'm not here to take sides", True, False),
         ("nobody is saying it's your fault", True, False),
         ("to be clear, nobody is going to force you", True, False),
+        ("no rush on the diary", True, False),  # 29th play-test: read as pressure
+        ("honestly, no pressure at all", True, False),
         ("you don't have a choice", False, False),  # itself pressure
         ("there's nothing to worry about", False, False),  # itself dismissal
         ("I won't take no for an answer", False, False),
@@ -357,6 +372,59 @@ def test_denials_are_the_workers_own_speech_acts_only(
     piece: str, denial: bool, retraction: bool
 ) -> None:
     assert (is_denial(piece), is_retraction(piece)) == (denial, retraction)
+
+
+# Play-tests 27 and 29: validation by negation was read, sure, as dismissing
+# Sam's worry; openness fell and Sam said "It's not nothing to me".
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("That's not daft at all.", "normalize"),
+        ("nothing daft about that, its a lot to take in", "normalize"),
+        ("You're not overreacting. Anyone would feel wary walking into that.", "normalize"),
+        ("That's not daft at all. When one person in a couple changes, it often shakes "
+         "things up for both of them. It takes honesty to say it out loud.", "normalize"),
+    ],
+)
+def test_a_reassurance_is_not_read_as_dismissing(text: str, expected: str) -> None:
+    moves = read(text)
+    assert expected in moves
+    assert "dismiss_concern" not in moves
+
+
+@pytest.mark.parametrize(
+    ("text", "poor"),
+    [
+        ("Don't be silly, there's nothing to worry about.", "dismiss_concern"),
+        ("It's not a big deal, honestly.", "dismiss_concern"),
+        ("ur not being silly but honestly u need to come, alex needs this", "pressure"),
+        # The siding is in the second sentence, which the reassurance does not explain.
+        ("You're not being unreasonable at all. If anything, Alex is the one who needs "
+         "to change their tune.", "side_with_sam"),
+        ("you're not crazy to think Alex is selfish", "side_with_sam"),
+    ],
+)
+def test_a_poor_move_beside_a_reassurance_is_still_read(text: str, poor: str) -> None:
+    assert poor in read(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "plain"),
+    [
+        ("no ur not overreacting at all, i shouldnt have",
+         "no that's a normal way to feel, i shouldnt have"),
+        ("There's nothing odd about being wary.", "that's a normal way to feel about being wary."),
+        ("It isn't silly.", "that's a normal way to feel."),
+        ("you're not crazy to think Alex is selfish",
+         "that's a normal way to feel to think Alex is selfish"),
+        ("Nothing dramatic happens. We sit and talk.", None),  # the session, not Sam
+        ("It's not a big deal.", None),  # the worry's size: a brush-off
+        ("Don't be silly.", None),
+        ("I'm not overreacting.", None),  # the worker, not Sam
+    ],
+)
+def test_reassurances_judge_sam_or_sams_reaction_only(text: str, plain: str | None) -> None:
+    assert reassured(text) == plain
 
 
 def test_the_fitted_model_is_cached_by_what_the_fit_reads(tmp_path: Path) -> None:

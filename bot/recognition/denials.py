@@ -43,6 +43,15 @@ _DENIAL = re.compile(
     rf"|not (?:really |actually )?{_ACT})"
 )
 _DENIAL_POINTS_BACK = re.compile(_THAT_NOT)
+#: "No rush on the diary", "no pressure at all": the worker ruling out pushing
+#: (twenty-ninth play-test: read as pressure). The piece must be only that, so
+#: "no pressure, but you should come" keeps its second half.
+_NO_PUSH = re.compile(
+    r"^(?:(?:and|so|yeah|yes|ok|okay|oh|honestly|look|of course|course|but|again)\s+)*"
+    r"(?:there is |there's |theres )?(?:absolutely |really |honestly |totally )?"
+    r"no (?:rush|hurry|pressure|obligation)(?: at all| whatsoever)?"
+    r"(?: (?:on|with|about|for|from me) [a-z' ]{0,30})?$"
+)
 _RETRACTION = re.compile(
     r"^(?:let us|lets) not\b"
     r"|^(?:let us |lets |can we |we can |you can |please )?(?:just )?"
@@ -64,7 +73,7 @@ def _core(piece: str) -> str:
 def is_denial(piece: str) -> bool:
     """True when ``piece`` denies the worker's own speech act ("I'm not asking you to...")."""
     core = _core(piece)
-    return bool(core) and bool(_DENIAL.match(core))
+    return bool(core) and (bool(_DENIAL.match(core)) or bool(_NO_PUSH.match(normalise(piece))))
 
 
 def without_denied(text: str) -> tuple[str, bool]:
@@ -118,19 +127,51 @@ def _without_pointing_back(
             dropped.add(i)
             if i and points_back.match(_core(piece)):
                 dropped.add(i - 1)
-    return _kept(pieces, dropped)
+    return _kept(pieces, dropped, text)
 
 
 def without(text: str, drop: Callable[[str], bool]) -> tuple[str, bool]:
     """``text`` without the pieces ``drop`` picks, and whether it picked any."""
     pieces = _pieces(text)
-    return _kept(pieces, {i for i, p in enumerate(pieces) if drop(p)})
+    return _kept(pieces, {i for i, p in enumerate(pieces) if drop(p)}, text)
 
 
 def _pieces(text: str) -> list[str]:
-    return [p for p in PIECES.split(text) if p and p.strip()]
+    return [p for p, _ in _split(text)]
 
 
-def _kept(pieces: list[str], drop: set[int]) -> tuple[str, bool]:
-    """The pieces not in ``drop``, joined, and whether any were dropped."""
-    return ", ".join(p.strip() for i, p in enumerate(pieces) if i not in drop), bool(drop)
+#: Where a message is cut into pieces, keeping what it was cut at.
+_CUTS = re.compile(f"((?:{PIECES.pattern})+)", re.I)
+_SENTENCE_END = re.compile(r"[.!?]")
+
+
+def _split(text: str) -> list[tuple[str, str]]:
+    """The message's pieces, each with the cut that follows it ("", ", ", ". ")."""
+    parts = _CUTS.split(text)
+    pairs: list[tuple[str, str]] = []
+    for i in range(0, len(parts), 2):
+        piece, cut = parts[i], parts[i + 1] if i + 1 < len(parts) else ""
+        if piece.strip():
+            pairs.append((piece, cut))
+        elif pairs:  # a cut with no piece before it joins the last cut
+            pairs[-1] = (pairs[-1][0], pairs[-1][1] + piece + cut)
+    return pairs
+
+
+def _kept(pieces: list[str], drop: set[int], text: str = "") -> tuple[str, bool]:
+    """The pieces not in ``drop`` with the cuts between them as written, and
+    whether any were dropped. Where pieces go, the strongest cut around them
+    stays, so the sentences left are still sentences: "…who's the problem. No
+    pressure at all, it's your call." keeps its full stop (held-out set 43:
+    joined by commas, the rest read as one run and lost its siding)."""
+    pairs = _split(text) if text else [(p, ", ") for p in pieces]
+    out: list[str] = []
+    cut = ""
+    for i, (piece, after) in enumerate(pairs):
+        if i in drop:
+            if out and _SENTENCE_END.search(after) and not _SENTENCE_END.search(cut):
+                cut = after
+            continue
+        out += [cut, " ", piece.strip()] if out else [piece.strip()]
+        cut = after
+    return " ".join("".join([*out, cut]).split()), bool(drop)
