@@ -172,6 +172,19 @@ def test_play_mistyped_commands_cost_no_turn_and_end_shows_the_summary() -> None
     assert "WARNING" not in result.stderr
 
 
+def test_play_shows_the_transcript_the_debrief_points_to() -> None:
+    """A debrief says "the feedback on each turn, in the transcript, says why",
+    and the terminal had no transcript (thirtieth play-test)."""
+    script = "it sounds like you're worried about being blamed\n/end\n/transcript\n/quit\n"
+    result = bot("play", "mini", "--dialogues", str(MINI.parent), stdin=script)
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "Type /transcript for the whole conversation" in out
+    assert "Transcript: Mini practice" in out
+    assert "[1] You: it sounds like you're worried about being blamed" in out
+    assert "Feedback:\n    • Reflection (helpful)" in out
+
+
 def test_play_end_on_the_flagship_says_where_the_trainee_stood() -> None:
     """Stopping early showed only figures (twenty-fifth play-test); the flagship's
     stopped-early debrief now says what came next."""

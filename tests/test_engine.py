@@ -379,7 +379,7 @@ def test_the_reflection_lines_show_even_without_questions_or_reflections() -> No
     # Reflections counted beside a question have no kind read: not "no reflections".
     assert "Complex reflections: the bot could not tell whether your reflections were" in text
     summary.simple_reflections, summary.complex_reflections = 1, 1
-    assert "Complex reflections: 50% of reflections" in render_summary(
+    assert "Complex reflections: 1 of the 2 whose kind the bot could tell (50%)" in render_summary(
         summary, practice.scenario, "en")
     summary.simple_reflections = summary.complex_reflections = 0
     summary.reflections = 1  # "1 reflections" in the seventh play-test's summary

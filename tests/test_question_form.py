@@ -33,6 +33,10 @@ from bot.engine.question_form import question_form
          "part"),
         ("my job is keeping it fair for u both does that make sense", "part"),
         ("tell me what would make u comfortable and ill build it around that", "part"),
+        # A verb before a subject that is no pronoun (thirtieth play-test: "no questions").
+        ("Earlier I rushed the offer, so let me ask properly this time. Would one "
+         "session, at a time that works round your shifts, be worth a try?", "part"),
+        ("Is next Tuesday any good?", "whole"),
     ],
 )
 def test_a_message_worded_as_a_question_asks(text: str, form: str) -> None:
@@ -89,6 +93,9 @@ def test_a_long_run_of_openers_is_read_at_once() -> None:
 @pytest.mark.parametrize(("text", "open_"), [
     ("can i ask what it's been like for you at home since alex started coming to see me?", True),
     ("Could you tell me a bit more about what happened?", True),
+    # Thirtieth play-test: a second-language trainee's "please" hid the frame.
+    ("Please, can you tell me more how is it for you at home since Alex is going to the "
+     "therapy?", True),
     ("Can I ask you something, how has it been?", True),
     ("Can you tell me if Tuesday works?", False),
     ("Can I ask whether you would come?", False),

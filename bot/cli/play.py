@@ -14,7 +14,7 @@ from bot.catalogue import t
 from bot.engine.feedback import render_plain, turns_left_text
 from bot.engine.practice import Practice
 from bot.engine.session import Session
-from bot.engine.summary import render_summary, summarize
+from bot.engine.summary import render_summary, render_transcript, summarize
 from bot.errors import UnknownScenarioError
 from bot.library import default_recognizer, find_scenario, list_scenarios
 from bot.settings import load_settings
@@ -94,6 +94,9 @@ def _finish(term: _Terminal, practice: Practice, session: Session) -> None:
     label = scenario.text(scenario.spec.meter.label, lang)
     curve = " → ".join(str(v) for v in session.meter_curve)
     term.say(t("play.curve", lang, label=label, curve=curve), "dim")
+    # A debrief may send the trainee to "the transcript" (thirtieth play-test:
+    # the terminal had none).
+    term.say(t("play.transcript_hint", lang), "dim")
 
 
 def play(
@@ -137,6 +140,9 @@ def play(
         if command == "/hint":
             hint = practice.hint(session)
             term.say(t("play.hint", lang, hint=hint) if hint else t("play.no_hint", lang), "dim")
+            continue
+        if command == "/transcript":
+            term.say(render_transcript(practice.scenario, session))
             continue
         if command == "/restart":
             term.say(t("play.restarted", lang), "dim")

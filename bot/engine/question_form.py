@@ -22,7 +22,7 @@ import re
 #: Possessive (``*+``): the words cannot be shared out again when a match fails,
 #: which made a long "and so and so…" take seconds (review).
 _LEAD = (r"(?:(?:so|and|or|but|ok|okay|well|then|also|hey|hi|sam|yeah|yea|yes|oh|ah|right|"
-         r"sure|mm|hmm|sorry)\b[\s,]*)*+")
+         r"sure|mm|hmm|sorry|please)\b[\s,]*)*+")
 _PRONOUN = r"you|u|ya|we|i|they|he|she|alex"
 _SUBJECT = rf"{_PRONOUN}|it|that|this|there|anything|something"
 _AUX = r"do|does|did|are|r|is|was|were|would|wd|could|can|will|should|shall|may|might"
@@ -34,9 +34,12 @@ _WH_VERB = r"whats|what's|wats|hows|how's|whys|why's|wheres|where's|whens|when's
 #: "what you said makes sense" opens like a question but reports one.
 _REPORTED = r"(?!\s+(?:you|u)\s+(?:said|say|says|mean|meant|described|just))"
 #: With a question mark, any question word or inversion opens a question
-#: ("what a day?" aside: an exclamation).
+#: ("what a day?" aside: an exclamation), and so does a verb before any
+#: subject: "Would one session be worth a try?" (thirtieth play-test: counted
+#: as no question at all).
 _ASKED = re.compile(
-    rf"^{_LEAD}(?:(?P<wh>{_WH_VERB}|{_WH})\b{_REPORTED}(?!\s+an?\b)|{_INVERTED})",
+    rf"^{_LEAD}(?:(?P<wh>{_WH_VERB}|{_WH})\b{_REPORTED}(?!\s+an?\b)|{_INVERTED}"
+    rf"|(?:{_AUX}|have|has|had)\s+[a-z])",
     re.IGNORECASE)
 #: Without one, the question word needs its verb, and "which"/"who" (mostly
 #: "which is understandable") count only with a question mark.

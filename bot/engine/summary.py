@@ -146,7 +146,11 @@ def render_summary(summary: Summary, scenario: Scenario, language: str | None = 
             "summary.ratio_no_questions")
         lines.append(t(key, lang, count=summary.reflections))
     if summary.complex_share is not None:
-        lines.append(t("summary.complex_share", lang, share=round(summary.complex_share * 100)))
+        # With counts: "67 % of reflections" beside "4 reflections" read as
+        # impossible where one had no kind read (thirtieth play-test).
+        lines.append(t("summary.complex_share", lang, count=summary.complex_reflections,
+                       read=summary.complex_reflections + summary.simple_reflections,
+                       share=round(summary.complex_share * 100)))
     else:
         key = "summary.complex_unread" if summary.reflections else "summary.complex_none"
         lines.append(t(key, lang))
