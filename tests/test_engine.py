@@ -1212,7 +1212,8 @@ def test_the_reflection_figures_count_only_what_a_coder_would(tmp_path: Path) ->
 
 @pytest.mark.parametrize(("confidence", "line"), [
     (0.95, "How you said it: a confrontation"),
-    (0.7, "How you said it: this reads like a confrontation"),
+    # Told "not sure", the slip is a guess: the line is the skill reading's own.
+    (0.7, "How you said it: small talk or other"),
 ])
 def test_an_unhelpful_move_declared_confronting_says_so_in_how_you_said_it(
     confidence: float, line: str
@@ -1228,6 +1229,22 @@ def test_an_unhelpful_move_declared_confronting_says_so_in_how_you_said_it(
     session = practice.start(seed=1)
     result = practice.turn(session, "I never said that, don't put words in my mouth.")
     assert line in render_plain(result.feedback)
+
+
+def test_beside_a_slip_told_not_sure_how_you_said_it_shows_the_skill_reading() -> None:
+    """Thirtieth play-test: a reflection misread, unsure, as dismissing showed
+    no "How you said it", the one sign the message was still a reflection."""
+    from bot.engine.recognition import SkillNote
+    from tests.scenarios import FLAGSHIP
+
+    scenario = parse_scenario(FLAGSHIP)
+    note = SkillNote("reflection", 0.9, [MoveGuess("simple_reflection", 0.9)])
+    for confidence, shown in ((0.6, True), (0.95, False)):
+        reading = FixedReading([MoveGuess("dismiss_concern", confidence)], note)
+        practice = Practice(scenario, reading)
+        session = practice.start(seed=1)
+        result = practice.turn(session, "You feel daft. Nothing silly about that worry.")
+        assert ("How you said it: a simple reflection" in render_plain(result.feedback)) is shown
 
 
 class _Readings:

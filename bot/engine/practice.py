@@ -534,19 +534,16 @@ class Practice:
             steep=why == "steep",
             unheard=unheard,
             reflected=reflected,
-            skills=shown_skills(recognition.skills, [i.kind for i in items],
-                                *self._declared(items)),
+            skills=shown_skills(recognition.skills, _shown_kinds(items),
+                                self._declared(items)),
             turns_left=self._turns_left(session),
             partner=self.scenario.partner_name(session.language),
         )
 
-    def _declared(self, items: list[MoveFeedback]) -> tuple[list[str], frozenset[str]]:
-        """The skills the unhelpful moves read are declared to be, and those only
-        moves told "not sure" declare (so "How you said it" hedges them)."""
-        poor = [i for i in items if i.kind == "poor"]
-        declared: list[str] = [s for i in poor for s in self.scenario.moves[i.move].skills]
-        sure = {s for i in poor if not i.unsure for s in self.scenario.moves[i.move].skills}
-        return declared, frozenset(declared) - sure
+    def _declared(self, items: list[MoveFeedback]) -> list[str]:
+        """The skills the sure unhelpful moves read are declared to be."""
+        return [s for i in items if i.kind == "poor" and not i.unsure
+                for s in self.scenario.moves[i.move].skills]
 
     def _turns_left(self, session: Session) -> int | None:
         """Messages left after this one, once only a few are and the talk goes on."""
@@ -684,3 +681,13 @@ def _clean(text: str) -> str:
 
 def _pool(taken: Reaction | AutoRule) -> str:
     return "at:" + ".".join(str(p) for p in taken.origin)
+
+
+def _shown_kinds(items: list[MoveFeedback]) -> list[str]:
+    """The move kinds "How you said it" is shown beside. An unhelpful move told
+    "not sure" is left out: it is held against the trainee nowhere, and the
+    line is the one sign a misread message was still a reflection (thirtieth
+    play-test: seven turns with a doubtful slip showed no line or "a
+    confrontation")."""
+    return [i.kind for i in items if not (i.kind == "poor" and i.unsure)]
+

@@ -168,14 +168,12 @@ def heard_skills(skills: Sequence[MoveGuess], kinds: Sequence[str]) -> list[Move
 
 def shown_skills(
     note: SkillNote | None, kinds: Sequence[str], declared: Sequence[str] = (),
-    guessed: frozenset[str] = frozenset(),
 ) -> SkillNote | None:
     """The skill reading as the trainee sees it beside moves of these kinds.
 
     ``declared``: non-adherent skills the unhelpful moves read are declared to be
-    (arguing back is confronting), ``guessed`` those of moves told "not sure"; a
-    play-tester found no "How you said it" on exactly the turns that most needed
-    one (nineteenth play-test).
+    (arguing back is confronting); a play-tester found no "How you said it" on
+    exactly the turns that most needed one (nineteenth play-test).
     """
     if note is None:
         return None
@@ -188,7 +186,5 @@ def shown_skills(
         added = [MoveGuess(s, 1.0) for s in dict.fromkeys(declared)
                  if s in NON_ADHERENT and s not in said]
         kept = [*added, *kept]
-        # A skill only a move told "not sure" declares is a guess too.
-        return (replace(note, behaviour="other", skills=kept,
-                        tentative=note.tentative | (guessed - said)) if kept else None)
+        return replace(note, behaviour="other", skills=kept) if kept else None
     return replace(note, skills=heard_skills(note.skills, kinds))
