@@ -125,6 +125,9 @@ def test_a_keyword_counts_unless_its_clause_denies_it(text: str, found: bool) ->
         ("you shouldn't have to face a support group alone", False),
         ("i shouldn't say this but a support group would help", False),
         ("you'll regret not going to a support group", False),
+        # Owning it as a mistake (held-out set 47: the referral, 0.9).
+        ("I made a mistake before when I said you should try a support group.", True),
+        ("It would be a mistake to skip the support group.", False),
         # Someone else's "shouldn't" (review).
         ("honestly you shouldnt talk down the support group, it helped loads of people", False),
     ],

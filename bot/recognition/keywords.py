@@ -92,7 +92,7 @@ def keyword_found(text: str, keyword: str) -> bool:
 #: must come between the apology and the keyword, with no "but" in between,
 #: so "I'm sorry, but a support group would help" still counts.
 _APOLOGIES = frozenset({"sorry", "apologise", "apologize", "apologies", "apology",
-                        "regret"})
+                        "regret", "mistake"})
 _SAYING = re.compile(r"^(?:mention|brought|bring|rais|suggest|spoke|speak|sa(?:id|y)|talk|push|"
                      r"recommend|threw|went|throw)")
 #: Naming a word counts as saying it only when the word follows ("sorry for
