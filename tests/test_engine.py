@@ -1472,6 +1472,30 @@ def test_a_minimal_encourager_is_no_unhelpful_move(text: str) -> None:
                             "Okay… So what are you actually saying?", "Is that all? Go on."}
 
 
+@pytest.mark.parametrize(("text", "for_the_bot"), [
+    ("what am i supposed to do here?", True),
+    ("um, what should i say to sam?", True),
+    ("I'm stuck", True),
+    ("what do you need from me?", False),  # a question to Sam
+    ("What should I do about Alex?", False),
+])
+def test_a_question_for_the_bot_is_answered_with_the_hint(text: str, for_the_bot: bool) -> None:
+    """"what am i supposed to do here?" got Sam's in-character "I didn't follow"
+    and the usual card, while /hint, which answers it, went unmentioned
+    (thirtieth play-test)."""
+    from bot.engine.help_requests import asks_for_help
+    from tests.scenarios import flagship_practice
+
+    assert asks_for_help(text) is for_the_bot
+    if not for_the_bot:
+        return
+    practice = flagship_practice()
+    session = practice.start(seed=3)
+    shown = render_plain(practice.turn(session, text).feedback, "en")
+    assert "That looked like a question for the bot, not for Sam." in shown
+    assert "/hint" in shown and f"For this moment: {practice.hint(session)}" in shown
+
+
 def test_asked_leave_to_explain_the_partner_says_yes(tmp_path: Path) -> None:
     """"Would it help to hear what a session would look like?" got "Honestly, the
     everyday stuff…", the answer to another question (twenty-eighth play-test)."""

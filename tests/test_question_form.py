@@ -159,6 +159,11 @@ def test_a_check_in_question_asks_about_the_rest(text: str, only: bool) -> None:
 @pytest.mark.parametrize(("text", "asks"), [
     ("Would it help to hear what a session would actually look like?", True),
     ("wd it help if i explained how it works", True),
+    # Thirtieth play-test: the past form was answered as a question about Sam.
+    ("Would it help if I told you a bit about how a joint session actually goes, so "
+     "you're not left guessing?", True),
+    ("would it help if i went over what happens", True),
+    ("Would it help if we tried one session?", False),  # an offer
     ("Sorry to jump in. Can I ask you something?", True),
     ("Is it ok if I tell you how the sessions run?", True),
     ("Would you like me to go over the privacy rules?", True),

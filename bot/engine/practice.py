@@ -47,6 +47,7 @@ from bot.engine.feedback import (
     is_short_reply,
     render_plain,
 )
+from bot.engine.help_requests import asks_for_help
 from bot.engine.lines import pick_line
 from bot.engine.machine import LIMIT_TRIGGER, RULES_TRIGGER, CompiledScenario, Step
 from bot.engine.question_form import asks_permission, only_checks_in
@@ -179,6 +180,8 @@ class Practice:
             text = chosen.text
             skills = self.recognizer.read_skills(text, previous)
             recognition = Recognition([MoveGuess(chosen.move, 1.0)], skills)
+        elif asks_for_help(text):  # "what am i supposed to do here?": for the bot, not Sam
+            return self._unclear(session, text, Recognition([]), guided=False)
         else:
             recognition = self.recognizer.recognize(text, previous)
         moves = [m for m in recognition.moves if m.id in self.scenario.moves
@@ -561,7 +564,8 @@ class Practice:
         unclear = self.scenario.spec.unclear
         session.state = step.state
         # "ok", "right", "neither": a partner would not say "I didn't follow".
-        short = is_short_reply(text)
+        for_the_bot = asks_for_help(text)
+        short = is_short_reply(text) and not for_the_bot
         if step.taken is None and short and unclear.short_lines:
             reply = pick_line(session, self.scenario, "unclear_short", unclear.short_lines)
         elif step.taken is None:
@@ -576,6 +580,11 @@ class Practice:
         elif short:
             name = self.scenario.partner_name(session.language)
             note = t("feedback.too_short", session.language, name=name)
+        elif for_the_bot:
+            name = self.scenario.partner_name(session.language)
+            hint = self.hint(session)
+            note = t("feedback.help_request", session.language, name=name) + (
+                " " + t("feedback.help_hint", session.language, hint=hint) if hint else "")
         else:
             note = self.scenario.text(unclear.feedback, session.language)
         feedback = self._meter_feedback(session, session.meter, False, [], note, recognition,

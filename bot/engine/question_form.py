@@ -262,9 +262,11 @@ _ASKING_LEAVE = re.compile(
     r")\s+(?:\w+\s+){0,2}?"
     # Not "suggest" or "check": "Can I suggest we try one session?" is an offer,
     # "Can I check, are you free?" a question (review).
-    r"(?:tell|explain|say|share|run\s+(?:you\s+)?through|walk\s+(?:you\s+)?through|"
-    r"talk\s+(?:you\s+)?through|describe|give|go\s+over|outline|hear|know|show|mention|"
-    r"put)\w*\b)",
+    # Past forms after "would it help if I…": "if I told you how it goes"
+    # (thirtieth play-test: answered as if Sam had been asked a question).
+    r"(?:tell|told|explain|say|said|share|run\s+(?:you\s+)?through|ran\s+(?:you\s+)?through|"
+    r"walk(?:ed)?\s+(?:you\s+)?through|talk(?:ed)?\s+(?:you\s+)?through|describe|give|gave|"
+    r"go\s+over|went\s+over|outline|hear|know|show|mention|put)\w*\b)",
     re.IGNORECASE)
 
 

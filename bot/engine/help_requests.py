@@ -1,0 +1,31 @@
+"""Messages meant for the bot, not the partner: "what am i supposed to do here?"
+
+A trainee on a phone who is lost types the question into the chat. Read as a
+message to Sam it was "not understood", and Sam answered "Can you say that
+another way?" in character, while the hint that answers it sat one command
+away (thirtieth play-test). Only whole messages that ask what to do count:
+"what do you need from me?" is a question to Sam.
+"""
+
+from __future__ import annotations
+
+import re
+
+_HELP = re.compile(
+    r"^(?:(?:um+|uh+|ok(?:ay)?|so|hmm+|sorry|wait|erm?)[\s,.]+)*"
+    r"(?:help(?: me)?(?: please| pls)?|i need (?:some )?help"
+    r"|(?:i'?m|i am|im) (?:a bit )?(?:stuck|lost|confused)"
+    r"|what (?:am i|are we) (?:supposed|meant|expected) to (?:do|say|write|be doing)"
+    r"|what (?:do|should|can) i (?:do|say|write|type)(?: to (?:sam|him|her|them))?"
+    r"|how (?:does|do) (?:this|the) (?:work|app work|bot work|game work|exercise work)"
+    r"|how do i (?:play|start|do this|use this)"
+    r"|what(?:'s| is) (?:the (?:goal|aim|point|task)|my (?:goal|task|role))(?: of this| here)?"
+    r"|(?:idk|i don'?t know|i dont know) what to (?:say|do|write)"
+    r"|what now)"
+    r"(?: here| now| next| then)?(?: exactly)?\s*[?!.]*\s*$",
+    re.IGNORECASE)
+
+
+def asks_for_help(text: str) -> bool:
+    """Whether the whole message asks the bot what to do."""
+    return bool(_HELP.match(text.strip().replace("\u2019", "'")))
