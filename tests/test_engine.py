@@ -1019,6 +1019,12 @@ def test_a_scenario_can_cap_what_one_message_gains(
     assert result.feedback.capped == max_gain
     assert ("One message moves Sam only so far: 2 at most." in render_plain(result.feedback, "en")
             ) is (max_gain is not None)
+    # A long message that hits the cap is told what else a long message costs
+    # (thirtieth play-test: nine sentences, seven good moves, no word on length).
+    long = practice.turn(practice.start(), "It sounds hard, and I hear it. " * 12)
+    long_note = "A long message is also a lot to take in on a short call"
+    assert (long_note in render_plain(long.feedback, "en")) is (max_gain is not None)
+    assert long_note not in render_plain(result.feedback, "en")
     # A loss is never capped.
     practice = Practice(mini.scenario, FixedReading([MoveGuess("pressure", 0.95)]))
     session = practice.start()

@@ -64,6 +64,9 @@ class TurnFeedback:
     #: This message counted as a reflection, so the "not heard" note must not ask
     #: for one as if none had been made (twenty-eighth play-test).
     reflected: bool = False
+    #: The message was long (LONG_MESSAGE_WORDS or more), so a cut gain says why
+    #: a long message is not the way to more.
+    long: bool = False
 
     @property
     def delta(self) -> int:
@@ -130,6 +133,12 @@ def skill_phrase(note: SkillNote, language: str | None) -> str:
     return ", ".join(sure)
 
 
+#: A message this long is a lot to take in on a phone call: a nine-sentence
+#: message credited with seven helpful moves got no word on its length
+#: (thirtieth play-test).
+LONG_MESSAGE_WORDS = 80
+
+
 def turns_left_text(feedback: TurnFeedback, language: str | None) -> str | None:
     """"2 more messages before Sam has to go", or None while the limit is far off."""
     if feedback.turns_left is None:
@@ -147,7 +156,7 @@ def capped_text(feedback: TurnFeedback, language: str | None) -> str | None:
     if feedback.capped is None:
         return None
     key = ("feedback.wary" if feedback.wary else "feedback.steep" if feedback.steep
-           else "feedback.capped")
+           else "feedback.capped_long" if feedback.long else "feedback.capped")
     return t(key, language, name=feedback.partner, gain=feedback.capped)
 
 

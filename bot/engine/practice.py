@@ -41,6 +41,7 @@ from bot.catalogue import t
 from bot.engine.acts import sure_poor, turn_acts, unsure_poor
 from bot.engine.encouragers import minimal_encourager
 from bot.engine.feedback import (
+    LONG_MESSAGE_WORDS,
     MoveFeedback,
     TurnFeedback,
     asserted_skills,
@@ -373,7 +374,8 @@ class Practice:
         feedback = self._feedback(session, moves, before_meter, recognition, main, note, doubt,
                                   capped, guided=guided, why=why if capped is not None else None,
                                   scaling=scale is not None, unheard=unheard,
-                                  reflected="reflection" in acts)
+                                  reflected="reflection" in acts,
+                                  long=len(text.split()) >= LONG_MESSAGE_WORDS)
         return self._record(session, text, moves, main, before_state, feedback, reply, guided,
                             recognition)
 
@@ -461,6 +463,7 @@ class Practice:
         scaling: bool = False,
         unheard: bool = False,
         reflected: bool = False,
+        long: bool = False,
     ) -> TurnFeedback:
         """Each move's feedback; the main move also gets its transition's note, if any,
         an unhelpful move read unsure what that cost, and a move its tip on how it
@@ -496,7 +499,8 @@ class Practice:
             items.append(item)
         feedback = self._meter_feedback(session, before_meter, True, items, None, recognition,
                                         capped=capped, why=why, unheard=unheard,
-                                        reflected=reflected)
+                                        reflected=reflected,
+                                        long=long)
         said = [] if guided else asserted_skills(feedback.skills)  # no tips on the author's words
         if scaling:  # a number answers it, so no tip says Sam can stop at "yes"
             said = [skill for skill in said if skill != "closed_question"]
@@ -520,6 +524,7 @@ class Practice:
         why: str | None = None,
         unheard: bool = False,
         reflected: bool = False,
+        long: bool = False,
     ) -> TurnFeedback:
         m = self.scenario.spec.meter
         return TurnFeedback(
@@ -537,6 +542,7 @@ class Practice:
             steep=why == "steep",
             unheard=unheard,
             reflected=reflected,
+            long=long,
             skills=shown_skills(recognition.skills, _shown_kinds(items),
                                 self._declared(items)),
             turns_left=self._turns_left(session),
