@@ -1003,6 +1003,22 @@ def test_a_doubtful_poor_move_makes_sam_ask_and_costs_half(tmp_path: Path) -> No
     assert doubting.turn(session, "shall we just get on with it").reply == "Hang on. Meaning what?"
 
 
+def test_a_move_beside_the_main_one_is_worth_what_this_state_says(tmp_path: Path) -> None:
+    """In ``testing`` practicalities are worth 0, yet beside an early invitation
+    they raised Sam's openness while Sam said "Slow down" (thirtieth play-test)."""
+    mini = _edited_mini(tmp_path, """          lines: ["Slow down, I barely know you."]
+""", """          lines: ["Slow down, I barely know you."]
+          effect: 0
+""")
+    both = FixedReading([MoveGuess("reflect", 0.9), MoveGuess("invite", 0.8)])
+    for scenario, after in ((mini.scenario, 3), (mini_practice().scenario, 4)):
+        practice = Practice(scenario, both)
+        session = practice.start()
+        session.meter = 1
+        # reflect +2; the early invitation 0 where its transition says so, else +1
+        assert practice.turn(session, "sounds hard. would you come once?").meter_after == after
+
+
 @pytest.mark.parametrize(("max_gain", "after"), [(None, 6), (2, 5)])
 def test_a_scenario_can_cap_what_one_message_gains(
     tmp_path: Path, max_gain: int | None, after: int

@@ -275,6 +275,24 @@ class Practice:
             effects[guess.id] = 0 if effect > 0 and muted else effect
         return effects
 
+    def _state_worth(self, session: Session, effects: dict[str, int], main: str,
+                     values: dict[str, int]) -> None:
+        """A helpful move beside the main one is worth no more than its transition
+        here says: in ``testing`` practicalities are worth 0, and "Would you give one
+        session a go? We could find a time around your shifts" raised Sam's
+        openness while Sam said "Slow down" (thirtieth play-test)."""
+        for move, effect in effects.items():
+            reaction = self._reaction(session, move, values)
+            if move != main and effect > 0 and reaction is not None \
+                    and reaction.effect is not None:
+                effects[move] = min(effect, reaction.effect)
+
+    def _reaction(self, session: Session, move: str, values: dict[str, int]
+                  ) -> Reaction | None:
+        """The transition ``move`` would take in this state, if any."""
+        return next((r for r in self.scenario.reactions.get(session.state, {}).get(move, [])
+                     if r.condition is None or r.condition.holds(values)), None)
+
     def _main_move(
         self, session: Session, moves: list[MoveGuess], values: dict[str, int],
         *, ruler: bool = False, text: str = "",
@@ -292,21 +310,15 @@ class Practice:
             # number, not for a yes: read also as an invitation, it ended the
             # call with Sam agreeing and no number (twenty-fourth play-test).
             return max(asks, key=lambda m: m.confidence).id
-        table = self.scenario.reactions.get(session.state, {})
-
-        def taken(move: str) -> Reaction | None:
-            return next((r for r in table.get(move, [])
-                         if r.condition is None or r.condition.holds(values)), None)
-
         for guess in sorted(moves, key=lambda m: -m.confidence):
-            reaction = taken(guess.id)
+            reaction = self._reaction(session, guess.id, values)
             if reaction is not None and reaction.to != session.state:
                 return guess.id
         # "that sounds lonely. what's changed for you?": Sam answered the
         # reflection and left the question hanging (ninth play-test). Only a
         # question this state reacts to, or Sam's answer is a stock line.
         asked = [m for m in moves if self.scenario.moves[m.id].behaviour == "question"
-                 and taken(m.id) is not None]
+                 and self._reaction(session, m.id, values) is not None]
         return max(asked or moves, key=lambda m: m.confidence).id
 
     def _moves(
@@ -343,6 +355,7 @@ class Practice:
         step = self.compiled.fire(session.state, main, values)
         if isinstance(step.taken, Reaction) and step.taken.effect is not None:
             effects[main] = step.taken.effect
+        self._state_worth(session, effects, main, values)
         if doubtful:  # what a sure read would cost, halved and rounded down: -3 -> -1
             if heard is moves:
                 cost = -sum(effects[m] for m in poor)
