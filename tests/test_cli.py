@@ -21,6 +21,13 @@ def bot(*args: str, stdin: str = "", env: dict[str, str] | None = None
     )
 
 
+def play_mini(script: str) -> str:
+    """What ``python -m bot play mini`` prints for this typed input."""
+    result = bot("play", "mini", "--dialogues", str(MINI.parent), stdin=script)
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
 def test_play_scripted_reads_one_message_per_line() -> None:
     script = "\n".join([
         "/hint",
@@ -28,9 +35,7 @@ def test_play_scripted_reads_one_message_per_line() -> None:
         "would you come to one joint session and then decide",
         "/quit",
     ])
-    result = bot("play", "mini", "--dialogues", str(MINI.parent), stdin=script)
-    assert result.returncode == 0, result.stderr
-    out = result.stdout
+    out = play_mini(script)
     assert "Hint: Find out what worries Sam." in out
     assert "Sam: OK, one session." in out
     assert "Reflection (helpful)" in out
@@ -175,10 +180,7 @@ def test_play_mistyped_commands_cost_no_turn_and_end_shows_the_summary() -> None
 def test_play_shows_the_transcript_the_debrief_points_to() -> None:
     """A debrief says "the feedback on each turn, in the transcript, says why",
     and the terminal had no transcript (thirtieth play-test)."""
-    script = "it sounds like you're worried about being blamed\n/end\n/transcript\n/quit\n"
-    result = bot("play", "mini", "--dialogues", str(MINI.parent), stdin=script)
-    assert result.returncode == 0, result.stderr
-    out = result.stdout
+    out = play_mini("it sounds like you're worried about being blamed\n/end\n/transcript\n/quit\n")
     assert "Type /transcript for the whole conversation" in out
     assert "Transcript: Mini practice" in out
     assert "[1] You: it sounds like you're worried about being blamed" in out
