@@ -134,6 +134,22 @@ def test_a_failed_calls_debrief_names_the_unhelpful_moves_and_the_repairs() -> N
     assert "owned your missteps plainly" in debrief
 
 
+@pytest.mark.parametrize("state", ["walked_away", "not_yet", None])
+def test_every_unfinished_calls_debrief_names_a_brush_off(state: str | None) -> None:
+    """Thirty-first play-test: three brush-offs, and the debrief named none."""
+    from bot.engine.session import TurnRecord
+    from bot.engine.summary import summarize
+
+    practice = flagship_practice()
+    session = practice.start(seed=1)
+    session.turns.append(TurnRecord("Don't be silly, it'll be fine.",
+                                    [MoveGuess("dismiss_concern", 0.95)], "dismiss_concern",
+                                    "guarded", "guarded", 3, 2, "", "", behaviour="other"))
+    if state is not None:
+        session.state = state
+    assert "you waved a worry away" in summarize(practice.scenario, session).debrief
+
+
 def test_the_debrief_of_a_trainee_who_argued_back_does_not_say_they_never_argued() -> None:
     """Eighteenth play-test: "You put Sam's worries into words instead of arguing
     with them" after three defensive rebukes in a row."""

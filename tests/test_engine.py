@@ -688,7 +688,7 @@ def test_the_summary_counts_a_word_or_two_apart_from_messages_not_understood() -
     summary = summarize(practice.scenario, session)
     assert (summary.unclear, summary.short) == (1, 2)
     text = render_summary(summary, practice.scenario, "en")
-    assert "Messages not understood: 1" in text and "Replies of a word or two: 2" in text
+    assert "Messages not understood: 1" in text and "Your messages of a word or two: 2" in text
 
 
 @pytest.mark.parametrize(("confidence", "hedged"), [(0.62, True), (0.95, False)])
@@ -1516,6 +1516,9 @@ def test_a_question_for_the_bot_is_answered_with_the_hint(text: str, for_the_bot
     shown = render_plain(practice.turn(session, text).feedback, "en")
     assert "That looked like a question for the bot, not for Sam." in shown
     assert "/hint" in shown and f"For this moment: {practice.hint(session)}" in shown
+    # No turn: it must not bring the call's end nearer or count in the summary
+    # (thirty-first play-test).
+    assert session.turn == 0 and session.turns == []
 
 
 def test_asked_leave_to_explain_the_partner_says_yes(tmp_path: Path) -> None:

@@ -205,3 +205,26 @@ def test_could_you_tell_me_more_is_an_open_question() -> None:
 
     assert asks_openly("Could you tell me more?")
     assert asks_openly("can u tell me a bit more")
+
+
+@pytest.mark.parametrize(("text", "only"), [
+    ("Can I check how that lands with you?", True),
+    ("How does that sound?", True),
+    ("It's one session. How does that sound?", False),  # the check-in beside an offer
+    ("How are things at home?", False),
+])
+def test_a_message_that_only_checks_in_is_told_apart(text: str, only: bool) -> None:
+    from bot.engine.question_form import only_a_check_in
+
+    assert only_a_check_in(text) is only
+
+
+def test_a_bare_check_in_is_seeking_collaboration_not_unclear() -> None:
+    """Thirty-first play-test: "Can I check how that lands with you?", right after
+    an explanation, was "not understood" and blamed on a change of subject."""
+    from tests.scenarios import flagship_practice
+
+    recognizer = flagship_practice().recognizer
+    recognition = recognizer.recognize("Can I check how that lands with you?",
+                                       "Okay, that's less scary than what I had in my head.")
+    assert [m.id for m in recognition.moves] == ["seek_collaboration"]

@@ -169,3 +169,19 @@ async def test_the_last_messages_are_counted_down_even_with_feedback_off(bot: Ru
     await bot.say("qwerty")
     assert bot.texts()[-1] == "⏳ One more message before Sam has to go."
     assert not any("Not understood" in t for t in bot.texts()[-2:])
+
+
+# -- a question for the bot is no turn ------------------------------------------------
+async def test_a_question_for_the_bot_gets_the_hint_and_saves_no_turn(bot: Running) -> None:
+    """Thirty-first play-test: three such questions brought the call's end nearer;
+    through Telegram the first one, with no turn before it, must not fail either."""
+    await start_mini(bot)
+    await bot.say("what am i supposed to do here?")
+    assert "That looked like a question for the bot, not for Sam." in bot.texts()[-1]
+    assert "For this moment: Find out what worries Sam." in bot.texts()[-1]
+    for _ in range(6):
+        await bot.say("qwerty")
+    # Six messages to Sam, not seven: two left, as without the question.
+    assert bot.texts()[-1].endswith("⏳ 2 more messages before Sam has to go.")
+    await bot.say(REFLECT)
+    assert "✅ Reflection:" in bot.texts()[-1]

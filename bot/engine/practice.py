@@ -182,7 +182,7 @@ class Practice:
             skills = self.recognizer.read_skills(text, previous)
             recognition = Recognition([MoveGuess(chosen.move, 1.0)], skills)
         elif asks_for_help(text):  # "what am i supposed to do here?": for the bot, not Sam
-            return self._unclear(session, text, Recognition([]), guided=False)
+            return self._help(session, text)
         else:
             recognition = self.recognizer.recognize(text, previous)
         moves = [m for m in recognition.moves if m.id in self.scenario.moves
@@ -575,6 +575,20 @@ class Practice:
         left = limit.turns - (session.turn + 1)  # this turn is not recorded yet
         return left if 0 < left <= TURNS_LEFT_SHOWN else None
 
+    def _help(self, session: Session, text: str) -> TurnResult:
+        """A question for the bot, answered with the state's hint. It is no turn:
+        three such questions brought the call's end three messages nearer and
+        were counted in the summary as messages to Sam (thirty-first play-test)."""
+        lang = session.language
+        name, hint = self.scenario.partner_name(lang), self.hint(session)
+        note = t("feedback.help_request", lang, name=name) + (
+            " " + t("feedback.help_hint", lang, hint=hint) if hint else "")
+        feedback = replace(self._meter_feedback(session, session.meter, False, [], note,
+                                                Recognition([])), turns_left=None)
+        reply = pick_line(session, self.scenario, "unclear", self.scenario.spec.unclear.lines)
+        return TurnResult(text, [], None, session.state, session.state, reply, feedback,
+                          session.meter, session.meter)
+
     def _unclear(
         self, session: Session, text: str, recognition: Recognition, *, guided: bool
     ) -> TurnResult:
@@ -583,8 +597,7 @@ class Practice:
         unclear = self.scenario.spec.unclear
         session.state = step.state
         # "ok", "right", "neither": a partner would not say "I didn't follow".
-        for_the_bot = asks_for_help(text)
-        short = is_short_reply(text) and not for_the_bot
+        short = is_short_reply(text)
         if step.taken is None and short and unclear.short_lines:
             reply = pick_line(session, self.scenario, "unclear_short", unclear.short_lines)
         elif step.taken is None:
@@ -599,11 +612,6 @@ class Practice:
         elif short:
             name = self.scenario.partner_name(session.language)
             note = t("feedback.too_short", session.language, name=name)
-        elif for_the_bot:
-            name = self.scenario.partner_name(session.language)
-            hint = self.hint(session)
-            note = t("feedback.help_request", session.language, name=name) + (
-                " " + t("feedback.help_hint", session.language, hint=hint) if hint else "")
         else:
             note = self.scenario.text(unclear.feedback, session.language)
         feedback = self._meter_feedback(session, session.meter, False, [], note, recognition,

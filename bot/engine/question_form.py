@@ -201,7 +201,10 @@ def question_form(text: str) -> str | None:
 #: A question that only checks how the rest landed ("How does that sound?",
 #: "what do you think?"): it asks about the offer or explanation beside it.
 _CHECK_IN = re.compile(
-    rf"^{_LEAD}(?:how\s+(?:does|would|do|did)\s+(?:that|this|it)\s+(?:sound|be|seem|feel|land)|"
+    # "Can I check how that lands with you?" (thirty-first play-test: not understood).
+    rf"^{_LEAD}(?:(?:can|could|may)\s+i\s+(?:just\s+)?(?:check|ask)\s+)?"
+    r"(?:how\s+(?:does|would|do|did)\s+(?:that|this|it)\s+(?:sound|be|seem|feel|land)|"
+    r"how\s+(?:that|this|it)\s+(?:sounds|lands|feels|sits|seems)|"
     r"hows\s+that|how's\s+that|how\s+is\s+that|what\s+do\s+(?:you|u)\s+(?:think|reckon)|"
     r"what\s+do\s+(?:you|u)\s+make\s+of\s+(?:that|this|it)|"
     r"(?:does|would|could|wd)\s+(?:that|this|it)\s+(?:work|suit|make\s+sense|"
@@ -230,6 +233,13 @@ def only_checks_in(text: str) -> bool:
     asking = [x for x in parts if _asks(x) is not None or _CHECK_IN.match(x)]
     return (bool(asking) and len(asking) < len(parts)
             and all(_CHECK_IN.match(x) for x in asking))
+
+
+def only_a_check_in(text: str) -> bool:
+    """Whether the message is nothing but a check-in ("Can I check how that lands
+    with you?"): it asks the partner's view of what was just said."""
+    sentences = _sentences(text)
+    return bool(sentences) and all(_CHECK_IN.match(s) for s in sentences)
 
 
 # -- asking permission -------------------------------------------------------

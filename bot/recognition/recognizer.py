@@ -7,7 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from bot.engine.encouragers import minimal_encourager
-from bot.engine.question_form import asks_permission
+from bot.engine.question_form import asks_permission, only_a_check_in
 from bot.engine.recognition import BEHAVIOUR_SKILLS, Recognition, SkillNote, renamed
 from bot.engine.session import MoveGuess
 from bot.recognition.answers import bare_answer
@@ -106,9 +106,12 @@ class ScenarioRecognizer:
         else:  # moves first: the skill layer reuses the vector their model run leaves cached
             moves, retracted = (self.moves.read_all(text, previous) if text.strip()
                                 else ([], frozenset()))
-            if not moves and self.asking_move and asks_permission(text):
+            if not moves and self.asking_move and (
+                    asks_permission(text) or only_a_check_in(text)):
                 # "can i ask u something", typed without a "?", read as nothing and
-                # was "not understood" (review): asking leave is seeking collaboration.
+                # was "not understood" (review), and so was "Can I check how that
+                # lands with you?" (thirty-first play-test): asking leave, or asking
+                # how the last thing landed, is seeking collaboration.
                 moves = [MoveGuess(self.asking_move, PERMISSION_CONFIDENCE)]
         skills = read_skills(text, previous, words.result()) if words else None
         return Recognition(moves, skills, retracted)

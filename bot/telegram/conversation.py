@@ -218,6 +218,12 @@ class Conversation:
             log.warning("scenario %s changed under a session; restarting", practice.scenario.id)
             notice = Reply(esc(t("tg.scenario_changed", who.language)))
             return [notice, *await self.start_scenario(who, practice.scenario.id, update_id)]
+        if session.turn == index:
+            # A question for the bot ("what am i supposed to do here?") is answered
+            # with the hint and is no turn: there is nothing to save.
+            self._remember_answered(who.user_id, update_id)
+            return self._turn_replies(practice, session, result, await self._settings(who),
+                                      session_id)
         row = TurnRow.from_record(session.turns[-1])
         outcome = await self.store.record_turn(
             session_id, index, row, session.to_dict(), update_id
