@@ -135,3 +135,16 @@ async def test_command_descriptions_are_registered_per_language(bot: Running) ->
     assert english["hint"] == t("command.hint", "en")
     assert set(german) == set(english)
     assert german["hint"] == t("command.hint", "de") != english["hint"]
+
+
+def test_no_catalogue_key_is_written_twice() -> None:
+    """A second ``tg.help`` (a new heading) silently replaced the /help text,
+    as YAML keeps the last of two equal keys (review of the thirty-first play-test's mends)."""
+    import yaml
+
+    for path in LOCALES.glob("*.yaml"):
+        root = yaml.compose(path.read_text(encoding="utf-8"))
+        assert isinstance(root, yaml.MappingNode)
+        keys = [key.value for key, _ in root.value]
+        assert len(keys) == len(set(keys)), (path.name, sorted(k for k in keys
+                                                             if keys.count(k) > 1))

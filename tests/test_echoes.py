@@ -158,6 +158,7 @@ def test_the_debrief_of_a_trainee_who_argued_back_does_not_say_they_never_argued
     argued = _agreed_with([*reflections, ("Don't put words in my mouth.", "argue_back")])
     assert "You put many of Sam's worries into words" in calm
     assert "instead of arguing" not in calm + argued  # a contradiction beside "not sure"
+    assert "argued back when Sam got sharp" not in calm
     assert "argued back when Sam got sharp" in argued
     sided = _agreed_with([*reflections, ("Alex can be a lot.", "side_with_sam")])
     assert "sided with Sam against Alex" in sided

@@ -1003,12 +1003,16 @@ def test_a_doubtful_poor_move_makes_sam_ask_and_costs_half(tmp_path: Path) -> No
     assert doubting.turn(session, "shall we just get on with it").reply == "Hang on. Meaning what?"
 
 
-def test_a_move_beside_the_main_one_is_worth_what_this_state_says(tmp_path: Path) -> None:
+@pytest.mark.parametrize("effect", [0, -1])
+def test_a_move_beside_the_main_one_is_worth_what_this_state_says(
+    tmp_path: Path, effect: int
+) -> None:
     """In ``testing`` practicalities are worth 0, yet beside an early invitation
-    they raised Sam's openness while Sam said "Slow down" (thirtieth play-test)."""
+    they raised Sam's openness while Sam said "Slow down" (thirtieth play-test).
+    A helpful move beside the main one never costs points (review)."""
     mini = _edited_mini(tmp_path, """          lines: ["Slow down, I barely know you."]
-""", """          lines: ["Slow down, I barely know you."]
-          effect: 0
+""", f"""          lines: ["Slow down, I barely know you."]
+          effect: {effect}
 """)
     both = FixedReading([MoveGuess("reflect", 0.9), MoveGuess("invite", 0.8)])
     for scenario, after in ((mini.scenario, 3), (mini_practice().scenario, 4)):
@@ -1500,6 +1504,11 @@ def test_a_minimal_encourager_is_no_unhelpful_move(text: str) -> None:
     ("I'm stuck", True),
     ("what do you need from me?", False),  # a question to Sam
     ("What should I do about Alex?", False),
+    # Lines Sam may be asked, or a natural answer to a disclosure (review).
+    ("What can I do?", False),
+    ("what now?", False),
+    ("I don't know what to say.", False),
+    ("What's the point?", False),
 ])
 def test_a_question_for_the_bot_is_answered_with_the_hint(text: str, for_the_bot: bool) -> None:
     """"what am i supposed to do here?" got Sam's in-character "I didn't follow"
@@ -1519,6 +1528,7 @@ def test_a_question_for_the_bot_is_answered_with_the_hint(text: str, for_the_bot
     # No turn: it must not bring the call's end nearer or count in the summary
     # (thirty-first play-test).
     assert session.turn == 0 and session.turns == []
+    assert practice.turn(session, text).reply == ""  # Sam says nothing: it was not to Sam
 
 
 def test_asked_leave_to_explain_the_partner_says_yes(tmp_path: Path) -> None:

@@ -326,10 +326,10 @@ def test_a_denied_poor_move_is_not_read(text: str, ruled_out: str) -> None:
     assert ruled_out not in read(text)
 
 
-def test_ruling_out_pushing_is_not_read_as_pressure() -> None:
-    text = ("yeah course, no rush on the diary. sounds like ur still weighing me up, and "
-            "after the way i came in earlier i cant blame u")
-    assert read(text) == ["reflect_concern"]
+def test_ruling_out_pushing_leaves_what_the_rest_says() -> None:
+    """Read as dismissing before the rule, then (review) as nothing at all."""
+    moves = read("There's no hurry, honestly. It sounds like a lot to take in.")
+    assert moves and not set(moves) & set(flagship_practice().scenario.poor_moves)
 
 
 @pytest.mark.parametrize(
@@ -405,10 +405,24 @@ def test_a_reassurance_is_not_read_as_dismissing(text: str, expected: str) -> No
         ("You're not being unreasonable at all. If anything, Alex is the one who needs "
          "to change their tune.", "side_with_sam"),
         ("you're not crazy to think Alex is selfish", "side_with_sam"),
+        # Degree words shrink the worry: brush-offs (review).
+        ("Come on, it's not that dramatic.", "dismiss_concern"),
+        ("Nothing dramatic. We sit and talk, there's nothing to worry about.",
+         "dismiss_concern"),
     ],
 )
 def test_a_poor_move_beside_a_reassurance_is_still_read(text: str, poor: str) -> None:
     assert poor in read(text)
+
+
+@pytest.mark.parametrize("text", [
+    "That's not daft at all. I'm not asking you to join a support group.",
+    "That's not daft at all, and nobody is saying you need your own therapist.",
+])
+def test_a_reassurance_beside_a_denial_refers_no_one(text: str) -> None:
+    """Review: the reassurance path skipped the denial rule and brought the
+    referral back (0.9), and Sam answered "I get sent off to be sorted out"."""
+    assert not set(read(text)) & set(flagship_practice().scenario.poor_moves)
 
 
 @pytest.mark.parametrize(
@@ -424,6 +438,10 @@ def test_a_poor_move_beside_a_reassurance_is_still_read(text: str, poor: str) ->
         ("It's not a big deal.", None),  # the worry's size: a brush-off
         ("Don't be silly.", None),
         ("I'm not overreacting.", None),  # the worker, not Sam
+        ("Come on, it's not that dramatic.", None),  # the worry's size (review)
+        ("It's really not so strange.", None),
+        ("It's not a crazy idea to try one session", None),  # an offer
+        ("Nothing dramatic. We sit and talk.", None),
     ],
 )
 def test_reassurances_judge_sam_or_sams_reaction_only(text: str, plain: str | None) -> None:

@@ -173,6 +173,9 @@ def play(
                 term.say(t("play.unknown_command", lang, command=command), "warn")
                 continue
         result = practice.turn(session, text, option=option)
+        if result.feedback.help:  # a question for the bot: answered, Sam says nothing
+            term.say(render_plain(result.feedback, lang), "dim")
+            continue
         _partner(term, practice, session, result.reply)
         if feedback:
             body = render_plain(result.feedback, lang)

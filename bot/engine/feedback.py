@@ -67,6 +67,9 @@ class TurnFeedback:
     #: The message was long (LONG_MESSAGE_WORDS or more), so a cut gain says why
     #: a long message is not the way to more.
     long: bool = False
+    #: The message was a question for the bot, answered in ``unclear_text``; the
+    #: partner says nothing and no turn was played.
+    help: bool = False
 
     @property
     def delta(self) -> int:
@@ -162,6 +165,8 @@ def capped_text(feedback: TurnFeedback, language: str | None) -> str | None:
 
 def render_plain(feedback: TurnFeedback, language: str | None = None) -> str:
     """Plain-text feedback for the terminal and the transcript."""
+    if feedback.help:
+        return f"{t('feedback.help', language)}: {feedback.unclear_text or ''}".strip()
     lines: list[str] = []
     if not feedback.understood:
         heading = t("feedback.short" if feedback.short else "feedback.unclear", language)

@@ -13,15 +13,16 @@ import re
 
 _HELP = re.compile(
     r"^(?:(?:um+|uh+|ok(?:ay)?|so|hmm+|sorry|wait|erm?)[\s,.]+)*"
-    r"(?:help(?: me)?(?: please| pls)?|i need (?:some )?help"
-    r"|(?:i'?m|i am|im) (?:a bit )?(?:stuck|lost|confused)"
+    r"(?:help(?: me)?(?: please| pls)?|i need (?:some )?help|(?:i'?m|i am|im) (?:a bit )?stuck"
     r"|what (?:am i|are we) (?:supposed|meant|expected) to (?:do|say|write|be doing)"
-    r"|what (?:do|should|can) i (?:do|say|write|type)(?: to (?:sam|him|her|them))?"
-    r"|how (?:does|do) (?:this|the) (?:work|app work|bot work|game work|exercise work)"
+    r"|what (?:do|should) i (?:do|say|write|type)(?: to (?:sam|him|her|them))?"
+    r"|how (?:does|do) (?:this|the) (?:app|bot|game|exercise) work"
+    r"|how does this work"
     r"|how do i (?:play|start|do this|use this)"
-    r"|what(?:'s| is) (?:the (?:goal|aim|point|task)|my (?:goal|task|role))(?: of this| here)?"
-    r"|(?:idk|i don'?t know|i dont know) what to (?:say|do|write)"
-    r"|what now)"
+    r"|what(?:'s| is) (?:the (?:goal|aim|task)|my (?:goal|task|role))(?: of this| here)?"
+    # Not a bare "I don't know what to say", a natural answer to a disclosure,
+    # nor "what can I do?" or "what now?", which Sam may be asked (review).
+    r"|(?:idk|i don'?t know|i dont know) what to (?:say|do|write) (?:here|next|now))"
     r"(?: here| now| next| then)?(?: exactly)?\s*[?!.]*\s*$",
     re.IGNORECASE)
 

@@ -276,16 +276,22 @@ class Practice:
         return effects
 
     def _state_worth(self, session: Session, effects: dict[str, int], main: str,
-                     values: dict[str, int]) -> None:
+                     values: dict[str, int]) -> bool:
         """A helpful move beside the main one is worth no more than its transition
-        here says: in ``testing`` practicalities are worth 0, and "Would you give one
-        session a go? We could find a time around your shifts" raised Sam's
-        openness while Sam said "Slow down" (thirtieth play-test)."""
+        here says, and never less than nothing: in ``testing`` practicalities are
+        worth 0, and "Would you give one session a go? We could find a time
+        around your shifts" raised Sam's openness while Sam said "Slow down"
+        (thirtieth play-test). Whether any worth changed."""
+        changed = False
         for move, effect in effects.items():
+            if move == main or effect <= 0:
+                continue
             reaction = self._reaction(session, move, values)
-            if move != main and effect > 0 and reaction is not None \
-                    and reaction.effect is not None:
-                effects[move] = min(effect, reaction.effect)
+            if reaction is not None and reaction.effect is not None \
+                    and reaction.effect < effect:
+                effects[move] = max(0, reaction.effect)
+                changed = True
+        return changed
 
     def _reaction(self, session: Session, move: str, values: dict[str, int]
                   ) -> Reaction | None:
@@ -349,13 +355,19 @@ class Practice:
         values = self._values(session, before_meter, moves, acts)
         ceiling = self._unheard_ceiling(before_meter, values)
         meter, _, _ = self._gained(before_meter, effects, cap, ceiling)
-        values = self._with_meter(values, meter)
         scale = scale_asked(text)
-        main = self._main_move(session, heard, values, ruler=scale is not None, text=text)
+        main = self._main_move(session, heard, self._with_meter(values, meter),
+                               ruler=scale is not None, text=text)
+        if self._state_worth(session, effects, main, self._with_meter(values, meter)):
+            # The main move's transition is judged on the meter as the side moves
+            # are worth here (review: Sam took an "openness >= 6" branch at 5).
+            meter, _, _ = self._gained(before_meter, effects, cap, ceiling)
+            main = self._main_move(session, heard, self._with_meter(values, meter),
+                                   ruler=scale is not None, text=text)
+        values = self._with_meter(values, meter)
         step = self.compiled.fire(session.state, main, values)
         if isinstance(step.taken, Reaction) and step.taken.effect is not None:
             effects[main] = step.taken.effect
-        self._state_worth(session, effects, main, values)
         if doubtful:  # what a sure read would cost, halved and rounded down: -3 -> -1
             if heard is moves:
                 cost = -sum(effects[m] for m in poor)
@@ -576,17 +588,18 @@ class Practice:
         return left if 0 < left <= TURNS_LEFT_SHOWN else None
 
     def _help(self, session: Session, text: str) -> TurnResult:
-        """A question for the bot, answered with the state's hint. It is no turn:
-        three such questions brought the call's end three messages nearer and
-        were counted in the summary as messages to Sam (thirty-first play-test)."""
+        """A question for the bot, answered with the state's hint, as ``/hint`` is.
+        It is no turn and the partner says nothing: three such questions brought
+        the call's end three messages nearer, were counted in the summary as
+        messages to Sam, and Sam answered "I didn't follow" (thirty-first
+        play-test and review)."""
         lang = session.language
         name, hint = self.scenario.partner_name(lang), self.hint(session)
         note = t("feedback.help_request", lang, name=name) + (
             " " + t("feedback.help_hint", lang, hint=hint) if hint else "")
         feedback = replace(self._meter_feedback(session, session.meter, False, [], note,
-                                                Recognition([])), turns_left=None)
-        reply = pick_line(session, self.scenario, "unclear", self.scenario.spec.unclear.lines)
-        return TurnResult(text, [], None, session.state, session.state, reply, feedback,
+                                                Recognition([])), turns_left=None, help=True)
+        return TurnResult(text, [], None, session.state, session.state, "", feedback,
                           session.meter, session.meter)
 
     def _unclear(

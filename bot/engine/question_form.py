@@ -33,13 +33,20 @@ _WH = r"what|wat|how|why|when|where|who|which"
 _WH_VERB = r"whats|what's|wats|hows|how's|whys|why's|wheres|where's|whens|when's|whos|who's"
 #: "what you said makes sense" opens like a question but reports one.
 _REPORTED = r"(?!\s+(?:you|u)\s+(?:said|say|says|mean|meant|described|just))"
+#: A subject that is no pronoun, after the verb: "Would *one session* be worth a
+#: try?". Not a bare verb or "a lot": "Would feel like being ganged up on?" and
+#: "Was a lot to take in?" are reflections said with a rising voice (review).
+_NOUN_SUBJECT = (r"the|an|a(?!\s+lot\b)|one|your|ur|my|our|his|her|their|next|these|those|"
+                 r"some|any|anyone|anybody|anything|everyone|everything|alex|sam|monday|"
+                 r"tuesday|wednesday|thursday|friday|saturday|sunday|tomorrow|tonight|"
+                 r"evenings?|weekends?|online")
 #: With a question mark, any question word or inversion opens a question
 #: ("what a day?" aside: an exclamation), and so does a verb before any
 #: subject: "Would one session be worth a try?" (thirtieth play-test: counted
 #: as no question at all).
 _ASKED = re.compile(
     rf"^{_LEAD}(?:(?P<wh>{_WH_VERB}|{_WH})\b{_REPORTED}(?!\s+an?\b)|{_INVERTED}"
-    rf"|(?:{_AUX}|have|has|had)\s+[a-z])",
+    rf"|(?:{_AUX})\s+(?:{_NOUN_SUBJECT})\b)",
     re.IGNORECASE)
 #: Without one, the question word needs its verb, and "which"/"who" (mostly
 #: "which is understandable") count only with a question mark.
@@ -262,7 +269,8 @@ _ASKING_LEAVE = re.compile(
     r"(?:\s+(?:something|sth|a\s+(?:quick\s+)?question|one\s+thing))?[\s?!.]*$|"
     r"(?:"
     r"(?:would|wd|will|could|might)\s+it\s+help\s+(?:if\s+(?:i|we)|to)|"
-    r"(?:can|could|may|might)\s+(?:i|we)|"
+    # Not "could I have said something that upset you?" (review).
+    r"(?:can|could|may|might)\s+(?:i|we)(?!\s+have\b)|"
     r"(?:is\s+it|would\s+it\s+be)\s+(?:ok|okay|alright|all\s+right)\s+(?:if\s+(?:i|we)|to)|"
     r"(?:do|would)\s+(?:you|u)\s+mind\s+if\s+(?:i|we)|"
     # "would you like me to explain…", "would you like to hear…"; not "would you

@@ -47,10 +47,11 @@ _DENIAL_POINTS_BACK = re.compile(_THAT_NOT)
 #: (twenty-ninth play-test: read as pressure). The piece must be only that, so
 #: "no pressure, but you should come" keeps its second half.
 _NO_PUSH = re.compile(
-    r"^(?:(?:and|so|yeah|yes|ok|okay|oh|honestly|look|of course|course|but|again)\s+)*"
+    r"^(?:(?:and|so|yeah|yes|ok|okay|oh|honestly|look|listen|well|just|of course|course|"
+    r"but|again)\s+)*"
     r"(?:there is |there's |theres )?(?:absolutely |really |honestly |totally )?"
     r"no (?:rush|hurry|pressure|obligation)(?: at all| whatsoever)?"
-    r"(?: (?:on|with|about|for|from me) [a-z' ]{0,30})?$"
+    r"(?: (?:from me|(?:on|with|about|for) [a-z' ]{1,30}))?(?: at all)?$"
 )
 _RETRACTION = re.compile(
     r"^(?:let us|lets) not\b"
@@ -127,13 +128,13 @@ def _without_pointing_back(
             dropped.add(i)
             if i and points_back.match(_core(piece)):
                 dropped.add(i - 1)
-    return _kept(pieces, dropped, text)
+    return _kept(text, dropped)
 
 
 def without(text: str, drop: Callable[[str], bool]) -> tuple[str, bool]:
     """``text`` without the pieces ``drop`` picks, and whether it picked any."""
     pieces = _pieces(text)
-    return _kept(pieces, {i for i, p in enumerate(pieces) if drop(p)}, text)
+    return _kept(text, {i for i, p in enumerate(pieces) if drop(p)})
 
 
 def _pieces(text: str) -> list[str]:
@@ -158,13 +159,13 @@ def _split(text: str) -> list[tuple[str, str]]:
     return pairs
 
 
-def _kept(pieces: list[str], drop: set[int], text: str = "") -> tuple[str, bool]:
+def _kept(text: str, drop: set[int]) -> tuple[str, bool]:
     """The pieces not in ``drop`` with the cuts between them as written, and
     whether any were dropped. Where pieces go, the strongest cut around them
     stays, so the sentences left are still sentences: "…who's the problem. No
     pressure at all, it's your call." keeps its full stop (held-out set 43:
     joined by commas, the rest read as one run and lost its siding)."""
-    pairs = _split(text) if text else [(p, ", ") for p in pieces]
+    pairs = _split(text)
     out: list[str] = []
     cut = ""
     for i, (piece, after) in enumerate(pairs):
@@ -172,6 +173,9 @@ def _kept(pieces: list[str], drop: set[int], text: str = "") -> tuple[str, bool]
             if out and _SENTENCE_END.search(after) and not _SENTENCE_END.search(cut):
                 cut = after
             continue
+        # A cut at a word ("but", "though") needs its spaces back (review:
+        # "Alex is tryingbut you…" hid a keyword).
+        cut = f" {cut.strip()} " if cut.strip()[:1].isalpha() else cut
         out += [cut, " ", piece.strip()] if out else [piece.strip()]
         cut = after
     return " ".join("".join([*out, cut]).split()), bool(drop)

@@ -32,7 +32,7 @@ from bot.recognition.denials import without, without_denied, without_retracted
 from bot.recognition.echoes import is_echo
 from bot.recognition.keywords import keyword_found, keyword_glossed, keyword_retracted, padded
 from bot.recognition.ngrams import NgramVectorizer
-from bot.recognition.reassurances import reassurances, reassured
+from bot.recognition.reassurances import reassurances, reassured, without_reassurances
 from bot.recognition.sentence_breaks import break_model
 from bot.recognition.text_norm import normalise
 from bot.recognition.vector_store import VectorStore
@@ -468,8 +468,14 @@ class MoveModel:
             if (plain := reassured(text)) is not None:
                 return self._read_reassured(text, plain, found, previous)
             kept, denied = without_denied(text)
-            for j in self._unsaid(found, kept) if denied else ():
+            unsaid = self._unsaid(found, kept) if denied else set()
+            for j in unsaid:
                 del found[j]  # "I'm not asking you to join a support group"
+            if unsaid and not found and len(kept.split()) >= MIN_CLAUSE_WORDS:
+                # "There's no hurry, honestly. It sounds like a lot to take in.":
+                # what the rest says is the reading, not "not understood" (review).
+                found.update({j: g.confidence for g in self.read_all(kept)[0]
+                              if not self.poor[j := self.move_ids.index(g.id)]})
             self._drop_echoes(found, text, previous)
             self._drop_opening(found, text, previous)
             kept, taken_back = without_retracted(text)
@@ -483,18 +489,28 @@ class MoveModel:
                         previous: str | None) -> tuple[list[MoveGuess], frozenset[str]]:
         """Read "That's not daft at all…" as the validation it is (``plain``).
 
-        A poor move the reassurance alone doesn't show was said elsewhere in the
-        message and stays: "You're not being unreasonable. If anything, Alex is
-        the one who needs to change" still sides with Sam.
+        An unhelpful move stays only where the rest of the message, read with
+        every rule (denials, echoes, take-backs), still shows one: "…nobody is
+        saying you need your own therapist" refers no one (review). Which one is
+        the whole message's reading, where the reassurance alone doesn't show
+        it: "You're not being unreasonable. If anything, Alex is the one who
+        needs to change" sides with Sam, though its second sentence alone reads
+        as siding with Alex.
         """
         guesses, retracted = self.read_all(plain, previous)
-        shown = self.probabilities(reassurances(text))[:, :-1].max(axis=0)
         read = {g.id: g.confidence for g in guesses}
-        for j, p in found.items():
-            if self.poor[j] and shown[j] < self.tuning.threshold:
-                read[self.move_ids[j]] = max(read.get(self.move_ids[j], 0.0), round(p, 3))
+        rest = without_reassurances(text)
+        others, taken_back = (self.read_all(rest, previous)
+                              if len(rest.split()) >= MIN_CLAUSE_WORDS else ([], frozenset()))
+        still = {g.id: g.confidence for g in others if self.poor[self.move_ids.index(g.id)]}
+        if still:
+            shown = self.probabilities(reassurances(text))[:, :-1].max(axis=0)
+            whole = {self.move_ids[j]: round(p, 3) for j, p in found.items()
+                     if self.poor[j] and shown[j] < self.tuning.threshold}
+            for move, p in (whole or still).items():
+                read[move] = max(read.get(move, 0.0), p)
         order = sorted(read.items(), key=lambda kv: -kv[1])
-        return [MoveGuess(m, p) for m, p in order], retracted
+        return [MoveGuess(m, p) for m, p in order], retracted | taken_back
 
     def _drop_echoes(self, found: dict[int, float], text: str, previous: str | None) -> None:
         """Drop the poor moves only the partner's own words, said back, show; a
@@ -537,7 +553,7 @@ class MoveModel:
 
         The rest is read again: a poor move it still shows (by the model or an
         undenied keyword) was said, so "I'm not asking, I'm telling you: come" is
-        still pressure. Costs one more model run, only for such messages.
+        still pressure. Costs another full read of the rest, only for such messages.
         """
         poor = [j for j in found if self.poor[j]]
         if not poor:

@@ -33,28 +33,38 @@ _NOT = (
     rf"|(?:that|it|this)\s+(?:isn{_APOS}t|wasn{_APOS}t)"
     rf"|(?:you|u)\s+(?:aren{_APOS}t|weren{_APOS}t)"
 )
-_SOFTENERS = r"(?:being|at all|even|remotely|one bit|a bit|so|that|too|overly|an?)"
+#: Words that may come between "not" and the judgement. Not degree words
+#: ("not that dramatic", "not so strange"): those shrink the worry (review).
+_SOFTENERS = r"(?:being|at all|even|remotely|one bit)"
 #: Judgements of Sam or Sam's reaction, never of the worry's size.
 _JUDGEMENTS = (
     r"daft|silly|stupid|dumb|crazy|mad|nuts|paranoid|ridiculous|irrational|unreasonable|"
     r"dramatic|petty|selfish|childish|foolish|weird|odd|strange|soft|over[- ]?reacting|"
     r"over[- ]?thinking|making a fuss|being a pain"
 )
-#: What the judgement was of ("a crazy reaction", "about that worry").
-_NOUN = r"(?:\s+(?:reaction|response|thing|question|worry|fear|feeling|way to feel|thought))?"
+#: What the judgement was of ("a crazy reaction", "about that worry"); after
+#: "a" one of them must follow: "not a crazy idea to try" is an offer.
+_NOUNS = (r"(?:reaction|response|question|worry|fear|feeling|way to feel|thought"
+          r"|thing to (?:feel|ask|want|think))")
+_NOUN = rf"(?:\s+{_NOUNS})?"
 _TAIL = (
-    rf"{_NOUN}(?:\s+(?:at all|of you|about (?:that|it|this){_NOUN}|for (?:that|it|this)"
+    rf"(?:\s+(?:at all|of you|about (?:that|it|this){_NOUN}|for (?:that|it|this)"
     r"|(?:for|about) (?:feeling|thinking) (?:that|it|this)(?: way)?))?"
 )
-#: "Nothing daft about that" judges Sam's reaction only where it ends or goes on
-#: to one ("about feeling..."): "nothing dramatic happens" describes a session.
+_JUDGED = (
+    rf"(?:(?:{_SOFTENERS})\s+)*(?:(?:{_JUDGEMENTS})(?![\w'’]){_NOUN}"
+    rf"|an?\s+(?:{_JUDGEMENTS})\s+{_NOUNS}\b){_TAIL}"
+)
+#: "Nothing daft about that" judges Sam's reaction only where it goes on to
+#: one: "nothing dramatic happens" and "Nothing dramatic. We sit and talk"
+#: describe a session (review).
 _ABOUT_SAM = (
-    r"(?=\s*(?:[.,;:!?]|$|(?:about|in) (?:that|it|this|feeling|being|wanting|asking|"
-    r"worrying|needing|thinking|having)\b))"
+    r"(?=\s+(?:about|in) (?:that|it|this|feeling|being|wanting|asking|"
+    r"worrying|needing|thinking|having)\b)"
 )
 _REASSURANCE = re.compile(
-    rf"(?<![\w'’])(?:(?:{_NOT})\s+(?:{_SOFTENERS}\s+)*(?:{_JUDGEMENTS})(?![\w'’]){_TAIL}"
-    rf"|(?:there{_APOS}s\s+|there\s+is\s+)?nothing\s+(?:{_SOFTENERS}\s+)*(?:{_JUDGEMENTS})"
+    rf"(?<![\w'’])(?:(?:{_NOT})\s+{_JUDGED}"
+    rf"|(?:there{_APOS}s\s+|there\s+is\s+)?nothing\s+(?:{_JUDGEMENTS})"
     rf"(?![\w'’]){_ABOUT_SAM}{_TAIL})",
     re.IGNORECASE,
 )
@@ -63,6 +73,11 @@ _REASSURANCE = re.compile(
 def reassurances(text: str) -> list[str]:
     """The reassurances in ``text``, as written."""
     return [m.group(0) for m in _REASSURANCE.finditer(text)]
+
+
+def without_reassurances(text: str) -> str:
+    """``text`` with its reassurances left out, for what the rest says."""
+    return " ".join(_REASSURANCE.sub("", text).split())
 
 
 def reassured(text: str) -> str | None:

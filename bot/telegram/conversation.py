@@ -288,6 +288,11 @@ class Conversation:
         settings: dict[str, Any],
         session_id: int,
     ) -> list[Reply]:
+        if result.feedback.help:  # a question for the bot: the hint, with the options
+            partner = self._partner(practice, session, "", session_id)
+            heading = bold(t("tg.for_you", session.language))
+            return [Reply(f"💡 {heading}: {esc(result.feedback.unclear_text or '')}",
+                          partner.buttons)]
         replies = [self._partner(practice, session, result.reply, session_id)]
         if settings.get(FEEDBACK_SETTING, True):
             replies.append(Reply(self._feedback_html(result.feedback, session.language)))
