@@ -651,3 +651,11 @@ def test_forget_that_takes_back_the_piece_before_it(text: str, taken_back: bool)
     recognition = flagship_practice().recognizer.recognize(text)
     assert "refer_support_group" in [m.id for m in recognition.moves]
     assert ("refer_support_group" in recognition.retracted) is taken_back
+
+
+def test_a_brush_off_after_a_greeting_is_caught() -> None:
+    """Thirty-first play-test: read as a greeting only, since the whole message
+    gave the dismissing clause too little support; "don't be silly" is a keyword."""
+    text = ("Hi Sam, thanks for taking my call before your shift. Don't be silly, there's "
+            "nothing to be unsure about, it'll be fine.")
+    assert "dismiss_concern" in read(text)
