@@ -659,3 +659,13 @@ def test_a_brush_off_after_a_greeting_is_caught() -> None:
     text = ("Hi Sam, thanks for taking my call before your shift. Don't be silly, there's "
             "nothing to be unsure about, it'll be fine.")
     assert "dismiss_concern" in read(text)
+
+
+def test_lining_up_with_alex_in_a_kind_message_is_caught() -> None:
+    """Thirty-first play-test: "Alex and I thought…" read as seeking
+    collaboration and raised openness by 2; it presents two against one."""
+    text = ("You're tired, and this is one more thing landing on you. Alex and I thought it "
+            "might help if the three of us met, but I really want to hear what you think first.")
+    assert "take_sides" in read(text)
+    assert "take_sides" not in read(
+        "What Alex and I talk about stays between us, the same as what you tell me.")
