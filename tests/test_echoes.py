@@ -131,12 +131,16 @@ def test_a_failed_calls_debrief_names_the_unhelpful_moves_and_the_repairs() -> N
     assert "Pointing Sam to a group" in debrief
     assert "Clinical words" in debrief
     assert "ran Alex down" in debrief
-    assert "owned your missteps plainly" in debrief
+    # One apology for three slips: not "You owned your missteps plainly"
+    # (thirty-second play-test).
+    assert "You owned some of your missteps, which was right, but not all" in debrief
+    assert "owned your missteps plainly" not in debrief
 
 
-@pytest.mark.parametrize("state", ["walked_away", "not_yet", None])
-def test_every_unfinished_calls_debrief_names_a_brush_off(state: str | None) -> None:
-    """Thirty-first play-test: three brush-offs, and the debrief named none."""
+@pytest.mark.parametrize("state", ["walked_away", "not_yet", None, "agreed"])
+def test_every_calls_debrief_names_a_brush_off(state: str | None) -> None:
+    """Thirty-first and thirty-second play-tests: three brush-offs, and the
+    debrief named none."""
     from bot.engine.session import TurnRecord
     from bot.engine.summary import summarize
 

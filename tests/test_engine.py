@@ -1502,6 +1502,8 @@ def test_a_minimal_encourager_is_no_unhelpful_move(text: str) -> None:
     ("what am i supposed to do here?", True),
     ("um, what should i say to sam?", True),
     ("I'm stuck", True),
+    ("idk what to do now, help?", True),  # thirty-second play-test: read as pressure
+    ("is this working?", True),
     ("what do you need from me?", False),  # a question to Sam
     ("What should I do about Alex?", False),
     # Lines Sam may be asked, or a natural answer to a disclosure (review).

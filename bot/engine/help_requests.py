@@ -22,8 +22,12 @@ _HELP = re.compile(
     r"|what(?:'s| is) (?:the (?:goal|aim|task)|my (?:goal|task|role))(?: of this| here)?"
     # Not a bare "I don't know what to say", a natural answer to a disclosure,
     # nor "what can I do?" or "what now?", which Sam may be asked (review).
-    r"|(?:idk|i don'?t know|i dont know) what to (?:say|do|write) (?:here|next|now))"
-    r"(?: here| now| next| then)?(?: exactly)?\s*[?!.]*\s*$",
+    r"|(?:idk|i don'?t know|i dont know) what to (?:say|do|write) (?:here|next|now)"
+    # "is this working?" asks about the tool (thirty-second play-test).
+    r"|is (?:this|it|the bot|this thing) (?:even )?working)"
+    r"(?: here| now| next| then)?(?: exactly)?"
+    # "idk what to do now, help?" (thirty-second play-test: read as pressure).
+    r"(?:[\s,.!?-]+(?:help|pls|please|lol|sorry))*\s*[?!.]*\s*$",
     re.IGNORECASE)
 
 
