@@ -343,7 +343,7 @@ def test_an_unhelpful_turn_never_counts_as_a_good_mi_skill() -> None:
     session.turns[-1].skills = [MoveGuess("complex_reflection", 0.9), MoveGuess("affirm", 0.8)]
     summary = summarize(practice.scenario, session)
     first = session.turns[0]
-    assert summary.reflections == 1  # the first turn's, worded "it sounds like you're…"
+    assert summary.reflections == int(first.behaviour == "reflection")
     assert summary.complex_reflections == sum(s.id == "complex_reflection" for s in first.skills)
     assert summary.adherent == sum(s.id == "affirm" for s in first.skills)
     assert summary.non_adherent >= 1

@@ -228,21 +228,3 @@ def test_a_bare_check_in_is_seeking_collaboration_not_unclear() -> None:
     recognition = recognizer.recognize("Can I check how that lands with you?",
                                        "Okay, that's less scary than what I had in my head.")
     assert [m.id for m in recognition.moves] == ["seek_collaboration"]
-
-
-@pytest.mark.parametrize(("text", "acts"), [
-    # Thirty-first play-test: a reflection beside a question went uncounted.
-    ("I'd like to understand more. Alex has been changing, and from what you're saying, "
-     "that's touched you too. What's it been like at home?", {"question", "reflection"}),
-    ("You've only got twenty minutes. It sounds like you're wondering why I called.",
-     {"reflection"}),
-    ("Do you feel left out?", {"question"}),  # a closed question, not a reflection
-    ("Evenings work, or we could meet online.", set()),
-])
-def test_a_reflection_worded_as_one_is_counted(text: str, acts: set[str]) -> None:
-    from bot.engine.acts import turn_acts
-    from bot.engine.session import MoveGuess
-    from tests.scenarios import flagship_practice
-
-    scenario = flagship_practice().scenario
-    assert turn_acts(scenario, [MoveGuess("address_practicalities", 0.9)], None, text) == acts

@@ -12,7 +12,6 @@ from collections.abc import Sequence
 
 from bot.engine.feedback import POOR_SURE
 from bot.engine.question_form import question_form
-from bot.engine.reflection_form import words_a_reflection
 from bot.engine.session import MoveGuess
 from bot.scenario.model import Scenario
 
@@ -51,12 +50,7 @@ def turn_acts(
         acts.add(behaviour)
     form = question_form(text)
     if form == "whole":
-        return {"question"}  # "do u feel left out" is a closed question in MI coding
-    if form == "part":
+        acts = {"question"}  # "do u feel left out" is a closed question in MI coding
+    elif form == "part":
         acts.add("question")  # "sounds exhausting. whats the hardest bit" asked, too
-    if words_a_reflection(text):
-        # "…from what you're saying, that's touched you too. What's it been like
-        # at home?" reflected too (thirty-first play-test: heavy reflectors told
-        # "more questions than reflections" in 6 of 10 runs).
-        acts.add("reflection")
     return acts
