@@ -653,14 +653,6 @@ def test_forget_that_takes_back_the_piece_before_it(text: str, taken_back: bool)
     assert ("refer_support_group" in recognition.retracted) is taken_back
 
 
-def test_a_brush_off_after_a_greeting_is_caught() -> None:
-    """Thirty-first play-test: read as a greeting only, since the whole message
-    gave the dismissing clause too little support; "don't be silly" is a keyword."""
-    text = ("Hi Sam, thanks for taking my call before your shift. Don't be silly, there's "
-            "nothing to be unsure about, it'll be fine.")
-    assert "dismiss_concern" in read(text)
-
-
 def test_lining_up_with_alex_in_a_kind_message_is_caught() -> None:
     """Thirty-first play-test: "Alex and I thought…" read as seeking
     collaboration and raised openness by 2; it presents two against one."""
