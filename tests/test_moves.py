@@ -418,11 +418,14 @@ def test_a_poor_move_beside_a_reassurance_is_still_read(text: str, poor: str) ->
 @pytest.mark.parametrize("text", [
     "That's not daft at all. I'm not asking you to join a support group.",
     "That's not daft at all, and nobody is saying you need your own therapist.",
+    # With another slip beside it, the denied referral still stays out (second review).
+    "You're not being daft at all. Nobody is saying you need your own therapist. Alex is "
+    "the one who needs to change.",
 ])
 def test_a_reassurance_beside_a_denial_refers_no_one(text: str) -> None:
     """Review: the reassurance path skipped the denial rule and brought the
     referral back (0.9), and Sam answered "I get sent off to be sorted out"."""
-    assert not set(read(text)) & set(flagship_practice().scenario.poor_moves)
+    assert not {"refer_support_group", "refer_individual_therapy"} & set(read(text))
 
 
 @pytest.mark.parametrize(
@@ -661,3 +664,20 @@ def test_lining_up_with_alex_in_a_kind_message_is_caught() -> None:
     assert "take_sides" in read(text)
     assert "take_sides" not in read(
         "What Alex and I talk about stays between us, the same as what you tell me.")
+
+
+@pytest.mark.parametrize("text", ["Thanks," + " " * 4000 + "ok", "a," + " \n " * 1300 + "b"])
+def test_a_run_of_white_space_is_read_at_once(text: str) -> None:
+    """A comma and 1,500 spaces held the interpreter for 10.7 s in the clause
+    pattern, and 4,000 for minutes: every trainee on the bot waited (review)."""
+    import threading
+
+    practice = flagship_practice()
+    session = practice.start(seed=1)
+    done: list[bool] = []
+    worker = threading.Thread(
+        target=lambda: done.append(bool(practice.turn(session, text).reply)), daemon=True)
+    worker.start()
+    worker.join(timeout=10)
+    assert done == [True]
+    assert "  " not in session.turns[-1].text  # stored as said, spaces once

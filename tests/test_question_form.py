@@ -37,6 +37,10 @@ from bot.engine.question_form import question_form
         ("Earlier I rushed the offer, so let me ask properly this time. Would one "
          "session, at a time that works round your shifts, be worth a try?", "part"),
         ("Is next Tuesday any good?", "whole"),
+        # Any subject, not a list of them (second review: 23 held-out questions lost).
+        ("Are things any better at home?", "whole"),
+        ("Has all the change at home left you feeling a bit unsteady?", "whole"),
+        ("hi sam, is now an ok time to chat?", "whole"),
     ],
 )
 def test_a_message_worded_as_a_question_asks(text: str, form: str) -> None:
@@ -46,6 +50,10 @@ def test_a_message_worded_as_a_question_asks(text: str, form: str) -> None:
 @pytest.mark.parametrize(
     "text",
     [
+        # Rising-voice reflections (review): no subject after the verb.
+        "Would feel like being ganged up on?",
+        "Could be you're scared Alex will change?",
+        "Was a lot to take in, then?",
         "That sounds lonely.",
         "So you feel left out?",
         "It is what it is",

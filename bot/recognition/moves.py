@@ -505,9 +505,13 @@ class MoveModel:
         still = {g.id: g.confidence for g in others if self.poor[self.move_ids.index(g.id)]}
         if still:
             shown = self.probabilities(reassurances(text))[:, :-1].max(axis=0)
-            whole = {self.move_ids[j]: round(p, 3) for j, p in found.items()
+            whole = {j: p for j, p in found.items()
                      if self.poor[j] and shown[j] < self.tuning.threshold}
-            for move, p in (whole or still).items():
+            kept, denied = without_denied(rest)
+            for j in self._unsaid(whole, kept) if denied else ():
+                del whole[j]  # "…Nobody is saying you need your own therapist." (review)
+            named = {self.move_ids[j]: round(p, 3) for j, p in whole.items()}
+            for move, p in (named or still).items():
                 read[move] = max(read.get(move, 0.0), p)
         order = sorted(read.items(), key=lambda kv: -kv[1])
         return [MoveGuess(m, p) for m, p in order], retracted | taken_back
