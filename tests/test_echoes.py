@@ -202,3 +202,17 @@ def test_only_a_wary_yes_is_called_fragile(meter: int, fragile: bool) -> None:
     session.state, session.meter = "agreed", meter
     debrief = summarize(practice.scenario, session).debrief
     assert ("still fragile" in debrief) is fragile
+
+
+def test_what_the_partner_said_quoted_back_is_no_breach() -> None:
+    """Held-out set 47: "u said alex basically lives at the gym now" passes on
+    Sam's own words, not Alex's, yet read as a breach even right after Sam said it."""
+    recognizer = flagship_practice().recognizer
+    said = "Alex basically lives at the gym now."
+    quoted = recognizer.recognize("u said alex basically lives at the gym now. whats that been "
+                                  "like for u", said)
+    assert "breach_confidentiality" not in [m.id for m in quoted.moves]
+    # Only what Sam said: "Alex told you in therapy…" is still a breach.
+    passed_on = recognizer.recognize("You said Alex told you in therapy that you're controlling",
+                                     "Alex says I'm controlling.")
+    assert "breach_confidentiality" in [m.id for m in passed_on.moves]

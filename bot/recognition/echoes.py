@@ -154,13 +154,25 @@ def _readings(core: str) -> list[list[str]]:
     return readings
 
 
+#: The worker naming the partner as the source: "you said alex basically lives
+#: at the gym now" passes on Sam's words, not Alex's (held-out set 47: read as a
+#: breach, even right after Sam said it).
+_QUOTING = re.compile(
+    r"^(?:(?:so|ok|okay|right|yeah|and|like|as) )*(?:you|u) (?:said|mentioned|told me)"
+    r"(?: that)? ")
+
+
 def is_echo(text: str, previous: str) -> bool:
     """True when ``text`` (a message or a piece of one) says back, word for word,
-    what the partner said about themself in ``previous``, from a clause's start."""
-    core = _LEAD_IN.sub("", normalise(text).replace("?", " ").strip())
+    what the partner said about themself in ``previous``, from a clause's start;
+    or anything the partner said, where the worker says "you said" first."""
+    core = normalise(text).replace("?", " ").strip()
+    quoted = _QUOTING.match(core)
+    core = core[quoted.end():] if quoted else _LEAD_IN.sub("", core)
     statements = _statements(previous)
     for said in _readings(core):
-        if len(said) < MIN_ECHO_WORDS or all(t in _FUNCTION for t in said) or not _about(said):
+        if len(said) < MIN_ECHO_WORDS or all(t in _FUNCTION for t in said) or (
+                not quoted and not _about(said)):
             continue
         if any(_follows(said, tokens[start:])
                for tokens, starts in statements for start in starts):
