@@ -105,6 +105,9 @@ def test_a_long_run_of_openers_is_read_at_once() -> None:
     ("Please, can you tell me more how is it for you at home since Alex is going to the "
      "therapy?", True),
     ("Can I ask you something, how has it been?", True),
+    # Thirty-second play-test: shown as a closed question.
+    ("Is it alright if I ask what worries you most about it?", True),
+    ("Is it ok if I ask whether you would come?", False),
     ("Can you tell me if Tuesday works?", False),
     ("Can I ask whether you would come?", False),
     ("can u come on tuesday", False),

@@ -101,7 +101,10 @@ _FACT = {
 #: skill layer read "can i ask what it's been like at home" as closed in the
 #: twenty-fourth play-test). Not "can you tell me if…", which asks for a yes.
 _POLITE_OPEN = re.compile(
-    rf"^{_LEAD}(?:(?:can|could|may|might)\s+(?:i|we)\s+ask(?:\s+(?:you|u))?"
+    rf"^{_LEAD}(?:(?:(?:can|could|may|might)\s+(?:i|we)|"
+    # "Is it alright if I ask what worries you most?" (thirty-second play-test).
+    r"(?:is\s+it|would\s+it\s+be)\s+(?:ok(?:ay)?|alright|all\s+right)\s+if\s+(?:i|we))"
+    r"\s+ask(?:ed)?(?:\s+(?:you|u))?"
     r"(?:\s+(?:something|a question))?[\s,:]+(?:what|wat|how|why)\b|"
     r"(?:can|could|would|will)\s+(?:you|u)\s+(?:tell|say|share|describe|talk|walk)\b"
     r"(?:\s+(?:me|us))?(?:\s+(?:a\s+(?:bit|little)\s+)?more)?(?:\s+(?:me|us))?"
