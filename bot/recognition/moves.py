@@ -468,19 +468,18 @@ class MoveModel:
             if (plain := reassured(text)) is not None:
                 return self._read_reassured(text, plain, found, previous)
             kept, denied = without_denied(text)
-            unsaid = self._unsaid(found, kept) if denied else set()
+            unsaid, rest = self._unsaid(found, kept) if denied else (set(), [])
             for j in unsaid:
                 del found[j]  # "I'm not asking you to join a support group"
-            if unsaid and not found and len(kept.split()) >= MIN_CLAUSE_WORDS:
+            if unsaid and not found:
                 # "There's no hurry, honestly. It sounds like a lot to take in.":
                 # what the rest says is the reading, not "not understood" (review).
-                found.update({j: g.confidence for g in self.read_all(kept)[0]
-                              if not self.poor[j := self.move_ids.index(g.id)]})
+                self._refill(found, rest)
             self._drop_echoes(found, text, previous)
             self._drop_opening(found, text, previous)
             kept, taken_back = without_retracted(text)
             if taken_back:
-                retracted = self._unsaid(found, kept)
+                retracted = self._unsaid(found, kept)[0]
         order = sorted(found.items(), key=lambda kv: -kv[1])
         guesses = [MoveGuess(self.move_ids[j], round(p, 3)) for j, p in order]
         return guesses, frozenset(self.move_ids[j] for j in retracted)
@@ -508,7 +507,7 @@ class MoveModel:
             whole = {j: p for j, p in found.items()
                      if self.poor[j] and shown[j] < self.tuning.threshold}
             kept, denied = without_denied(rest)
-            for j in self._unsaid(whole, kept) if denied else ():
+            for j in self._unsaid(whole, kept)[0] if denied else ():
                 del whole[j]  # "…Nobody is saying you need your own therapist." (review)
             named = {self.move_ids[j]: round(p, 3) for j, p in whole.items()}
             for move, p in (named or still).items():
@@ -524,7 +523,7 @@ class MoveModel:
         kept, echoed = without(text, lambda piece: is_echo(piece, previous))
         if not echoed:
             return
-        for j in self._unsaid(found, kept):
+        for j in self._unsaid(found, kept)[0]:
             del found[j]
         if not found and self.reflection is not None:
             found[self.reflection] = ECHO_CONFIDENCE
@@ -544,16 +543,21 @@ class MoveModel:
                           if "confront" in self.scenario.moves[self.move_ids[j]].skills}
         if not opened or len(kept.split()) < MIN_CLAUSE_WORDS:
             return  # "Nothing, you're overreacting": too little left to read alone
-        unsaid = self._unsaid(candidates, kept)
+        unsaid, rest = self._unsaid(candidates, kept)
         for j in unsaid:
             del found[j]
         if unsaid and not found:
-            guesses, _ = self.read_all(kept)
-            found.update({j: g.confidence for g in guesses
-                          if not self.poor[j := self.move_ids.index(g.id)]})
+            self._refill(found, rest)
 
-    def _unsaid(self, found: dict[int, float], kept: str) -> set[int]:
-        """The poor moves found that ``kept`` (the message minus some pieces) doesn't show.
+    def _refill(self, found: dict[int, float], rest: list[MoveGuess]) -> None:
+        """Where setting pieces aside left no move, the helpful moves the rest shows."""
+        found.update({j: g.confidence for g in rest
+                      if not self.poor[j := self.move_ids.index(g.id)]})
+
+    def _unsaid(self, found: dict[int, float], kept: str
+                ) -> tuple[set[int], list[MoveGuess]]:
+        """The poor moves found that ``kept`` (the message minus some pieces) doesn't
+        show, and how ``kept`` reads (nothing where it is too short to read alone).
 
         The rest is read again: a poor move it still shows (by the model or an
         undenied keyword) was said, so "I'm not asking, I'm telling you: come" is
@@ -561,12 +565,13 @@ class MoveModel:
         """
         poor = [j for j in found if self.poor[j]]
         if not poor:
-            return set()
+            return set(), []
         long_enough = len(kept.split()) >= MIN_CLAUSE_WORDS
         probs = self.probabilities([kept])[0] if long_enough else None
         # Its clauses too: "Alex does overreact sometimes" stays siding with Sam
         # when "no pressure at all" is set aside (held-out set 43).
-        read = {g.id for g in self.read_all(kept)[0]} if long_enough else set()
+        rest = self.read_all(kept)[0] if long_enough else []
+        read = {g.id for g in rest}
         unsaid = set()
         for j in poor:
             still = probs is not None and probs[j] >= self.tuning.threshold
@@ -574,4 +579,4 @@ class MoveModel:
             if not still and not any(keyword_found(kept, k)
                                      for k in self.keywords[self.move_ids[j]]):
                 unsaid.add(j)
-        return unsaid
+        return unsaid, rest
