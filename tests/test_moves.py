@@ -147,6 +147,8 @@ def test_a_keyword_in_an_apology_for_saying_it_is_retracted(text: str, retracted
         ("Your dyad is basically stuck, so you both need to come in.", False),
         ("Let's talk about the dyad. I mean it.", False),
         ("Alex is working on the dyad, which means you have to adapt.", False),
+        ("there's some triangulation, which just means you end up caught in the middle", True),
+        ("that's the dyad, that simply means the two of you", True),
     ],
 )
 def test_a_keyword_explained_in_plain_words_at_once_is_glossed(text: str, glossed: bool) -> None:
@@ -154,6 +156,35 @@ def test_a_keyword_explained_in_plain_words_at_once_is_glossed(text: str, glosse
     Sam said "you've lost me" (eleventh play-test)."""
     keyword = "triangulation" if "triangulation" in text else "dyad"
     assert keyword_glossed(text, keyword) is glossed
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("Confidential. Next question.", True),
+        ("confidential. cant say. next question", True),
+        ("That's the rule, so there's no point asking.", True),
+        ("What's the next question on your mind?", False),
+        ("Good question. Next question, what would you want to know?", False),
+        ("There's no point asking you to commit before you've seen it.", False),
+    ],
+)
+def test_a_keyword_written_with_a_full_stop_counts_only_where_it_ends_a_sentence(
+        text: str, found: bool) -> None:
+    keyword = "no point asking" if "point" in text else "next question"
+    assert keyword_found(text, keyword, at_end=True) is found
+    assert keyword_found(text, keyword)  # without the full stop, anywhere
+
+
+def test_a_privacy_rule_that_closes_the_topic_is_read_as_a_brush_off() -> None:
+    """Held-out sets 46 and 47: the rule said coldly ("…Next question.") read as
+    explaining privacy only, three times."""
+    cold = read("I can't discuss Alex's sessions. That's the rule, so there's no point asking.")
+    assert {"clarify_confidentiality", "dismiss_concern"} <= set(cold)
+    assert "dismiss_concern" not in read("What's the next question on your mind?")
+    # A closing keyword said mid-sentence is no denial: the model still decides.
+    assert "dismiss_concern" in read(
+        "Let's not get hung up on the 'am I the problem' thing, let's move on to dates.")
 
 
 def test_a_glossed_term_is_left_to_the_model() -> None:

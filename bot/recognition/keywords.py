@@ -78,9 +78,25 @@ def _words_before(text: str, keyword: str, splitter: re.Pattern[str]) -> list[li
     return found
 
 
-def keyword_found(text: str, keyword: str) -> bool:
-    """``keyword`` (normalised) occurs in ``text`` and is not denied in its clause."""
+def closing(keyword: str) -> bool:
+    """True for a keyword an educator wrote with a full stop: it counts only
+    where it ends a sentence. "Next question." closes a topic; "what's the
+    next question on your mind?" does not."""
+    return keyword.rstrip().endswith(".")
+
+
+def ends_a_sentence(text: str, keyword: str) -> bool:
+    """``keyword`` (normalised) is the last thing some sentence of ``text`` says."""
+    return any(padded(sentence).rstrip().endswith(f" {keyword}")
+               for sentence in _SENTENCES.split(text))
+
+
+def keyword_found(text: str, keyword: str, at_end: bool = False) -> bool:
+    """``keyword`` (normalised) occurs in ``text`` and is not denied in its clause;
+    with ``at_end``, only where it ends a sentence (see ``closing``)."""
     if not keyword or f" {keyword} " not in padded(text):
+        return False
+    if at_end and not ends_a_sentence(text, keyword):
         return False
     befores = _words_before(text, keyword, PIECES)
     # Not inside any one clause: it spans a split point, so count it as written.
@@ -153,8 +169,11 @@ def keyword_retracted(text: str, keyword: str) -> bool:
 #: were marked down as jargon, and Sam answered "you've lost me"). Only a comma,
 #: colon, bracket or dash may come between, so "your subsystem is basically
 #: stuck" and "differentiation, which means you have to adapt" stay jargon.
+#: "which just means" (or "simply", "basically", "really") explains: every
+#: held-out line with it glossed a term, and set 47 had one read as jargon.
 _GLOSS = (r"\s*(?:[,:(]|\s[-–—]+)?\s*(?:basically|meaning|in other words|i mean|"
-          r"in plain (?:words|english)|put simply|simply put|aka|i\.?e\.?)\b")
+          r"in plain (?:words|english)|put simply|simply put|aka|i\.?e\.?|"
+          r"(?:which|that|this|it)\s+(?:just|simply|basically|really)\s+means)\b")
 
 
 def keyword_glossed(text: str, keyword: str) -> bool:

@@ -30,7 +30,14 @@ from bot.recognition.clarifications import asks_meaning, without_answer, without
 from bot.recognition.clauses import MIN_CLAUSE_WORDS, split_clauses, whole_sentences
 from bot.recognition.denials import without, without_denied, without_retracted
 from bot.recognition.echoes import is_echo
-from bot.recognition.keywords import keyword_found, keyword_glossed, keyword_retracted, padded
+from bot.recognition.keywords import (
+    closing,
+    ends_a_sentence,
+    keyword_found,
+    keyword_glossed,
+    keyword_retracted,
+    padded,
+)
 from bot.recognition.ngrams import NgramVectorizer
 from bot.recognition.reassurances import reassurances, reassured, without_reassurances
 from bot.recognition.sentence_breaks import break_model
@@ -184,6 +191,8 @@ class MoveModel:
         self.keywords = {
             m: [normalise(k) for k in move.keywords] for m, move in scenario.moves.items()
         }
+        self._closing = {normalise(k) for move in scenario.moves.values()
+                         for k in move.keywords if closing(k)}
         self._load_or_fit(cache_dir)
         self._index_examples()
         break_model()  # read now, not on the first trainee's message (about 0.07 s)
@@ -451,8 +460,9 @@ class MoveModel:
                 found[j] = max(found.get(j, 0.0), float(row[j]))
         norm = padded(text)
         for j, move_id in enumerate(self.move_ids):
-            present = [k for k in self.keywords[move_id] if f" {k} " in norm]
-            said = [k for k in present if keyword_found(text, k)]
+            present = [k for k in self.keywords[move_id] if f" {k} " in norm
+                       and (k not in self._closing or ends_a_sentence(text, k))]
+            said = [k for k in present if self._found(text, k)]
             # A keyword said only in an apology for having said it ("sorry I
             # brought up the support group") proves nothing: the model decides.
             glossed = said and all(keyword_glossed(text, k) for k in said)
@@ -549,6 +559,9 @@ class MoveModel:
         if unsaid and not found:
             self._refill(found, rest)
 
+    def _found(self, text: str, keyword: str) -> bool:
+        return keyword_found(text, keyword, at_end=keyword in self._closing)
+
     def _refill(self, found: dict[int, float], rest: list[MoveGuess]) -> None:
         """Where setting pieces aside left no move, the helpful moves the rest shows."""
         found.update({j: g.confidence for g in rest
@@ -576,7 +589,7 @@ class MoveModel:
         for j in poor:
             still = probs is not None and probs[j] >= self.tuning.threshold
             still = still or self.move_ids[j] in read
-            if not still and not any(keyword_found(kept, k)
+            if not still and not any(self._found(kept, k)
                                      for k in self.keywords[self.move_ids[j]]):
                 unsaid.add(j)
         return unsaid, rest
