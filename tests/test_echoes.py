@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.engine.session import MoveGuess
-from bot.recognition.echoes import is_echo, says_back
+from bot.recognition.echoes import endorses, is_echo, is_quote, says_back
 from tests.scenarios import flagship_practice
 
 SAM = "I don't see the point of me coming. It's Alex's therapy, and I'm tired of it."
@@ -216,3 +216,38 @@ def test_what_the_partner_said_quoted_back_is_no_breach() -> None:
     passed_on = recognizer.recognize("You said Alex told you in therapy that you're controlling",
                                      "Alex says I'm controlling.")
     assert "breach_confidentiality" in [m.id for m in passed_on.moves]
+
+
+@pytest.mark.parametrize(
+    ("text", "quote"),
+    [
+        ("earlier u said alex is never home anymore", True),
+        ("At the start you told me Alex has all this new confidence", True),
+        ("you mentioned before that the evenings are hard", True),
+        ("You said Alex told you in therapy that you're controlling", False),
+        ("You mentioned Alex talks about you a lot in our sessions", False),
+        ("you said it", False),
+        ("Alex said you never listen", False),
+    ],
+)
+def test_a_piece_that_names_the_partner_as_its_source_is_a_quote(text: str, quote: bool) -> None:
+    assert is_quote(text) is quote
+
+
+def test_the_partners_earlier_words_quoted_back_are_no_breach() -> None:
+    """Thirty-third play-test: Sam's words from four turns back, said back with
+    "earlier you told me", read as a breach (openness 6 -> 3, Sam accused the
+    worker); held-out set 48 had the same with no line at all."""
+    recognizer = flagship_practice().recognizer
+    for previous in ("I don't know. It's a lot.", None):
+        quoted = recognizer.recognize(
+            "earlier u said alex is never home anymore. sounds pretty lonely tbh", previous)
+        assert [m.id for m in quoted.moves] == ["reflect_concern"]
+    passed_on = recognizer.recognize("You mentioned Alex talks about you a lot in our sessions.")
+    assert "breach_confidentiality" in [m.id for m in passed_on.moves]
+
+
+def test_a_quote_the_worker_agrees_with_is_their_own_view() -> None:
+    assert endorses("and honestly i agree with you")
+    assert endorses("ur so right")
+    assert not endorses("what has that been like for you?")

@@ -195,6 +195,25 @@ def test_a_glossed_term_is_left_to_the_model() -> None:
     assert "use_jargon" in read(bare)
 
 
+def test_correcting_the_partners_reading_of_you_is_arguing_back() -> None:
+    """Thirty-third play-test: "I didn't say that. You're hearing things I didn't
+    say." was read as owning a misstep (openness up, Sam: "At least you didn't
+    pretend it didn't happen"), arguing back only "not sure"."""
+    assert read("I didn't say that. You're hearing things I didn't say.")[0] == "argue_back"
+    # The keyword is itself a denial: the denial rule must not set it aside.
+    assert read("No, I didn't say that.") == ["argue_back"]
+    assert "argue_back" in read("i didnt say u were the problem. but ok, what worries u about it?")
+    # Only where it ends a sentence: this one owns a clumsy sentence.
+    assert not keyword_found("I didn't say that very well, sorry.", "i did not say that",
+                             at_end=True)
+
+
+def test_my_bad_apologises_for_the_keyword() -> None:
+    """Held-out set 48: "my bad for bringing up a support group" read as the referral."""
+    assert keyword_retracted("my bad for bringing up a support group before", "support group")
+    assert not keyword_retracted("my bad, a support group is what you need", "support group")
+
+
 def test_an_apology_for_mentioning_a_group_is_not_read_as_a_referral() -> None:
     """Two held-out sets in a row had this flag: the keyword forced the referral."""
     text = "Sorry, I brought up the support group when that isn't really what I wanted to say."

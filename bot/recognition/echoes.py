@@ -158,8 +158,46 @@ def _readings(core: str) -> list[list[str]]:
 #: at the gym now" passes on Sam's words, not Alex's (held-out set 47: read as a
 #: breach, even right after Sam said it).
 _QUOTING = re.compile(
-    r"^(?:(?:so|ok|okay|right|yeah|and|like|as) )*(?:you|u) (?:said|mentioned|told me)"
-    r"(?: that)? ")
+    r"^(?:(?:so|ok|okay|right|yeah|and|like|as|earlier|before) )*"
+    r"(?:(?:at the start|a (?:minute|moment|second|bit) ago|just now) )?"
+    r"(?:you|u) (?:said|mentioned|told me)(?: earlier| before)?(?: that)? ")
+#: A quote that itself reports speech ("you said Alex told you in therapy…")
+#: passes on what someone said elsewhere; the worker's attribution proves nothing.
+_REPORTS = re.compile(
+    r"\b(?!(?:and|or|but|just|also|always|never|still|now|then)\b)\w+ "
+    r"(?:said|says|told|tells|mentioned|mentions)\b"
+    r"|\bin (?:(?:our|my|the|their|your|alex's|alexs|her|his) )?"
+    r"(?:therapy|session|sessions|counselling|one to ones?|appointments?)\b")
+
+
+#: Agreeing with what was quoted makes it the worker's own view: "you said alex
+#: is lazy, and honestly i agree" sides with Sam, however it opens.
+_ENDORSED = re.compile(r"\b(?:i (?:totally |completely |fully )?agree|agreed|(?:you are|ur|youre) "
+                       r"(?:so |totally |completely )?right|so true|fair point|spot on|"
+                       r"i think so too|same here)\b")
+
+
+def endorses(text: str) -> bool:
+    """True when ``text`` agrees with something said: a quote it keeps is then no echo."""
+    return bool(_ENDORSED.search(normalise(text)))
+
+
+def is_quote(text: str) -> bool:
+    """True when ``text`` (a piece of a message) opens by naming the partner as
+    its source: "earlier you told me Alex has all this new confidence".
+
+    Such a piece passes on the partner's words, whichever line they were in,
+    so no line is needed to check it against (thirty-third play-test: Sam's
+    words from four turns back, said back, read as a breach and cost 3 of
+    openness; held-out set 48 read one without any line). It must say
+    something, and not report what someone said elsewhere.
+    """
+    core = normalise(text).replace("?", " ").strip()
+    quoted = _QUOTING.match(core)
+    if not quoted:
+        return False
+    rest = core[quoted.end():]
+    return len(rest.split()) >= MIN_ECHO_WORDS and not _REPORTS.search(rest)
 
 
 def is_echo(text: str, previous: str) -> bool:

@@ -78,6 +78,15 @@ def _words_before(text: str, keyword: str, splitter: re.Pattern[str]) -> list[li
     return found
 
 
+def negative(keyword: str) -> bool:
+    """True for a keyword that is itself a denial ("i did not say that"): the
+    denial rule must not set it aside as though it denied some other move."""
+    return any(word in _NEGATORS or word in _TYPED_NEGATIONS for word in keyword.split())
+
+
+_TYPED_NEGATIONS = frozenset({"didnt", "dont", "doesnt", "isnt", "wasnt", "cant", "wont"})
+
+
 def closing(keyword: str) -> bool:
     """True for a keyword an educator wrote with a full stop: it counts only
     where it ends a sentence. "Next question." closes a topic; "what's the
@@ -127,9 +136,11 @@ _SENTENCES = re.compile(r"[.!?;]+|\n")
 
 
 def _regrets(words: list[str], i: int) -> bool:
-    """The worker's own "shouldn't" ending at ``words[i]``: "shouldnt have brought up
+    """The worker's own "shouldn't" or "my bad" ending at ``words[i]``: "shouldnt have brought up
     the support group thing" (set 46), "I shouldn't have…" (spelled out "should
     not"). Not "you shouldnt talk down the support group" (review)."""
+    if words[i] == "bad":  # "my bad for bringing up a support group" (set 48)
+        return i > 0 and words[i - 1] == "my"
     if words[i] == "shouldnt":
         subject = words[i - 1] if i > 0 else ""
     elif words[i] == "not" and i > 0 and words[i - 1] == "should":

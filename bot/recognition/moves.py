@@ -29,13 +29,14 @@ from bot.engine.session import MoveGuess
 from bot.recognition.clarifications import asks_meaning, without_answer, without_concession
 from bot.recognition.clauses import MIN_CLAUSE_WORDS, split_clauses, whole_sentences
 from bot.recognition.denials import without, without_denied, without_retracted
-from bot.recognition.echoes import is_echo
+from bot.recognition.echoes import endorses, is_echo, is_quote
 from bot.recognition.keywords import (
     closing,
     ends_a_sentence,
     keyword_found,
     keyword_glossed,
     keyword_retracted,
+    negative,
     padded,
 )
 from bot.recognition.ngrams import NgramVectorizer
@@ -459,6 +460,7 @@ class MoveModel:
             if row[j] >= limit:
                 found[j] = max(found.get(j, 0.0), float(row[j]))
         norm = padded(text)
+        denying: set[int] = set()  # forced by a keyword that is itself a denial
         for j, move_id in enumerate(self.move_ids):
             present = [k for k in self.keywords[move_id] if f" {k} " in norm
                        and (k not in self._closing or ends_a_sentence(text, k))]
@@ -468,6 +470,8 @@ class MoveModel:
             glossed = said and all(keyword_glossed(text, k) for k in said)
             if said and not glossed and not all(keyword_retracted(text, k) for k in said):
                 found[j] = max(found.get(j, 0.0), 0.9)
+                if any(negative(k) for k in said):
+                    denying.add(j)  # "I didn't say that."
             elif not said and present and self.poor[j]:
                 # Mentioned only in denials ("I'm not suggesting a support group,
                 # just one session"): the clause "I'm not suggesting a support
@@ -479,6 +483,7 @@ class MoveModel:
                 return self._read_reassured(text, plain, found, previous)
             kept, denied = without_denied(text)
             unsaid, rest = self._unsaid(found, kept) if denied else (set(), [])
+            unsaid -= denying
             for j in unsaid:
                 del found[j]  # "I'm not asking you to join a support group"
             if unsaid and not found:
@@ -528,10 +533,9 @@ class MoveModel:
     def _drop_echoes(self, found: dict[int, float], text: str, previous: str | None) -> None:
         """Drop the poor moves only the partner's own words, said back, show; a
         message that is nothing but an echo is the scenario's reflection move."""
-        if not previous:
-            return
-        kept, echoed = without(text, lambda piece: is_echo(piece, previous))
-        if not echoed:
+        kept, echoed = without(text, lambda piece: is_quote(piece) or (
+            previous is not None and is_echo(piece, previous)))
+        if not echoed or endorses(kept):
             return
         for j in self._unsaid(found, kept)[0]:
             del found[j]
