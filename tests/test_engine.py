@@ -968,8 +968,41 @@ def test_a_poor_move_read_unsure_is_left_out_of_the_debrief(tmp_path: Path) -> N
     assert session.state == "agreed"
     summary = summarize(unsure.scenario, session)
     assert "You pushed on the way." not in summary.debrief
-    assert summary.debrief.endswith("Nothing unhelpful on the way.")
+    assert "Nothing unhelpful on the way." in summary.debrief
     assert "Pressure ×1 (1 not sure)" in render_summary(summary, unsure.scenario, "en")
+    # ...but named, as a doubt, at the end: a trainee whose slips were all
+    # doubted heard nothing of them in the debrief (thirty-third play-test).
+    label = unsure.scenario.moves["pressure"].label
+    assert summary.debrief.endswith(f"The bot was not sure about some messages, which may have "
+                                    f"come across as “{label}”. It may be how they sounded, or a "
+                                    "misreading; the transcript shows those turns with what to "
+                                    "try instead.")
+
+
+def test_a_move_read_sure_once_is_not_named_again_as_a_doubt(tmp_path: Path) -> None:
+    from bot.engine.recognition import Recognition
+    from bot.engine.summary import summarize
+
+    practice = _edited_mini(tmp_path, "    debrief: You listened first, then invited.\n", _NOTES)
+    real = practice.recognizer
+
+    class Twice:
+        def recognize(self, text: str, previous: str | None = None) -> Recognition:
+            if text == "Alex asked if you'd come along?":
+                return Recognition([MoveGuess("pressure", 0.62)])
+            if text == "come, now":
+                return Recognition([MoveGuess("pressure", 0.95)])
+            return real.recognize(text, previous)
+
+        def read_skills(self, text: str, previous: str | None = None) -> None:
+            return None
+
+    twice = Practice(practice.scenario, Twice())
+    session = twice.start()
+    for text in ("Alex asked if you'd come along?", "come, now"):
+        twice.turn(session, text)
+    debrief = summarize(twice.scenario, session).debrief
+    assert debrief and "not sure" not in debrief
 
 
 def test_a_doubtful_poor_move_makes_sam_ask_and_costs_half(tmp_path: Path) -> None:
