@@ -17,6 +17,7 @@ POOR = {"dismiss_concern", "argue_back", "blame_partner"}
     "Sorry, what are you getting at there?",
     "Hm. I'm not sure how to take that. What do you mean?",
     "So are you saying I'm the problem?",
+    "Hold on. How do you mean that, exactly?",
 ])
 def test_the_partner_asking_what_the_worker_meant_is_recognised(line: str) -> None:
     assert asks_meaning(line)

@@ -36,7 +36,8 @@ _ASKS_MEANING = re.compile(
     r"\bwhat\b[^?.!]{0,30}\b(?:you|u)\b[^?.!]{0,20}\b(?:mean|meant|saying|sayin|getting at|"
     r"implying|trying to say)\b|\bwhat(?:'s| is| was) that (?:supposed|meant) to mean\b|"
     r"\b(?:are|r) (?:you|u) (?:actually |really )?(?:saying|calling|implying)\b|"
-    r"\bhow (?:am i|i'm|im) (?:supposed )?to take that\b|\bmeaning what\b",
+    r"\bhow (?:am i|i'm|im) (?:supposed )?to take that\b|\bmeaning what\b|"
+    r"\bhow do (?:you|u) mean\b",
     re.IGNORECASE)
 #: A short answer that rules the bad reading out, as a whole piece.
 _ANSWER = re.compile(
