@@ -62,7 +62,8 @@ class PreRecognised:
         self.table = table
         self.empty = Recognition([])
 
-    def recognize(self, text: str, previous: str | None = None) -> Recognition:
+    def recognize(self, text: str, previous: str | None = None,
+                  earlier: tuple[str, ...] = ()) -> Recognition:
         return self.table.get(text, self.empty)
 
     def read_skills(self, text: str, previous: str | None = None) -> SkillNote | None:

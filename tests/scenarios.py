@@ -45,7 +45,8 @@ class FixedReading:
         self.moves = moves
         self.skills = skills
 
-    def recognize(self, text: str, previous: str | None = None) -> Recognition:
+    def recognize(self, text: str, previous: str | None = None,
+                  earlier: tuple[str, ...] = ()) -> Recognition:
         return Recognition(list(self.moves), self.skills)
 
     def read_skills(self, text: str, previous: str | None = None) -> SkillNote | None:

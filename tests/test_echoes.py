@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from bot.engine.practice import Practice
+from bot.engine.recognition import Recognition, SkillNote
 from bot.engine.session import MoveGuess
 from bot.recognition.echoes import endorses, is_echo, is_quote, says_back
 from tests.scenarios import flagship_practice
@@ -218,36 +220,71 @@ def test_what_the_partner_said_quoted_back_is_no_breach() -> None:
     assert "breach_confidentiality" in [m.id for m in passed_on.moves]
 
 
+SAM_LINES = ("Alex isn't home much anymore. Alex is never home.",
+             "Since Alex started seeing you, Alex says no to things.",
+             "Alex has got all this new confidence.")
+
+
 @pytest.mark.parametrize(
     ("text", "quote"),
     [
         ("earlier u said alex is never home anymore", True),
-        ("At the start you told me Alex has all this new confidence", True),
-        ("you mentioned before that the evenings are hard", True),
+        ("At the start you told me Alex has all this new confidence and says no to things", True),
         ("You said Alex told you in therapy that you're controlling", False),
         ("You mentioned Alex talks about you a lot in our sessions", False),
         ("you said it", False),
         ("Alex said you never listen", False),
+        # The attribution alone proves nothing (review): Sam never said these.
+        ("Earlier you told me Alex is worried you'll leave", False),
+        ("You said Alex shared with me that you don't listen", False),
+        ("you said alex is never home so you have to come", False),
     ],
 )
 def test_a_piece_that_names_the_partner_as_its_source_is_a_quote(text: str, quote: bool) -> None:
-    assert is_quote(text) is quote
+    assert is_quote(text, SAM_LINES) is quote
+    assert not is_quote(text, ())  # with no line to check against, never
 
 
 def test_the_partners_earlier_words_quoted_back_are_no_breach() -> None:
     """Thirty-third play-test: Sam's words from four turns back, said back with
     "earlier you told me", read as a breach (openness 6 -> 3, Sam accused the
-    worker); held-out set 48 had the same with no line at all."""
+    worker)."""
     recognizer = flagship_practice().recognizer
-    for previous in ("I don't know. It's a lot.", None):
-        quoted = recognizer.recognize(
-            "earlier u said alex is never home anymore. sounds pretty lonely tbh", previous)
-        assert [m.id for m in quoted.moves] == ["reflect_concern"]
-    passed_on = recognizer.recognize("You mentioned Alex talks about you a lot in our sessions.")
+    quoted = recognizer.recognize(
+        "earlier u said alex is never home anymore. sounds pretty lonely tbh",
+        "I don't know. It's a lot.", SAM_LINES)
+    assert [m.id for m in quoted.moves] == ["reflect_concern"]
+    passed_on = recognizer.recognize("Earlier you told me Alex is worried you'll leave.",
+                                     "I don't know. It's a lot.", SAM_LINES)
     assert "breach_confidentiality" in [m.id for m in passed_on.moves]
 
 
+def test_the_engine_gives_the_recogniser_the_partners_earlier_lines() -> None:
+    practice = flagship_practice()
+    session = practice.start(seed=3)
+    seen: list[tuple[str, ...]] = []
+    real = practice.recognizer
+
+    class Spy:
+        def recognize(self, text: str, previous: str | None = None,
+                      earlier: tuple[str, ...] = ()) -> Recognition:
+            seen.append(earlier)
+            return real.recognize(text, previous, earlier)
+
+        def read_skills(self, text: str, previous: str | None = None) -> SkillNote | None:
+            return real.read_skills(text, previous)
+
+    spied = Practice(practice.scenario, Spy())
+    first = spied.turn(session, "Hi Sam, thanks for talking to me.")
+    spied.turn(session, "What's been on your mind about all this?")
+    assert seen[0] == ()  # the opening is the previous line
+    assert seen[1] == (session.opening,) and first.reply not in seen[1]
+
+
 def test_a_quote_the_worker_agrees_with_is_their_own_view() -> None:
-    assert endorses("and honestly i agree with you")
+    assert endorses("you said alex is lazy, and honestly i agree with you")
     assert endorses("ur so right")
     assert not endorses("what has that been like for you?")
+    # Empathy, not agreement (review: these undid plain reflections).
+    assert not endorses("I agree that must hurt.")
+    assert not endorses("Same here some days, honestly.")

@@ -419,7 +419,8 @@ def test_beside_a_helpful_move_the_skill_line_leaves_out_advice() -> None:
     lexical = ScenarioRecognizer(scenario, with_skills=False)
 
     class Advising:
-        def recognize(self, text: str, previous: str | None = None) -> Recognition:
+        def recognize(self, text: str, previous: str | None = None,
+                  earlier: tuple[str, ...] = ()) -> Recognition:
             return Recognition(lexical.recognize(text, previous).moves, note)
 
         def read_skills(self, text: str, previous: str | None = None) -> SkillNote:
@@ -578,7 +579,8 @@ def test_a_move_declared_a_reflection_is_shown_and_counted_as_one(tmp_path: Path
     lexical = ScenarioRecognizer(practice.scenario, with_skills=False)
 
     class Misheard:
-        def recognize(self, text: str, previous: str | None = None) -> Recognition:
+        def recognize(self, text: str, previous: str | None = None,
+                  earlier: tuple[str, ...] = ()) -> Recognition:
             return Recognition(lexical.recognize(text, previous).moves, note)
 
         def read_skills(self, text: str, previous: str | None = None) -> SkillNote:
@@ -827,7 +829,8 @@ def test_the_summary_marks_the_unhelpful_moves_told_as_not_sure() -> None:
     reads = iter([0.62, 0.95])
 
     class Doubtful:
-        def recognize(self, text: str, previous: str | None = None) -> Recognition:
+        def recognize(self, text: str, previous: str | None = None,
+                  earlier: tuple[str, ...] = ()) -> Recognition:
             return Recognition([MoveGuess("pressure", next(reads))])
 
         def read_skills(self, text: str, previous: str | None = None) -> SkillNote | None:
@@ -953,7 +956,8 @@ def test_a_poor_move_read_unsure_is_left_out_of_the_debrief(tmp_path: Path) -> N
     real = practice.recognizer
 
     class Unsure:
-        def recognize(self, text: str, previous: str | None = None) -> Recognition:
+        def recognize(self, text: str, previous: str | None = None,
+                  earlier: tuple[str, ...] = ()) -> Recognition:
             if text == "Alex asked if you'd come along?":
                 return Recognition([MoveGuess("pressure", 0.62)])
             return real.recognize(text, previous)
@@ -987,7 +991,8 @@ def test_a_move_read_sure_once_is_not_named_again_as_a_doubt(tmp_path: Path) -> 
     real = practice.recognizer
 
     class Twice:
-        def recognize(self, text: str, previous: str | None = None) -> Recognition:
+        def recognize(self, text: str, previous: str | None = None,
+                  earlier: tuple[str, ...] = ()) -> Recognition:
             if text == "Alex asked if you'd come along?":
                 return Recognition([MoveGuess("pressure", 0.62)])
             if text == "come, now":
@@ -1248,7 +1253,8 @@ def test_the_reflection_figures_count_only_what_a_coder_would(tmp_path: Path) ->
     note = SkillNote("reflection", 0.9, [MoveGuess("complex_reflection", 0.9)])
 
     class Reading:
-        def recognize(self, text: str, previous: str | None = None) -> Recognition:
+        def recognize(self, text: str, previous: str | None = None,
+                  earlier: tuple[str, ...] = ()) -> Recognition:
             if text.startswith("whats"):
                 return Recognition([], None)
             moves = [MoveGuess("reflect", 0.9)]
@@ -1312,7 +1318,8 @@ class _Readings:
     def __init__(self, *readings: list[MoveGuess]) -> None:
         self.readings = list(readings)
 
-    def recognize(self, text: str, previous: str | None = None) -> Recognition:
+    def recognize(self, text: str, previous: str | None = None,
+                  earlier: tuple[str, ...] = ()) -> Recognition:
         return Recognition(self.readings.pop(0), None)
 
     def read_skills(self, text: str, previous: str | None = None) -> None:

@@ -163,25 +163,25 @@ def test_a_keyword_explained_in_plain_words_at_once_is_glossed(text: str, glosse
     [
         ("Confidential. Next question.", True),
         ("confidential. cant say. next question", True),
-        ("That's the rule, so there's no point asking.", True),
+        ("Rules are rules. Next question!", True),
         ("What's the next question on your mind?", False),
         ("Good question. Next question, what would you want to know?", False),
-        ("There's no point asking you to commit before you've seen it.", False),
+        ("What's your next question?", False),  # a question ends there, but asks (review)
     ],
 )
 def test_a_keyword_written_with_a_full_stop_counts_only_where_it_ends_a_sentence(
         text: str, found: bool) -> None:
-    keyword = "no point asking" if "point" in text else "next question"
-    assert keyword_found(text, keyword, at_end=True) is found
-    assert keyword_found(text, keyword)  # without the full stop, anywhere
+    assert keyword_found(text, "next question", at_end=True) is found
+    assert keyword_found(text, "next question")  # without the full stop, anywhere
 
 
 def test_a_privacy_rule_that_closes_the_topic_is_read_as_a_brush_off() -> None:
     """Held-out sets 46 and 47: the rule said coldly ("…Next question.") read as
     explaining privacy only, three times."""
-    cold = read("I can't discuss Alex's sessions. That's the rule, so there's no point asking.")
+    cold = read("I can't discuss Alex's sessions. That's the rule. Next question.")
     assert {"clarify_confidentiality", "dismiss_concern"} <= set(cold)
     assert "dismiss_concern" not in read("What's the next question on your mind?")
+    assert "dismiss_concern" not in read("What's your next question?")
     # A closing keyword said mid-sentence is no denial: the model still decides.
     assert "dismiss_concern" in read(
         "Let's not get hung up on the 'am I the problem' thing, let's move on to dates.")
@@ -200,12 +200,28 @@ def test_correcting_the_partners_reading_of_you_is_arguing_back() -> None:
     say." was read as owning a misstep (openness up, Sam: "At least you didn't
     pretend it didn't happen"), arguing back only "not sure"."""
     assert read("I didn't say that. You're hearing things I didn't say.")[0] == "argue_back"
-    # The keyword is itself a denial: the denial rule must not set it aside.
-    assert read("No, I didn't say that.") == ["argue_back"]
     assert "argue_back" in read("i didnt say u were the problem. but ok, what worries u about it?")
-    # Only where it ends a sentence: this one owns a clumsy sentence.
-    assert not keyword_found("I didn't say that very well, sorry.", "i did not say that",
-                             at_end=True)
+    assert read("With respect, that's not what I said.") == ["argue_back"]
+    # A bare "I didn't say that" can admit something left unsaid (review).
+    assert "argue_back" not in read("That's true, I didn't say that. I'm sorry, I should have.")
+
+
+def test_sorry_you_took_it_that_way_is_arguing_back() -> None:
+    """Held-out sets 45 and 49: read as nothing, because the "that's not what I
+    meant" after it was taken to deny the piece before it."""
+    assert read("sorry if u took it that way but thats not what i meant at all") == [
+        "argue_back"]
+    assert "argue_back" in read("I'm sorry you feel that way, but my intentions were good.")
+    # A denial pointing back still rules out a suggestion in the piece before.
+    assert "refer_support_group" not in read(
+        "A support group can help some couples, but that's not what I'm suggesting.")
+
+
+def test_i_got_that_wrong_apologises_for_the_keyword() -> None:
+    """Held-out set 49: "i got that wrong sam, i said support group…" read as the referral."""
+    assert keyword_retracted("i got that wrong sam, i said support group when i meant a "
+                             "session w just u two and me", "support group")
+    assert not keyword_retracted("you're wrong, a support group would help", "support group")
 
 
 def test_my_bad_apologises_for_the_keyword() -> None:

@@ -184,7 +184,10 @@ class Practice:
         elif asks_for_help(text):  # "what am i supposed to do here?": for the bot, not Sam
             return self._help(session, text)
         else:
-            recognition = self.recognizer.recognize(text, previous)
+            # Sam's earlier lines too: "earlier you told me…" quotes any of them.
+            earlier = tuple(line for line in (session.opening, *(t.reply for t in session.turns))
+                            if line and line != previous)
+            recognition = self.recognizer.recognize(text, previous, earlier)
         moves = [m for m in recognition.moves if m.id in self.scenario.moves
                  and not (m.id in recognition.retracted and _said_lately(session, m.id))]
         if not moves:

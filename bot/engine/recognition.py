@@ -38,9 +38,11 @@ class Recognition:
 
 
 class Recognizer(Protocol):
-    """Reads a trainee message in the context of the partner's previous line."""
+    """Reads a trainee message in the context of the partner's previous line, and
+    of the partner's earlier lines (``earlier``: what the trainee may quote)."""
 
-    def recognize(self, text: str, previous: str | None = None) -> Recognition: ...
+    def recognize(self, text: str, previous: str | None = None,
+                  earlier: tuple[str, ...] = ()) -> Recognition: ...
 
     def read_skills(self, text: str, previous: str | None = None) -> SkillNote | None:
         """How a fixed text was said (guided options already know their move)."""

@@ -20,6 +20,7 @@ one with the problem" (it drops the "not").
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from functools import lru_cache
 
 from bot.recognition.keywords import PIECES
@@ -170,34 +171,69 @@ _REPORTS = re.compile(
     r"(?:therapy|session|sessions|counselling|one to ones?|appointments?)\b")
 
 
-#: Agreeing with what was quoted makes it the worker's own view: "you said alex
-#: is lazy, and honestly i agree" sides with Sam, however it opens.
-_ENDORSED = re.compile(r"\b(?:i (?:totally |completely |fully )?agree|agreed|(?:you are|ur|youre) "
-                       r"(?:so |totally |completely )?right|so true|fair point|spot on|"
-                       r"i think so too|same here)\b")
+#: What the worker says back of a quote: agreement ("and honestly i agree", "ur
+#: so right") makes it the worker's own view, however it opens. Only a piece
+#: that is nothing else: "I agree that must hurt" is empathy (review).
+_AGREEMENT = re.compile(
+    r"^(?:(?:and|but|so|honestly|tbh|yeah|yes|i mean) )*"
+    r"(?:i (?:totally |completely |fully |kind of |kinda )?agree|agreed|"
+    r"(?:you are|ur|youre|you re) (?:so |totally |completely |dead )?right|so true|fair point|"
+    r"spot on|i think so too)"
+    r"(?: with (?:you|u|that|it|them))?(?: (?:tbh|honestly|totally|100|there|on that))*$")
 
 
 def endorses(text: str) -> bool:
-    """True when ``text`` agrees with something said: a quote it keeps is then no echo."""
-    return bool(_ENDORSED.search(normalise(text)))
+    """True when a piece of ``text`` only agrees: a quote beside it is then no echo."""
+    return any(_AGREEMENT.match(normalise(piece).replace("?", " ").strip())
+               for piece in PIECES.split(text) if piece and piece.strip())
 
 
-def is_quote(text: str) -> bool:
+#: Where a quote joins two things the partner said ("alex has all this new
+#: confidence and says no to things"); each must be the partner's.
+_QUOTE_JOINERS = re.compile(r"\b(?:and|so|which|because|cos|cause|but|though|yeah|then|or)\b")
+#: Words a quote's check leaves aside: they say nothing of what was quoted.
+_COMMON = _FUNCTION | frozenset((
+    "i", "we", "they", "he", "she", "them", "him", "her", "their", "just", "now", "then",
+    "really", "all", "anymore", "any", "more", "much", "very", "too", "with", "for", "in",
+    "on", "at", "from", "as", "by", "up", "out", "if", "when", "are", "am", "were", "YOU",
+    "earlier", "before", "bit", "lot", "kind", "sort", "kinda", "sorta", "still", "also",
+))
+#: Share of a quote's words the partner must have used in the call.
+QUOTE_COVERED = 0.75
+
+
+def _content(text: str) -> list[str]:
+    return [w for w in _tokens(text, _WORKER) if w not in _COMMON]
+
+
+def is_quote(text: str, lines: Sequence[str]) -> bool:
     """True when ``text`` (a piece of a message) opens by naming the partner as
-    its source: "earlier you told me Alex has all this new confidence".
+    its source, "earlier you told me alex is never home anymore", and the
+    partner did say it, in any of ``lines`` (their lines in this call).
 
-    Such a piece passes on the partner's words, whichever line they were in,
-    so no line is needed to check it against (thirty-third play-test: Sam's
-    words from four turns back, said back, read as a breach and cost 3 of
-    openness; held-out set 48 read one without any line). It must say
-    something, and not report what someone said elsewhere.
+    Sam's words from four turns back, said back, read as a breach (thirty-third
+    play-test: openness 6 -> 3, and Sam accused the worker). The attribution
+    alone proves nothing: "earlier you told me Alex is worried you'll leave"
+    passes on what Alex said (review), so most of what is quoted, and some of
+    each part a joining word adds ("…so you have to come"), must be words the
+    partner used. A quote that reports speech elsewhere never counts.
     """
     core = normalise(text).replace("?", " ").strip()
     quoted = _QUOTING.match(core)
-    if not quoted:
+    if not quoted or not lines:
         return False
     rest = core[quoted.end():]
-    return len(rest.split()) >= MIN_ECHO_WORDS and not _REPORTS.search(rest)
+    if len(rest.split()) < MIN_ECHO_WORDS or _REPORTS.search(rest):
+        return False
+    used = {w for line in lines for w in _content(line)}
+    parts = [(len(part.split()), _content(part)) for part in _QUOTE_JOINERS.split(rest)]
+    words = [w for _, content in parts for w in content]
+    # A part of two words or fewer may say nothing ("you were | so tired");
+    # a longer one must say something the partner said ("…so | you have to").
+    if len(words) < 2 or any((size > 2 or content) and not set(content) & used
+                             for size, content in parts):
+        return False
+    return sum(w in used for w in words) >= QUOTE_COVERED * len(words)
 
 
 def is_echo(text: str, previous: str) -> bool:

@@ -78,15 +78,6 @@ def _words_before(text: str, keyword: str, splitter: re.Pattern[str]) -> list[li
     return found
 
 
-def negative(keyword: str) -> bool:
-    """True for a keyword that is itself a denial ("i did not say that"): the
-    denial rule must not set it aside as though it denied some other move."""
-    return any(word in _NEGATORS or word in _TYPED_NEGATIONS for word in keyword.split())
-
-
-_TYPED_NEGATIONS = frozenset({"didnt", "dont", "doesnt", "isnt", "wasnt", "cant", "wont"})
-
-
 def closing(keyword: str) -> bool:
     """True for a keyword an educator wrote with a full stop: it counts only
     where it ends a sentence. "Next question." closes a topic; "what's the
@@ -95,9 +86,19 @@ def closing(keyword: str) -> bool:
 
 
 def ends_a_sentence(text: str, keyword: str) -> bool:
-    """``keyword`` (normalised) is the last thing some sentence of ``text`` says."""
-    return any(padded(sentence).rstrip().endswith(f" {keyword}")
-               for sentence in _SENTENCES.split(text))
+    """``keyword`` (normalised) is the last thing some sentence of ``text`` says,
+    and that sentence is no question: "What's your next question?" asks (review)."""
+    for sentence in _SENTENCE_WITH_END.findall(text):
+        words = sentence.rstrip()
+        if words.rstrip(".!;…\"')").endswith("?"):
+            continue
+        if padded(words).rstrip().endswith(f" {keyword}"):
+            return True
+    return False
+
+
+#: A sentence with the stops that end it.
+_SENTENCE_WITH_END = re.compile(r"[^.!?;\n]+[.!?;…\s]*")
 
 
 def keyword_found(text: str, keyword: str, at_end: bool = False) -> bool:
@@ -136,11 +137,14 @@ _SENTENCES = re.compile(r"[.!?;]+|\n")
 
 
 def _regrets(words: list[str], i: int) -> bool:
-    """The worker's own "shouldn't" or "my bad" ending at ``words[i]``: "shouldnt have brought up
-    the support group thing" (set 46), "I shouldn't have…" (spelled out "should
-    not"). Not "you shouldnt talk down the support group" (review)."""
+    """The worker's own "shouldn't", "my bad" or "I got that wrong" ending at
+    ``words[i]``: "shouldnt have brought up the support group thing" (set 46), "I
+    shouldn't have…" (spelled out "should not"). Not "you shouldnt talk down the
+    support group" (review)."""
     if words[i] == "bad":  # "my bad for bringing up a support group" (set 48)
         return i > 0 and words[i - 1] == "my"
+    if words[i] == "wrong":  # "i got that wrong sam, i said support group" (set 49)
+        return "i" in words[max(0, i - 3):i]
     if words[i] == "shouldnt":
         subject = words[i - 1] if i > 0 else ""
     elif words[i] == "not" and i > 0 and words[i - 1] == "should":

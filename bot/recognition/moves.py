@@ -17,6 +17,7 @@ import hashlib
 import json
 import logging
 import time
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import cache, cached_property
@@ -36,7 +37,6 @@ from bot.recognition.keywords import (
     keyword_found,
     keyword_glossed,
     keyword_retracted,
-    negative,
     padded,
 )
 from bot.recognition.ngrams import NgramVectorizer
@@ -192,8 +192,9 @@ class MoveModel:
         self.keywords = {
             m: [normalise(k) for k in move.keywords] for m, move in scenario.moves.items()
         }
-        self._closing = {normalise(k) for move in scenario.moves.values()
-                         for k in move.keywords if closing(k)}
+        #: Each move's keywords written with a full stop (see ``closing``).
+        self._closing = {m: {normalise(k) for k in move.keywords if closing(k)}
+                         for m, move in scenario.moves.items()}
         self._load_or_fit(cache_dir)
         self._index_examples()
         break_model()  # read now, not on the first trainee's message (about 0.07 s)
@@ -416,7 +417,7 @@ class MoveModel:
         """The moves in ``text`` that pass the thresholds, best first."""
         return self.read_all(text)[0]
 
-    def read_all(self, text: str, previous: str | None = None
+    def read_all(self, text: str, previous: str | None = None, earlier: Sequence[str] = ()
                  ) -> tuple[list[MoveGuess], frozenset[str]]:
         """The moves, and the poor ones among them that the message only takes back.
 
@@ -460,18 +461,21 @@ class MoveModel:
             if row[j] >= limit:
                 found[j] = max(found.get(j, 0.0), float(row[j]))
         norm = padded(text)
-        denying: set[int] = set()  # forced by a keyword that is itself a denial
+        # Forced by a keyword the denial rule must leave alone: one of arguing
+        # back, which a "that's not what I meant" after it only confirms ("sorry
+        # if u took it that way but thats not what i meant at all", sets 45, 49).
+        undeniable: set[int] = set()
         for j, move_id in enumerate(self.move_ids):
             present = [k for k in self.keywords[move_id] if f" {k} " in norm
-                       and (k not in self._closing or ends_a_sentence(text, k))]
-            said = [k for k in present if self._found(text, k)]
+                       and (k not in self._closing[move_id] or ends_a_sentence(text, k))]
+            said = [k for k in present if self._found(text, k, move_id)]
             # A keyword said only in an apology for having said it ("sorry I
             # brought up the support group") proves nothing: the model decides.
             glossed = said and all(keyword_glossed(text, k) for k in said)
             if said and not glossed and not all(keyword_retracted(text, k) for k in said):
                 found[j] = max(found.get(j, 0.0), 0.9)
-                if any(negative(k) for k in said):
-                    denying.add(j)  # "I didn't say that."
+                if "confront" in self.scenario.moves[move_id].skills:
+                    undeniable.add(j)
             elif not said and present and self.poor[j]:
                 # Mentioned only in denials ("I'm not suggesting a support group,
                 # just one session"): the clause "I'm not suggesting a support
@@ -480,17 +484,17 @@ class MoveModel:
         retracted: set[int] = set()
         if any(self.poor[j] for j in found):
             if (plain := reassured(text)) is not None:
-                return self._read_reassured(text, plain, found, previous)
+                return self._read_reassured(text, plain, found, previous, earlier)
             kept, denied = without_denied(text)
             unsaid, rest = self._unsaid(found, kept) if denied else (set(), [])
-            unsaid -= denying
+            unsaid -= undeniable
             for j in unsaid:
                 del found[j]  # "I'm not asking you to join a support group"
             if unsaid and not found:
                 # "There's no hurry, honestly. It sounds like a lot to take in.":
                 # what the rest says is the reading, not "not understood" (review).
                 self._refill(found, rest)
-            self._drop_echoes(found, text, previous)
+            self._drop_echoes(found, text, previous, earlier)
             self._drop_opening(found, text, previous)
             kept, taken_back = without_retracted(text)
             if taken_back:
@@ -500,7 +504,8 @@ class MoveModel:
         return guesses, frozenset(self.move_ids[j] for j in retracted)
 
     def _read_reassured(self, text: str, plain: str, found: dict[int, float],
-                        previous: str | None) -> tuple[list[MoveGuess], frozenset[str]]:
+                        previous: str | None, earlier: Sequence[str]
+                        ) -> tuple[list[MoveGuess], frozenset[str]]:
         """Read "That's not daft at all…" as the validation it is (``plain``).
 
         An unhelpful move stays only where the rest of the message, read with
@@ -511,10 +516,10 @@ class MoveModel:
         needs to change" sides with Sam, though its second sentence alone reads
         as siding with Alex.
         """
-        guesses, retracted = self.read_all(plain, previous)
+        guesses, retracted = self.read_all(plain, previous, earlier)
         read = {g.id: g.confidence for g in guesses}
         rest = without_reassurances(text)
-        others, taken_back = (self.read_all(rest, previous)
+        others, taken_back = (self.read_all(rest, previous, earlier)
                               if len(rest.split()) >= MIN_CLAUSE_WORDS else ([], frozenset()))
         still = {g.id: g.confidence for g in others if self.poor[self.move_ids.index(g.id)]}
         if still:
@@ -530,12 +535,25 @@ class MoveModel:
         order = sorted(read.items(), key=lambda kv: -kv[1])
         return [MoveGuess(m, p) for m, p in order], retracted | taken_back
 
-    def _drop_echoes(self, found: dict[int, float], text: str, previous: str | None) -> None:
+    def _drop_echoes(self, found: dict[int, float], text: str, previous: str | None,
+                     earlier: Sequence[str]) -> None:
         """Drop the poor moves only the partner's own words, said back, show; a
-        message that is nothing but an echo is the scenario's reflection move."""
-        kept, echoed = without(text, lambda piece: is_quote(piece) or (
-            previous is not None and is_echo(piece, previous)))
-        if not echoed or endorses(kept):
+        message that is nothing but an echo is the scenario's reflection move.
+        A quote ("earlier you told me…") may come from any of the partner's lines."""
+        lines = [previous, *earlier] if previous else list(earlier)
+        quoted = False
+
+        def said_back(piece: str) -> bool:
+            nonlocal quoted
+            if previous is not None and is_echo(piece, previous):
+                return True
+            if is_quote(piece, lines):
+                quoted = True
+                return True
+            return False
+
+        kept, echoed = without(text, said_back)
+        if not echoed or (quoted and endorses(kept)):
             return
         for j in self._unsaid(found, kept)[0]:
             del found[j]
@@ -563,8 +581,8 @@ class MoveModel:
         if unsaid and not found:
             self._refill(found, rest)
 
-    def _found(self, text: str, keyword: str) -> bool:
-        return keyword_found(text, keyword, at_end=keyword in self._closing)
+    def _found(self, text: str, keyword: str, move_id: str) -> bool:
+        return keyword_found(text, keyword, at_end=keyword in self._closing[move_id])
 
     def _refill(self, found: dict[int, float], rest: list[MoveGuess]) -> None:
         """Where setting pieces aside left no move, the helpful moves the rest shows."""
@@ -593,7 +611,8 @@ class MoveModel:
         for j in poor:
             still = probs is not None and probs[j] >= self.tuning.threshold
             still = still or self.move_ids[j] in read
-            if not still and not any(self._found(kept, k)
-                                     for k in self.keywords[self.move_ids[j]]):
+            move_id = self.move_ids[j]
+            if not still and not any(self._found(kept, k, move_id)
+                                     for k in self.keywords[move_id]):
                 unsaid.add(j)
         return unsaid, rest

@@ -76,7 +76,8 @@ class ScenarioRecognizer:
                                  if move.kind == "good" and "seek_collaboration" in move.skills),
                                 None)
 
-    def recognize(self, text: str, previous: str | None = None) -> Recognition:
+    def recognize(self, text: str, previous: str | None = None,
+                  earlier: tuple[str, ...] = ()) -> Recognition:
         words = _words_helper.submit(word_features, text, previous) if self.with_skills else None
         # A bare "yes" or "no" is the move the partner's question declares for
         # it, even where the model would read it: "of course" reads as
@@ -104,7 +105,7 @@ class ScenarioRecognizer:
             return Recognition([MoveGuess(reflection, ECHO_CONFIDENCE)],
                                echo_skills() if self.with_skills else None)
         else:  # moves first: the skill layer reuses the vector their model run leaves cached
-            moves, retracted = (self.moves.read_all(text, previous) if text.strip()
+            moves, retracted = (self.moves.read_all(text, previous, earlier) if text.strip()
                                 else ([], frozenset()))
             if not moves and self.asking_move and (
                     asks_permission(text) or only_a_check_in(text)):
