@@ -222,7 +222,9 @@ def test_what_the_partner_said_quoted_back_is_no_breach() -> None:
 
 SAM_LINES = ("Alex isn't home much anymore. Alex is never home.",
              "Since Alex started seeing you, Alex says no to things.",
-             "Alex has got all this new confidence.")
+             "Alex has got all this new confidence.",
+             "Alex says I'm controlling. I have been trying my best with Alex.",
+             "I don't want to come. My own therapist?")
 
 
 @pytest.mark.parametrize(
@@ -238,6 +240,15 @@ SAM_LINES = ("Alex isn't home much anymore. Alex is never home.",
         ("Earlier you told me Alex is worried you'll leave", False),
         ("You said Alex shared with me that you don't listen", False),
         ("you said alex is never home so you have to come", False),
+        # Reported speech and mockery never quote, even in Sam's words (reviews).
+        ("you said alex says you're controlling", False),
+        ("You said Alex talks about you a lot in those sessions", False),
+        ("you said you have been trying your best with alex yeah right", False),
+        ("you said you have been trying your best with alex", True),
+        # Sam's "not" kept; Sam's questions are not Sam's words.
+        ("you said you want to come", False),
+        ("you said you don't want to come", True),
+        ("you said your own therapist would help", False),
     ],
 )
 def test_a_piece_that_names_the_partner_as_its_source_is_a_quote(text: str, quote: bool) -> None:
@@ -279,6 +290,15 @@ def test_the_engine_gives_the_recogniser_the_partners_earlier_lines() -> None:
     spied.turn(session, "What's been on your mind about all this?")
     assert seen[0] == ()  # the opening is the previous line
     assert seen[1] == (session.opening,) and first.reply not in seen[1]
+
+
+def test_agreeing_with_a_quote_of_the_last_line_keeps_the_siding() -> None:
+    """Second review: the plain echo check ran first, so agreement with a quote
+    of Sam's last line was never seen, and siding with Sam read as a reflection."""
+    recognizer = flagship_practice().recognizer
+    agreed = recognizer.recognize("You said Alex always has the words ready, and honestly I agree",
+                                  "Alex always has the words ready.")
+    assert "reflect_concern" not in [m.id for m in agreed.moves]
 
 
 def test_a_quote_the_worker_agrees_with_is_their_own_view() -> None:

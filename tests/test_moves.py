@@ -167,6 +167,8 @@ def test_a_keyword_explained_in_plain_words_at_once_is_glossed(text: str, glosse
         ("What's the next question on your mind?", False),
         ("Good question. Next question, what would you want to know?", False),
         ("What's your next question?", False),  # a question ends there, but asks (review)
+        ("whats your next question", False),  # typed without its "?" (second review)
+        ("Confidential. Next question?", True),  # nothing but the keyword: it closes
     ],
 )
 def test_a_keyword_written_with_a_full_stop_counts_only_where_it_ends_a_sentence(
@@ -212,6 +214,12 @@ def test_sorry_you_took_it_that_way_is_arguing_back() -> None:
     assert read("sorry if u took it that way but thats not what i meant at all") == [
         "argue_back"]
     assert "argue_back" in read("I'm sorry you feel that way, but my intentions were good.")
+    # Without the "but" it can be sympathy or a real apology (second review:
+    # forced to arguing back, one call ended).
+    assert "argue_back" not in read(
+        "I'm sorry you feel that way. It sounds like you've been left out of a lot.")
+    assert "argue_back" not in read(
+        "I'm sorry if you took it that way. I should have been clearer.")
     # A denial pointing back still rules out a suggestion in the piece before.
     assert "refer_support_group" not in read(
         "A support group can help some couples, but that's not what I'm suggesting.")

@@ -167,8 +167,9 @@ _QUOTING = re.compile(
 _REPORTS = re.compile(
     r"\b(?!(?:and|or|but|just|also|always|never|still|now|then)\b)\w+ "
     r"(?:said|says|told|tells|mentioned|mentions)\b"
-    r"|\bin (?:(?:our|my|the|their|your|alex's|alexs|her|his) )?"
-    r"(?:therapy|session|sessions|counselling|one to ones?|appointments?)\b")
+    r"|\bin (?:[\w']+ )?(?:therapy|sessions?|counselling|one to ones?|appointments?)\b"
+    # Sarcasm: "you said you have been trying yeah right" quotes to mock (review).
+    r"|\b(?:yeah|yea|ya) right\b|\bas if\b|\bsure you (?:did|do|have|are|were|will)\b")
 
 
 #: What the worker says back of a quote: agreement ("and honestly i agree", "ur
@@ -198,25 +199,51 @@ _COMMON = _FUNCTION | frozenset((
     "on", "at", "from", "as", "by", "up", "out", "if", "when", "are", "am", "were", "YOU",
     "earlier", "before", "bit", "lot", "kind", "sort", "kinda", "sorta", "still", "also",
 ))
-#: Share of a quote's words the partner must have used in the call.
+#: Share of each part of a quote the partner said, in order, in one statement.
 QUOTE_COVERED = 0.75
+#: A quote must keep the partner's "not": "you said you want to come" does not
+#: quote "the less I want to come", nor "I don't want to come".
+_NEGATING = frozenset(("not", "never", "no", "cannot", "nothing", "less"))
 
 
 def _content(text: str) -> list[str]:
-    return [w for w in _tokens(text, _WORKER) if w not in _COMMON]
+    return [w for w in _tokens(text, _WORKER) if w not in _COMMON or w in _NEGATING]
+
+
+def _in_order(part: list[str], said: list[str]) -> int:
+    """How many of ``part``'s words ``said`` has in the same order."""
+    row = [0] * (len(said) + 1)
+    for word in part:
+        prev = 0
+        for k, other in enumerate(said, 1):
+            prev, row[k] = row[k], (prev + 1 if word == other else max(row[k], row[k - 1]))
+    return row[-1]
+
+
+def _covered(part: list[str], said: list[str]) -> bool:
+    return (_in_order(part, said) >= QUOTE_COVERED * len(part)
+            and set(part) & _NEGATING == set(said) & _NEGATING)
+
+
+@lru_cache(maxsize=512)
+def _said_statements(line: str) -> tuple[tuple[str, ...], ...]:
+    """The partner's statements as content words; questions say nothing of Sam's own."""
+    return tuple(tuple(_content(sentence)) for sentence in _SENTENCES.split(line.strip())
+                 if not sentence.rstrip(" .…!\"'").endswith("?"))
 
 
 def is_quote(text: str, lines: Sequence[str]) -> bool:
     """True when ``text`` (a piece of a message) opens by naming the partner as
     its source, "earlier you told me alex is never home anymore", and the
-    partner did say it, in any of ``lines`` (their lines in this call).
+    partner did say it, in one of ``lines`` (their lines in this call).
 
     Sam's words from four turns back, said back, read as a breach (thirty-third
     play-test: openness 6 -> 3, and Sam accused the worker). The attribution
-    alone proves nothing: "earlier you told me Alex is worried you'll leave"
-    passes on what Alex said (review), so most of what is quoted, and some of
-    each part a joining word adds ("…so you have to come"), must be words the
-    partner used. A quote that reports speech elsewhere never counts.
+    alone proves nothing ("earlier you told me Alex is worried you'll leave"
+    passes on what Alex said; review), so each part a joining word adds
+    ("alex has all this new confidence | and says no to things") must be a
+    statement of the partner's, most of its words in order and with any "not"
+    kept. A quote that reports speech elsewhere, or mocks, never counts.
     """
     core = normalise(text).replace("?", " ").strip()
     quoted = _QUOTING.match(core)
@@ -225,15 +252,14 @@ def is_quote(text: str, lines: Sequence[str]) -> bool:
     rest = core[quoted.end():]
     if len(rest.split()) < MIN_ECHO_WORDS or _REPORTS.search(rest):
         return False
-    used = {w for line in lines for w in _content(line)}
+    statements = [said for line in lines for said in _said_statements(line) if said]
     parts = [(len(part.split()), _content(part)) for part in _QUOTE_JOINERS.split(rest)]
-    words = [w for _, content in parts for w in content]
-    # A part of two words or fewer may say nothing ("you were | so tired");
-    # a longer one must say something the partner said ("…so | you have to").
-    if len(words) < 2 or any((size > 2 or content) and not set(content) & used
-                             for size, content in parts):
+    if sum(len(content) for _, content in parts) < 2:
         return False
-    return sum(w in used for w in words) >= QUOTE_COVERED * len(words)
+    # A part of two words or fewer may say nothing ("you were | so tired");
+    # a longer one must be something the partner said ("…so | you have to").
+    return all(any(_covered(content, list(said)) for said in statements)
+               for size, content in parts if size > 2 or content)
 
 
 def is_echo(text: str, previous: str) -> bool:

@@ -87,18 +87,26 @@ def closing(keyword: str) -> bool:
 
 def ends_a_sentence(text: str, keyword: str) -> bool:
     """``keyword`` (normalised) is the last thing some sentence of ``text`` says,
-    and that sentence is no question: "What's your next question?" asks (review)."""
+    and that sentence is no question: "What's your next question?" asks, and so
+    does "whats your next question" typed without its "?" (reviews). A
+    sentence that is nothing but the keyword closes, "?" or not ("Next question?")."""
     for sentence in _SENTENCE_WITH_END.findall(text):
-        words = sentence.rstrip()
-        if words.rstrip(".!;…\"')").endswith("?"):
-            continue
-        if padded(words).rstrip().endswith(f" {keyword}"):
+        said = " ".join(w for w in padded(sentence).split() if w != "?")
+        if said == keyword:
             return True
+        if not said.endswith(f" {keyword}"):
+            continue
+        if sentence.rstrip().rstrip(".!;…\"')").endswith("?") or _ASKS.match(said):
+            continue
+        return True
     return False
 
 
 #: A sentence with the stops that end it.
 _SENTENCE_WITH_END = re.compile(r"[^.!?;\n]+[.!?;…\s]*")
+#: How a question opens when it is typed without its "?".
+_ASKS = re.compile(r"^(?:(?:so|and|ok|okay|well) )*(?:what|whats|how|why|when|where|which|who|"
+                   r"do|does|did|is|are|can|could|would|will|any|have|has)\b")
 
 
 def keyword_found(text: str, keyword: str, at_end: bool = False) -> bool:

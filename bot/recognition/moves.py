@@ -545,12 +545,10 @@ class MoveModel:
 
         def said_back(piece: str) -> bool:
             nonlocal quoted
-            if previous is not None and is_echo(piece, previous):
-                return True
             if is_quote(piece, lines):
-                quoted = True
+                quoted = True  # whichever line it quotes, agreeing makes it the worker's
                 return True
-            return False
+            return previous is not None and is_echo(piece, previous)
 
         kept, echoed = without(text, said_back)
         if not echoed or (quoted and endorses(kept)):
