@@ -10,7 +10,7 @@ import pytest
 
 from bot.engine.feedback import render_plain
 from bot.engine.practice import Practice, SessionEndedError, SessionMismatchError
-from bot.engine.recognition import Recognition
+from bot.engine.recognition import Recognition, Recognizer
 from bot.engine.session import MoveGuess, Session
 from bot.recognition.recognizer import ScenarioRecognizer
 from bot.scenario.loader import parse_scenario
@@ -420,7 +420,7 @@ def test_beside_a_helpful_move_the_skill_line_leaves_out_advice() -> None:
 
     class Advising:
         def recognize(self, text: str, previous: str | None = None,
-                  earlier: tuple[str, ...] = ()) -> Recognition:
+                      earlier: tuple[str, ...] = ()) -> Recognition:
             return Recognition(lexical.recognize(text, previous).moves, note)
 
         def read_skills(self, text: str, previous: str | None = None) -> SkillNote:
@@ -580,7 +580,7 @@ def test_a_move_declared_a_reflection_is_shown_and_counted_as_one(tmp_path: Path
 
     class Misheard:
         def recognize(self, text: str, previous: str | None = None,
-                  earlier: tuple[str, ...] = ()) -> Recognition:
+                      earlier: tuple[str, ...] = ()) -> Recognition:
             return Recognition(lexical.recognize(text, previous).moves, note)
 
         def read_skills(self, text: str, previous: str | None = None) -> SkillNote:
@@ -830,7 +830,7 @@ def test_the_summary_marks_the_unhelpful_moves_told_as_not_sure() -> None:
 
     class Doubtful:
         def recognize(self, text: str, previous: str | None = None,
-                  earlier: tuple[str, ...] = ()) -> Recognition:
+                      earlier: tuple[str, ...] = ()) -> Recognition:
             return Recognition([MoveGuess("pressure", next(reads))])
 
         def read_skills(self, text: str, previous: str | None = None) -> SkillNote | None:
@@ -944,28 +944,32 @@ def test_stopping_early_gives_the_stopped_early_debrief_with_the_notes_that_fit(
     assert summarize(plain.scenario, plain.start()).debrief == ""
 
 
+class _Scripted:
+    """The real recogniser, but for the messages given a fixed reading."""
+
+    def __init__(self, real: Recognizer, readings: dict[str, list[MoveGuess]]) -> None:
+        self.real, self.readings = real, readings
+
+    def recognize(self, text: str, previous: str | None = None,
+                  earlier: tuple[str, ...] = ()) -> Recognition:
+        if text in self.readings:
+            return Recognition(self.readings[text])
+        return self.real.recognize(text, previous)
+
+    def read_skills(self, text: str, previous: str | None = None) -> None:
+        return None
+
+
 def test_a_poor_move_read_unsure_is_left_out_of_the_debrief(tmp_path: Path) -> None:
     """A neutral question about Alex's request, read as a breach at low confidence,
     made the win's debrief say "Sharing that is an ethics breach whatever the
     outcome" (fourteenth play-test). The turn said "not sure"; the debrief now says
     nothing of it, and the summary still lists it as not sure."""
-    from bot.engine.recognition import Recognition
     from bot.engine.summary import render_summary, summarize
 
     practice = _edited_mini(tmp_path, "    debrief: You listened first, then invited.\n", _NOTES)
-    real = practice.recognizer
-
-    class Unsure:
-        def recognize(self, text: str, previous: str | None = None,
-                  earlier: tuple[str, ...] = ()) -> Recognition:
-            if text == "Alex asked if you'd come along?":
-                return Recognition([MoveGuess("pressure", 0.62)])
-            return real.recognize(text, previous)
-
-        def read_skills(self, text: str, previous: str | None = None) -> None:
-            return None
-
-    unsure = Practice(practice.scenario, Unsure())
+    doubted = {"Alex asked if you'd come along?": [MoveGuess("pressure", 0.62)]}
+    unsure = Practice(practice.scenario, _Scripted(practice.recognizer, doubted))
     session = unsure.start()
     for text in (REFLECT, REFLECT, "Alex asked if you'd come along?", REFLECT, REFLECT, INVITE):
         unsure.turn(session, text)
@@ -984,25 +988,12 @@ def test_a_poor_move_read_unsure_is_left_out_of_the_debrief(tmp_path: Path) -> N
 
 
 def test_a_move_read_sure_once_is_not_named_again_as_a_doubt(tmp_path: Path) -> None:
-    from bot.engine.recognition import Recognition
     from bot.engine.summary import summarize
 
     practice = _edited_mini(tmp_path, "    debrief: You listened first, then invited.\n", _NOTES)
-    real = practice.recognizer
-
-    class Twice:
-        def recognize(self, text: str, previous: str | None = None,
-                  earlier: tuple[str, ...] = ()) -> Recognition:
-            if text == "Alex asked if you'd come along?":
-                return Recognition([MoveGuess("pressure", 0.62)])
-            if text == "come, now":
-                return Recognition([MoveGuess("pressure", 0.95)])
-            return real.recognize(text, previous)
-
-        def read_skills(self, text: str, previous: str | None = None) -> None:
-            return None
-
-    twice = Practice(practice.scenario, Twice())
+    readings = {"Alex asked if you'd come along?": [MoveGuess("pressure", 0.62)],
+                "come, now": [MoveGuess("pressure", 0.95)]}
+    twice = Practice(practice.scenario, _Scripted(practice.recognizer, readings))
     session = twice.start()
     for text in ("Alex asked if you'd come along?", "come, now"):
         twice.turn(session, text)
@@ -1254,7 +1245,7 @@ def test_the_reflection_figures_count_only_what_a_coder_would(tmp_path: Path) ->
 
     class Reading:
         def recognize(self, text: str, previous: str | None = None,
-                  earlier: tuple[str, ...] = ()) -> Recognition:
+                      earlier: tuple[str, ...] = ()) -> Recognition:
             if text.startswith("whats"):
                 return Recognition([], None)
             moves = [MoveGuess("reflect", 0.9)]
