@@ -1596,3 +1596,23 @@ def test_asking_leave_typed_without_a_question_mark_is_seeking_collaboration() -
                             "Fine. Say what you've got to say.", "Yeah, alright. Go on.",
                             "Okay. Go ahead, I'm listening.",
                             "Go on, then. I'd rather know than guess."}
+
+
+def test_the_trainee_is_warned_when_the_next_message_could_end_the_call() -> None:
+    """Thirty-fourth play-test: "turn >= 10 and openness <= 2" hung up on a trainee
+    at turn 10, in the same turn as a credited apology, with no warning before."""
+    from tests.scenarios import flagship_practice
+
+    flagship = flagship_practice()
+    practice = Practice(flagship.scenario, FixedReading([MoveGuess("sympathise", 0.95)]))
+    session = practice.start(seed=1)
+    session.meter = 1
+    results = [practice.turn(session, f"I'm sorry it's been hard ({i}).") for i in range(9)]
+    assert session.meter == 1 and not session.ended
+    assert [r.feedback.last_chance for r in results] == [None] * 8 + [3]
+    assert ("Sam is close to ending the call: with your next message, Openness needs to reach "
+            "3, or Sam will leave.") in render_plain(results[-1].feedback, "en")
+    # Higher up, the same turn warns of nothing.
+    calm = practice.start(seed=1)
+    calm.meter = 5
+    assert [practice.turn(calm, "Sorry.").feedback.last_chance for _ in range(9)][-1] is None

@@ -50,6 +50,10 @@ class TurnFeedback:
     #: Messages left before the turn limit ends the conversation, once only a
     #: few are (a trainee at openness 10 ran out of time without warning).
     turns_left: int | None = None
+    #: The meter the next message must reach, where a rule would otherwise end
+    #: the conversation as a failure after it (thirty-fourth play-test: Sam hung
+    #: up, with no warning, in the same turn as a credited apology).
+    last_chance: int | None = None
     #: The partner's name, for "2 more messages before Sam has to go".
     partner: str = ""
     #: The scenario's ``meter.max_gain`` when this message's gain was cut to it,
@@ -143,11 +147,16 @@ LONG_MESSAGE_WORDS = 80
 
 
 def turns_left_text(feedback: TurnFeedback, language: str | None) -> str | None:
-    """"2 more messages before Sam has to go", or None while the limit is far off."""
-    if feedback.turns_left is None:
-        return None
-    key = "feedback.turns_left_one" if feedback.turns_left == 1 else "feedback.turns_left"
-    return t(key, language, count=feedback.turns_left, name=feedback.partner)
+    """"2 more messages before Sam has to go", "Sam is close to ending the call…",
+    or None while neither end is near."""
+    lines = []
+    if feedback.last_chance is not None:
+        lines.append(t("feedback.last_chance", language, name=feedback.partner,
+                       label=feedback.meter_label, need=feedback.last_chance))
+    if feedback.turns_left is not None:
+        key = "feedback.turns_left_one" if feedback.turns_left == 1 else "feedback.turns_left"
+        lines.append(t(key, language, count=feedback.turns_left, name=feedback.partner))
+    return " ".join(lines) or None
 
 
 def capped_text(feedback: TurnFeedback, language: str | None) -> str | None:

@@ -574,6 +574,7 @@ class Practice:
             skills=shown_skills(recognition.skills, _shown_kinds(items),
                                 self._declared(items)),
             turns_left=self._turns_left(session),
+            last_chance=self._last_chance(session),
             partner=self.scenario.partner_name(session.language),
         )
 
@@ -589,6 +590,25 @@ class Practice:
             return None
         left = limit.turns - (session.turn + 1)  # this turn is not recorded yet
         return left if 0 < left <= TURNS_LEFT_SHOWN else None
+
+    def _last_chance(self, session: Session) -> int | None:
+        """The meter the next message must reach where a rule would otherwise end
+        the talk as a failure after it: "turn >= 10 and openness <= 2" hung up on
+        a trainee at turn 10 with no warning. None where no rule is near, or where
+        one ends it whatever the meter (the turn limit's business)."""
+        if self.scenario.is_ending(session.state):
+            return None
+
+        def ends(meter: int) -> bool:
+            values = condition_values(self.scenario, session, meter=meter, turn=session.turn + 2)
+            ending = self.scenario.endings.get(
+                self.compiled.fire(session.state, RULES_TRIGGER, values).state)
+            return ending is not None and ending.outcome == "failure"
+
+        if not ends(session.meter):
+            return None
+        return next((m for m in range(session.meter + 1, self.scenario.spec.meter.max + 1)
+                     if not ends(m)), None)
 
     def _help(self, session: Session, text: str) -> TurnResult:
         """A question for the bot, answered with the state's hint, as ``/hint`` is.
