@@ -224,7 +224,8 @@ SAM_LINES = ("Alex isn't home much anymore. Alex is never home.",
              "Since Alex started seeing you, Alex says no to things.",
              "Alex has got all this new confidence.",
              "Alex says I'm controlling. I have been trying my best with Alex.",
-             "I don't want to come. My own therapist?")
+             "I don't want to come. My own therapist?",
+             "I'm wiped out after a shift, and I don't want to talk. Alex wants to talk.")
 
 
 @pytest.mark.parametrize(
@@ -249,6 +250,11 @@ SAM_LINES = ("Alex isn't home much anymore. Alex is never home.",
         ("you said you want to come", False),
         ("you said you don't want to come", True),
         ("you said your own therapist would help", False),
+        # Sam's "not" counts where Sam said it; quoted in another order (third review).
+        ("earlier you said you're wiped out after a shift and alex wants to talk", True),
+        # A joined part of only filler is no quote ("…so you will have to be there").
+        ("you said alex has got all this new confidence so you will have to be there", False),
+        ("You said Alex says no to things, and that is that", False),
     ],
 )
 def test_a_piece_that_names_the_partner_as_its_source_is_a_quote(text: str, quote: bool) -> None:
@@ -301,6 +307,17 @@ def test_agreeing_with_a_quote_of_the_last_line_keeps_the_siding() -> None:
     assert "reflect_concern" not in [m.id for m in agreed.moves]
 
 
+def test_a_quote_the_worker_mocks_or_agrees_with_is_no_echo_whichever_rule_took_it() -> None:
+    """Third review: "…, yeah right" after a quote, and agreement after a quote
+    only the echo rule accepted, read as reflections."""
+    recognizer = flagship_practice().recognizer
+    for previous, text in (("I'm fine mostly.", "you said you're fine mostly, yeah right"),
+                           ("Alex says what Alex thinks now.",
+                            "You said Alex says what Alex thinks now, and honestly I agree")):
+        read = [m.id for m in recognizer.recognize(text, previous).moves]
+        assert "reflect_concern" not in read
+
+
 def test_a_quote_the_worker_agrees_with_is_their_own_view() -> None:
     assert endorses("you said alex is lazy, and honestly i agree with you")
     assert endorses("ur so right")
@@ -308,3 +325,4 @@ def test_a_quote_the_worker_agrees_with_is_their_own_view() -> None:
     # Empathy, not agreement (review: these undid plain reflections).
     assert not endorses("I agree that must hurt.")
     assert not endorses("Same here some days, honestly.")
+    assert endorses("you said you're fine, yeah right")

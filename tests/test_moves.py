@@ -169,6 +169,7 @@ def test_a_keyword_explained_in_plain_words_at_once_is_glossed(text: str, glosse
         ("What's your next question?", False),  # a question ends there, but asks (review)
         ("whats your next question", False),  # typed without its "?" (second review)
         ("Confidential. Next question?", True),  # nothing but the keyword: it closes
+        ("What Alex tells me is confidential. Next question.", True),  # no question (review)
     ],
 )
 def test_a_keyword_written_with_a_full_stop_counts_only_where_it_ends_a_sentence(
@@ -184,6 +185,7 @@ def test_a_privacy_rule_that_closes_the_topic_is_read_as_a_brush_off() -> None:
     assert {"clarify_confidentiality", "dismiss_concern"} <= set(cold)
     assert "dismiss_concern" not in read("What's the next question on your mind?")
     assert "dismiss_concern" not in read("What's your next question?")
+    assert "dismiss_concern" in read("What Alex tells me is confidential, so let's move on.")
     # A closing keyword said mid-sentence is no denial: the model still decides.
     assert "dismiss_concern" in read(
         "Let's not get hung up on the 'am I the problem' thing, let's move on to dates.")
@@ -208,21 +210,19 @@ def test_correcting_the_partners_reading_of_you_is_arguing_back() -> None:
     assert "argue_back" not in read("That's true, I didn't say that. I'm sorry, I should have.")
 
 
-def test_sorry_you_took_it_that_way_is_arguing_back() -> None:
-    """Held-out sets 45 and 49: read as nothing, because the "that's not what I
-    meant" after it was taken to deny the piece before it."""
-    assert read("sorry if u took it that way but thats not what i meant at all") == [
-        "argue_back"]
-    assert "argue_back" in read("I'm sorry you feel that way, but my intentions were good.")
-    # Without the "but" it can be sympathy or a real apology (second review:
-    # forced to arguing back, one call ended).
-    assert "argue_back" not in read(
-        "I'm sorry you feel that way. It sounds like you've been left out of a lot.")
-    assert "argue_back" not in read(
-        "I'm sorry if you took it that way. I should have been clearer.")
+def test_a_confronting_keyword_survives_a_denial_after_it() -> None:
+    """"that's not what I meant" after a correction of Sam confirms it; the
+    denial rule had set the piece before it aside, as it does a suggestion."""
+    assert read("You're twisting my words, that's not what I meant at all.") == ["argue_back"]
     # A denial pointing back still rules out a suggestion in the piece before.
     assert "refer_support_group" not in read(
         "A support group can help some couples, but that's not what I'm suggesting.")
+    # "Sorry you feel that way, but…" is left to the model: forced, it made an
+    # apology arguing back and ended a call (reviews).
+    assert "argue_back" not in read(
+        "I'm sorry if you took it that way, but you're right, I was pushing. That's on me.")
+    assert "argue_back" not in read(
+        "I'm sorry you feel that way. It sounds like you've been left out of a lot.")
 
 
 def test_i_got_that_wrong_apologises_for_the_keyword() -> None:

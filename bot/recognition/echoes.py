@@ -172,19 +172,22 @@ _REPORTS = re.compile(
     r"|\b(?:yeah|yea|ya) right\b|\bas if\b|\bsure you (?:did|do|have|are|were|will)\b")
 
 
-#: What the worker says back of a quote: agreement ("and honestly i agree", "ur
-#: so right") makes it the worker's own view, however it opens. Only a piece
-#: that is nothing else: "I agree that must hurt" is empathy (review).
+#: What the worker says of a quote: agreement ("and honestly i agree", "ur so
+#: right") or mockery ("…, yeah right") makes it the worker's own view, however
+#: it opens. Only a piece that is nothing else: "I agree that must hurt" is
+#: empathy (reviews).
 _AGREEMENT = re.compile(
     r"^(?:(?:and|but|so|honestly|tbh|yeah|yes|i mean) )*"
     r"(?:i (?:totally |completely |fully |kind of |kinda )?agree|agreed|"
     r"(?:you are|ur|youre|you re) (?:so |totally |completely |dead )?right|so true|fair point|"
-    r"spot on|i think so too)"
-    r"(?: with (?:you|u|that|it|them))?(?: (?:tbh|honestly|totally|100|there|on that))*$")
+    r"spot on|i think so too|(?:yeah|yea|ya) right|as if|sure (?:you|u) (?:are|do|did|have|"
+    r"were|will|can))"
+    r"(?: with (?:you|u|that|it|them))?(?: (?:tbh|honestly|totally|100|there|on that|lol))*$")
 
 
 def endorses(text: str) -> bool:
-    """True when a piece of ``text`` only agrees: a quote beside it is then no echo."""
+    """True when a piece of ``text`` only agrees or mocks: a quote beside it is
+    then the worker's own view, no echo."""
     return any(_AGREEMENT.match(normalise(piece).replace("?", " ").strip())
                for piece in PIECES.split(text) if piece and piece.strip())
 
@@ -226,10 +229,21 @@ def _covered(part: list[str], said: list[str]) -> bool:
 
 
 @lru_cache(maxsize=512)
-def _said_statements(line: str) -> tuple[tuple[str, ...], ...]:
-    """The partner's statements as content words; questions say nothing of Sam's own."""
-    return tuple(tuple(_content(sentence)) for sentence in _SENTENCES.split(line.strip())
-                 if not sentence.rstrip(" .…!\"'").endswith("?"))
+def _said_clauses(line: str) -> tuple[tuple[str, ...], ...]:
+    """The partner's clauses as content words, each read on its own so a "not"
+    counts only where it was said ("I'm wiped out, and I don't want to talk");
+    questions say nothing of the partner's own."""
+    return tuple(tuple(words) for sentence in _SENTENCES.split(line.strip())
+                 if not sentence.rstrip(" .…!\"'").endswith("?")
+                 for piece in PIECES.split(sentence) if piece
+                 for clause in _QUOTE_JOINERS.split(normalise(piece))
+                 if (words := _content(clause)))
+
+
+def names_the_partner(text: str) -> bool:
+    """True when ``text`` opens "you said…", "earlier you told me…": what follows
+    is offered as the partner's words, whichever rule accepts them."""
+    return bool(_QUOTING.match(normalise(text).replace("?", " ").strip()))
 
 
 def is_quote(text: str, lines: Sequence[str]) -> bool:
@@ -242,7 +256,7 @@ def is_quote(text: str, lines: Sequence[str]) -> bool:
     alone proves nothing ("earlier you told me Alex is worried you'll leave"
     passes on what Alex said; review), so each part a joining word adds
     ("alex has all this new confidence | and says no to things") must be a
-    statement of the partner's, most of its words in order and with any "not"
+    clause of the partner's, most of its words in order and with any "not"
     kept. A quote that reports speech elsewhere, or mocks, never counts.
     """
     core = normalise(text).replace("?", " ").strip()
@@ -252,14 +266,17 @@ def is_quote(text: str, lines: Sequence[str]) -> bool:
     rest = core[quoted.end():]
     if len(rest.split()) < MIN_ECHO_WORDS or _REPORTS.search(rest):
         return False
-    statements = [said for line in lines for said in _said_statements(line) if said]
+    clauses = [said for line in lines for said in _said_clauses(line)]
     parts = [(len(part.split()), _content(part)) for part in _QUOTE_JOINERS.split(rest)]
     if sum(len(content) for _, content in parts) < 2:
         return False
-    # A part of two words or fewer may say nothing ("you were | so tired");
-    # a longer one must be something the partner said ("…so | you have to").
-    return all(any(_covered(content, list(said)) for said in statements)
-               for size, content in parts if size > 2 or content)
+    # A part of two words or fewer may say nothing ("you were | so tired"); a
+    # longer one must be something the partner said, never only filler ("…so |
+    # you will have to be there", third review).
+    if any(size > 2 and not content for size, content in parts):
+        return False
+    return all(any(_covered(content, list(said)) for said in clauses)
+               for _, content in parts if content)
 
 
 def is_echo(text: str, previous: str) -> bool:

@@ -88,7 +88,9 @@ def closing(keyword: str) -> bool:
 def ends_a_sentence(text: str, keyword: str) -> bool:
     """``keyword`` (normalised) is the last thing some sentence of ``text`` says,
     and that sentence is no question: "What's your next question?" asks, and so
-    does "whats your next question" typed without its "?" (reviews). A
+    does "whats your next question" typed without its "?" (a question word
+    and a verb, or a verb, opening it; "What Alex tells me is confidential, so
+    let's move on." is no question; reviews). A
     sentence that is nothing but the keyword closes, "?" or not ("Next question?")."""
     for sentence in _SENTENCE_WITH_END.findall(text):
         said = " ".join(w for w in padded(sentence).split() if w != "?")
@@ -105,8 +107,9 @@ def ends_a_sentence(text: str, keyword: str) -> bool:
 #: A sentence with the stops that end it.
 _SENTENCE_WITH_END = re.compile(r"[^.!?;\n]+[.!?;…\s]*")
 #: How a question opens when it is typed without its "?".
-_ASKS = re.compile(r"^(?:(?:so|and|ok|okay|well) )*(?:what|whats|how|why|when|where|which|who|"
-                   r"do|does|did|is|are|can|could|would|will|any|have|has)\b")
+_ASKS = re.compile(r"^(?:(?:so|and|ok|okay|well) )*(?:(?:what|how|why|when|where|which|who) "
+                   r"(?:is|are|was|were|do|does|did|would|will|can|could)|what'?s|how'?s|why'?s|"
+                   r"where'?s|who'?s|do|does|did|is|are|can|could|would|will|any|have|has)\b")
 
 
 def keyword_found(text: str, keyword: str, at_end: bool = False) -> bool:

@@ -30,7 +30,7 @@ from bot.engine.session import MoveGuess
 from bot.recognition.clarifications import asks_meaning, without_answer, without_concession
 from bot.recognition.clauses import MIN_CLAUSE_WORDS, split_clauses, whole_sentences
 from bot.recognition.denials import without, without_denied, without_retracted
-from bot.recognition.echoes import endorses, is_echo, is_quote
+from bot.recognition.echoes import endorses, is_echo, is_quote, names_the_partner
 from bot.recognition.keywords import (
     closing,
     ends_a_sentence,
@@ -545,10 +545,11 @@ class MoveModel:
 
         def said_back(piece: str) -> bool:
             nonlocal quoted
-            if is_quote(piece, lines):
-                quoted = True  # whichever line it quotes, agreeing makes it the worker's
+            if is_quote(piece, lines) or (previous is not None and is_echo(piece, previous)):
+                # Offered as the partner's words: agreeing makes them the worker's.
+                quoted = quoted or names_the_partner(piece)
                 return True
-            return previous is not None and is_echo(piece, previous)
+            return False
 
         kept, echoed = without(text, said_back)
         if not echoed or (quoted and endorses(kept)):
