@@ -599,10 +599,13 @@ class Practice:
         if self.scenario.is_ending(session.state):
             return None
 
+        values = condition_values(self.scenario, session, meter=session.meter,
+                                  turn=session.turn + 2)
+
         def ends(meter: int) -> bool:
-            values = condition_values(self.scenario, session, meter=meter, turn=session.turn + 2)
-            ending = self.scenario.endings.get(
-                self.compiled.fire(session.state, RULES_TRIGGER, values).state)
+            step = self.compiled.fire(session.state, RULES_TRIGGER,
+                                      self._with_meter(values, meter))
+            ending = self.scenario.endings.get(step.state)
             return ending is not None and ending.outcome == "failure"
 
         if not ends(session.meter):

@@ -164,12 +164,13 @@ _QUOTING = re.compile(
     r"(?:you|u) (?:said|mentioned|told me)(?: earlier| before)?(?: that)? ")
 #: A quote that itself reports speech ("you said Alex told you in therapy…")
 #: passes on what someone said elsewhere; the worker's attribution proves nothing.
+#: Mockery: "you said you have been trying yeah right" quotes to mock (reviews).
+_MOCKERY = r"(?:yeah|yea|ya) right|as if|sure (?:you|u) (?:are|do|did|have|were|will|can)"
 _REPORTS = re.compile(
     r"\b(?!(?:and|or|but|just|also|always|never|still|now|then)\b)\w+ "
     r"(?:said|says|told|tells|mentioned|mentions)\b"
     r"|\bin (?:[\w']+ )?(?:therapy|sessions?|counselling|one to ones?|appointments?)\b"
-    # Sarcasm: "you said you have been trying yeah right" quotes to mock (review).
-    r"|\b(?:yeah|yea|ya) right\b|\bas if\b|\bsure you (?:did|do|have|are|were|will)\b")
+    rf"|\b(?:{_MOCKERY})\b")
 
 
 #: What the worker says of a quote: agreement ("and honestly i agree", "ur so
@@ -180,8 +181,7 @@ _AGREEMENT = re.compile(
     r"^(?:(?:and|but|so|honestly|tbh|yeah|yes|i mean) )*"
     r"(?:i (?:totally |completely |fully |kind of |kinda )?agree|agreed|"
     r"(?:you are|ur|youre|you re) (?:so |totally |completely |dead )?right|so true|fair point|"
-    r"spot on|i think so too|(?:yeah|yea|ya) right|as if|sure (?:you|u) (?:are|do|did|have|"
-    r"were|will|can))"
+    rf"spot on|i think so too|{_MOCKERY})"
     r"(?: with (?:you|u|that|it|them))?(?: (?:tbh|honestly|totally|100|there|on that|lol))*$")
 
 

@@ -90,8 +90,8 @@ def ends_a_sentence(text: str, keyword: str) -> bool:
     and that sentence is no question: "What's your next question?" asks, and so
     does "whats your next question" typed without its "?" (a question word
     and a verb, or a verb, opening it; "What Alex tells me is confidential, so
-    let's move on." is no question; reviews). A
-    sentence that is nothing but the keyword closes, "?" or not ("Next question?")."""
+    let's move on." is no question; reviews). A sentence that is nothing but
+    the keyword closes, "?" or not ("Next question?")."""
     for sentence in _SENTENCE_WITH_END.findall(text):
         said = " ".join(w for w in padded(sentence).split() if w != "?")
         if said == keyword:

@@ -462,13 +462,15 @@ class MoveModel:
                 found[j] = max(found.get(j, 0.0), float(row[j]))
         norm = padded(text)
         # Forced by a keyword the denial rule must leave alone: one of arguing
-        # back, which a "that's not what I meant" after it only confirms ("sorry
-        # if u took it that way but thats not what i meant at all", sets 45, 49).
+        # back, which a "that's not what I meant" after it only confirms
+        # ("You're twisting my words, that's not what I meant at all").
         undeniable: set[int] = set()
         for j, move_id in enumerate(self.move_ids):
+            # A closing keyword ("next question.") is present only where it ends
+            # a sentence, so ``present`` has already checked that.
             present = [k for k in self.keywords[move_id] if f" {k} " in norm
                        and (k not in self._closing[move_id] or ends_a_sentence(text, k))]
-            said = [k for k in present if self._found(text, k, move_id)]
+            said = [k for k in present if keyword_found(text, k)]
             # A keyword said only in an apology for having said it ("sorry I
             # brought up the support group") proves nothing: the model decides.
             glossed = said and all(keyword_glossed(text, k) for k in said)
