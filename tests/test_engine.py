@@ -602,6 +602,43 @@ def test_a_move_declared_a_reflection_is_shown_and_counted_as_one(tmp_path: Path
     assert plain.turn(other, REFLECT).feedback.skills.behaviour == "other"  # type: ignore[union-attr]
 
 
+def test_how_you_said_it_names_what_the_credited_moves_are_declared_to_be(
+        tmp_path: Path) -> None:
+    """The summary counts a credited move's declared skills and behaviours, but
+    "How you said it" showed only the skill reading: "giving information" beside
+    a credited reflection and collaboration (thirty-fourth play-test: 8 of 77
+    lines left out what the move list had just credited)."""
+    from bot.engine.recognition import SkillNote
+    from bot.engine.summary import summarize
+
+    text = MINI.read_text(encoding="utf-8")
+    text = text.replace("    label: Reflection\n",
+                        "    label: Reflection\n    behaviour: reflection\n", 1)
+    text = text.replace("    label: Invitation\n", "    label: Invitation\n    behaviour: input\n"
+                        "    skills: [seek_collaboration]\n", 1)
+    path = tmp_path / "mini.yaml"
+    path.write_text(text, encoding="utf-8")
+    scenario = parse_scenario(path)
+    note = SkillNote("input", 0.8, [MoveGuess("giving_information", 0.8)])
+    practice = Practice(scenario, FixedReading(
+        [MoveGuess("invite", 0.9), MoveGuess("reflect", 0.9)], note))
+    session = practice.start()
+    result = practice.turn(session, REFLECT)
+    assert ("How you said it: seeking collaboration, a reflection, giving information"
+            in render_plain(result.feedback, "en"))
+    summary = summarize(scenario, session)
+    assert summary.reflections == 1 and summary.adherent == 1  # what the line now names
+    # A behaviour the reading has a skill of is not named twice, nor the note's own.
+    read = SkillNote("reflection", 0.8, [MoveGuess("complex_reflection", 0.8)])
+    again = Practice(scenario, FixedReading([MoveGuess("reflect", 0.9)], read))
+    line = render_plain(again.turn(again.start(), REFLECT).feedback, "en")
+    assert "How you said it: a complex reflection\n" in line
+    # Beside a sure unhelpful move nothing is credited: only a non-adherent skill shows.
+    pushed = Practice(scenario, FixedReading(
+        [MoveGuess("pressure", 0.95), MoveGuess("invite", 0.9)], note))
+    assert pushed.turn(pushed.start(), REFLECT).feedback.skills is None
+
+
 def test_a_greeting_never_counts_as_a_reflection_but_a_reflection_beside_one_does() -> None:
     """A greeting read as a "simple reflection" made the summary say "1 reflections and
     no questions" (seventh play-test)."""

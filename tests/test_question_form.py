@@ -107,6 +107,13 @@ def test_a_long_run_of_openers_is_read_at_once() -> None:
     ("Can I ask you something, how has it been?", True),
     # Thirty-second play-test: shown as a closed question.
     ("Is it alright if I ask what worries you most about it?", True),
+    # Thirty-fourth play-test: shown as closed, where "Please, can you tell me how…" was open.
+    ("Is it possible that you tell me what is making you hesitate about coming?", True),
+    ("is it possible for u to tell me how things are at home", True),
+    ("Would you mind telling me a bit more about what worries you?", True),
+    ("Is it possible that you come on Tuesday?", False),
+    ("Would you mind telling me how long you've been together?", False),
+    ("Do you mind if I ask whether you'd come?", False),
     ("Is it ok if I ask whether you would come?", False),
     ("Can you tell me if Tuesday works?", False),
     ("Can I ask whether you would come?", False),

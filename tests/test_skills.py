@@ -455,3 +455,22 @@ def test_words_are_compared_once_their_ending_is_cut() -> None:
 
     assert said_back_share("you're probably feeling left out", "The problem is nobody asked.") == 0
     assert said_back_share("so Alex calling", "Alex didn't call me") == 1.0
+
+
+def test_a_quote_followed_by_an_added_feeling_reads_as_complex() -> None:
+    """"You said Alex has all these new ways… Like the ground moved and nobody told
+    you." was shown as a simple reflection: the quote's words said back made the
+    whole message read simple (thirty-fourth play-test). Each statement counts on
+    its own, and a question after a reflection says nothing of its kind."""
+    from bot.recognition.recognizer import read_skills
+    from bot.recognition.said_back import least_said_back
+
+    sam = ("Honestly, I don't know where I fit any more. Alex has all these new ways of "
+           "putting things, and I'm still catching up.")
+    quote = "You said Alex has all these new ways of putting things and you're still catching up."
+    added = f"{quote} Like the ground moved and nobody told you."
+    assert least_said_back(quote, sam) >= 0.8
+    assert least_said_back(added, sam) == 0.0
+    assert "simple_reflection" in {s.id for s in read_skills(quote, sam).skills}
+    assert "complex_reflection" in {s.id for s in read_skills(added, sam).skills}
+    assert least_said_back(f"{quote} What's that been like?", sam) == least_said_back(quote, sam)

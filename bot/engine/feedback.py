@@ -117,7 +117,16 @@ def _hedged(guess: MoveGuess, note: SkillNote) -> bool:
 
 def asserted_skills(note: SkillNote | None) -> list[str]:
     """The skills "How you said it" names without hedging: only these earn a move's tip."""
-    return [g.id for g in note.skills[:3] if not _hedged(g, note)] if note else []
+    return [g.id for g in _named(note) if not _hedged(g, note)] if note else []
+
+
+#: How many of the reading's own skill guesses "How you said it" names.
+SKILLS_NAMED = 3
+
+
+def _named(note: SkillNote) -> list[MoveGuess]:
+    """The skills the line names: the credited moves' own, then the reading's first three."""
+    return note.skills[:note.credited + SKILLS_NAMED]
 
 
 def skill_phrase(note: SkillNote, language: str | None) -> str:
@@ -126,10 +135,11 @@ def skill_phrase(note: SkillNote, language: str | None) -> str:
     sure: list[str] = []
     unsure: list[str] = []
     family = BEHAVIOUR_SKILLS.get(note.behaviour, frozenset())
-    if family and not any(guess.id in family for guess in note.skills[:3]):
+    named = _named(note)
+    if family and not any(guess.id in family for guess in named):
         # "a reflection, an affirmation": the skills alone would hide the behaviour.
         sure.append(t(f"skill.{note.behaviour}", language))
-    for guess in note.skills[:3]:
+    for guess in named:
         name = t(f"skill.{guess.id}", language)
         (unsure if _hedged(guess, note) else sure).append(name)
     if unsure:

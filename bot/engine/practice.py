@@ -34,7 +34,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, replace
 
 from bot.catalogue import t
@@ -402,8 +402,7 @@ class Practice:
         feedback = self._feedback(session, moves, before_meter, recognition, main, note, doubt,
                                   capped, guided=guided, why=why if capped is not None else None,
                                   scaling=scale is not None, unheard=unheard,
-                                  reflected="reflection" in acts,
-                                  long=len(text.split()) >= LONG_MESSAGE_WORDS)
+                                  acts=acts, long=len(text.split()) >= LONG_MESSAGE_WORDS)
         return self._record(session, text, moves, main, before_state, feedback, reply, guided,
                             recognition)
 
@@ -490,7 +489,7 @@ class Practice:
         why: str | None = None,
         scaling: bool = False,
         unheard: bool = False,
-        reflected: bool = False,
+        acts: Collection[str] = (),
         long: bool = False,
     ) -> TurnFeedback:
         """Each move's feedback; the main move also gets its transition's note, if any,
@@ -527,8 +526,7 @@ class Practice:
             items.append(item)
         feedback = self._meter_feedback(session, before_meter, True, items, None, recognition,
                                         capped=capped, why=why, unheard=unheard,
-                                        reflected=reflected,
-                                        long=long)
+                                        acts=acts, long=long)
         said = [] if guided else asserted_skills(feedback.skills)  # no tips on the author's words
         if scaling:  # a number answers it, so no tip says Sam can stop at "yes"
             said = [skill for skill in said if skill != "closed_question"]
@@ -551,7 +549,7 @@ class Practice:
         capped: int | None = None,
         why: str | None = None,
         unheard: bool = False,
-        reflected: bool = False,
+        acts: Collection[str] = (),
         long: bool = False,
     ) -> TurnFeedback:
         m = self.scenario.spec.meter
@@ -569,10 +567,10 @@ class Practice:
             wary=why == "wary",
             steep=why == "steep",
             unheard=unheard,
-            reflected=reflected,
+            reflected="reflection" in acts,
             long=long,
             skills=shown_skills(recognition.skills, _shown_kinds(items),
-                                self._declared(items)),
+                                self._declared(items), [*self._credited(items), *acts]),
             turns_left=self._turns_left(session),
             last_chance=self._last_chance(session),
             partner=self.scenario.partner_name(session.language),
@@ -582,6 +580,11 @@ class Practice:
         """The skills the sure unhelpful moves read are declared to be."""
         return [s for i in items if i.kind == "poor" and not i.unsure
                 for s in self.scenario.moves[i.move].skills]
+
+    def _credited(self, items: list[MoveFeedback]) -> list[str]:
+        """The skills the helpful and neutral moves read are declared to be, which
+        the summary counts whatever the skill reading says."""
+        return [s for i in items if i.kind != "poor" for s in self.scenario.moves[i.move].skills]
 
     def _turns_left(self, session: Session) -> int | None:
         """Messages left after this one, once only a few are and the talk goes on."""

@@ -106,9 +106,17 @@ _POLITE_OPEN = re.compile(
     r"(?:is\s+it|would\s+it\s+be)\s+(?:ok(?:ay)?|alright|all\s+right)\s+if\s+(?:i|we))"
     r"\s+ask(?:ed)?(?:\s+(?:you|u))?"
     r"(?:\s+(?:something|a question))?[\s,:]+(?:what|wat|how|why)\b|"
-    r"(?:can|could|would|will)\s+(?:you|u)\s+(?:tell|say|share|describe|talk|walk)\b"
+    # "Is it possible that you tell me what…", "would you mind telling me how…":
+    # a second-language trainee's frames (thirty-fourth play-test: one shown as
+    # closed, the same question behind "can you tell me" as open).
+    r"(?:(?:can|could|would|will)\s+(?:you|u)|is\s+it\s+possible\s+(?:for\s+(?:you|u)\s+to|"
+    r"(?:that\s+)?(?:you|u)(?:\s+(?:can|could|would))?))"
+    r"\s+(?:tell|say|share|describe|talk|walk|explain)\b"
     r"(?:\s+(?:me|us))?(?:\s+(?:a\s+(?:bit|little)\s+)?more)?(?:\s+(?:me|us))?"
     r"\s+(?:about|what|wat|how|why|through)\b|"
+    r"(?:would|do)\s+(?:you|u)\s+mind\s+(?:telling|sharing|saying|describing|explaining)"
+    r"(?:\s+(?:me|us))?(?:\s+(?:a\s+(?:bit|little)\s+)?more)?(?:\s+(?:me|us))?"
+    r"\s+(?:about|what|wat|how|why)\b|"
     # "Could you tell me more?" (review: shown as closed once the wording decided).
     r"(?:can|could|would|will)\s+(?:you|u)\s+(?:tell|say|share)\s+(?:me\s+|us\s+)?"
     r"(?:a\s+(?:bit|little)\s+)?more(?:\s+(?:me|us))?[\s?!.]*$)"

@@ -24,6 +24,9 @@ class SkillNote:
     skills: list[MoveGuess] = field(default_factory=list)
     #: Skill ids whose classifier is weak, so feedback hedges instead of asserting.
     tentative: frozenset[str] = frozenset()
+    #: How many of the first ``skills`` a credited move is declared to be: they
+    #: are named surely, before the reading's own three (``with_credited``).
+    credited: int = 0
 
 
 @dataclass
@@ -170,12 +173,14 @@ def heard_skills(skills: Sequence[MoveGuess], kinds: Sequence[str]) -> list[Move
 
 def shown_skills(
     note: SkillNote | None, kinds: Sequence[str], declared: Sequence[str] = (),
+    credited: Sequence[str] = (),
 ) -> SkillNote | None:
     """The skill reading as the trainee sees it beside moves of these kinds.
 
     ``declared``: non-adherent skills the unhelpful moves read are declared to be
     (arguing back is confronting); a play-tester found no "How you said it" on
-    exactly the turns that most needed one (nineteenth play-test).
+    exactly the turns that most needed one (nineteenth play-test). ``credited``:
+    the skills and behaviours the other moves read are declared to be.
     """
     if note is None:
         return None
@@ -189,4 +194,32 @@ def shown_skills(
                  if s in NON_ADHERENT and s not in said]
         kept = [*added, *kept]
         return replace(note, behaviour="other", skills=kept) if kept else None
-    return replace(note, skills=heard_skills(note.skills, kinds))
+    return with_credited(replace(note, skills=heard_skills(note.skills, kinds)), credited)
+
+
+def with_credited(note: SkillNote, credited: Sequence[str]) -> SkillNote:
+    """The reading with the skills and behaviours the credited moves are declared
+    to be, named first and without a hedge.
+
+    The summary counts what a credited move is declared to be whatever the
+    skill layer read, but "How you said it" showed only the reading: an
+    affirmation credited as a move beside "giving information" alone, a
+    reflection beside "an open question" (thirty-fourth play-test: 8 of 77
+    lines left out a skill the move list had just credited). A behaviour is
+    named only where no skill of it is ("a reflection", its kind unknown).
+    """
+    have = {s.id for s in note.skills}
+    names: list[str] = []
+    for name in dict.fromkeys(credited):
+        family = BEHAVIOUR_SKILLS.get(name)
+        if name == "other":
+            continue  # "small talk or other" says nothing beside a credited move
+        if family is None:
+            names.append(name)
+        elif family is not None and name != note.behaviour and not family & have:
+            names.append(name)  # the note's own behaviour is named by skill_phrase
+    if not names:
+        return note
+    rest = [s for s in note.skills if s.id not in names]
+    return replace(note, skills=[*(MoveGuess(n, 1.0) for n in names), *rest],
+                   tentative=note.tentative - set(names), credited=len(names))

@@ -56,8 +56,24 @@ def said_back_share(text: str, previous: str) -> float:
     return sum(w in theirs for w in words) / len(words)
 
 
+_SENTENCE = re.compile(r"[^.!?\n]+[.!?]*")
+
+
+def least_said_back(text: str, previous: str) -> float:
+    """The smallest share of any statement sentence of the message, so a reflection
+    that quotes Sam and then adds a feeling ("You said you don't always know how
+    to answer. Sounds like you're a bit thrown by the new Alex.") is complex, as
+    MI coding has it: the quote had made the whole message read simple
+    (thirty-fourth play-test). On the 300 written reflections, simple/complex
+    macro-F1 0.840 -> 0.843 (38 have two sentences or more)."""
+    # A question is no reflection, whatever it says back.
+    shares = [said_back_share(m.group(), previous) for m in _SENTENCE.finditer(text)
+              if _content(m.group()) and not m.group().rstrip().endswith("?")]
+    return min(shares) if shares else said_back_share(text, previous)
+
+
 def reflection_kind(complex_odds: float, text: str, previous: str) -> str:
     """"simple_reflection" or "complex_reflection", the model's odds and the words
     said back weighed together."""
-    margin = 1.0 - 2.0 * complex_odds + WEIGHT * said_back_share(text, previous)
+    margin = 1.0 - 2.0 * complex_odds + WEIGHT * least_said_back(text, previous)
     return "simple_reflection" if margin > 0 else "complex_reflection"
