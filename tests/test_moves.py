@@ -210,6 +210,21 @@ def test_correcting_the_partners_reading_of_you_is_arguing_back() -> None:
     assert "argue_back" not in read("That's true, I didn't say that. I'm sorry, I should have.")
 
 
+def test_denying_what_the_partner_feels_or_forbidding_the_worry_is_caught() -> None:
+    """Thirty-fourth play-test: "I'm not cornering you, I never said you had to do
+    anything." was arguing back told "not sure" (0.74), and "You must not worry,
+    many partners…" read as normalising only."""
+    from bot.engine.feedback import POOR_SURE
+
+    denied = flagship_practice().recognizer.recognize(
+        "I'm not cornering you, I never said you had to do anything.").moves
+    assert [m.id for m in denied] == ["argue_back"] and denied[0].confidence >= POOR_SURE
+    told = read("You must not worry, many partners are feeling exactly like this in the beginning.")
+    assert told[0] == "dismiss_concern" and "normalize" in told
+    # An answer to "do I have to come?" is not arguing back by a keyword.
+    assert read("No, and I never said you had to. It's your call.")[0] == "emphasize_autonomy"
+
+
 def test_a_confronting_keyword_survives_a_denial_after_it() -> None:
     """"that's not what I meant" after a correction of Sam confirms it; the
     denial rule had set the piece before it aside, as it does a suggestion."""
