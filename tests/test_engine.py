@@ -1069,6 +1069,33 @@ def test_a_doubtful_poor_move_makes_sam_ask_and_costs_half(tmp_path: Path) -> No
     assert doubting.turn(session, "shall we just get on with it").reply == "Hang on. Meaning what?"
 
 
+def test_the_partner_does_not_ask_what_was_meant_twice_running(tmp_path: Path) -> None:
+    """Three puzzled "What do you mean?" in a row replaced any reaction to being
+    argued with, and read as obtuse (thirty-fourth play-test): asked last time,
+    the partner lets the next doubtful message pass, and the trainee is told so."""
+    asking = _edited_mini(tmp_path, '  lines: ["Sorry, what do you mean?", "I don\'t follow.", '
+                          '"Come again?"]\n', '  lines: ["Sorry, what do you mean?"]\n'
+                          '  doubt_lines: ["Hang on. Meaning what?"]\n'
+                          '  doubt_again_lines: ["Okay. I\'ll let that go."]\n')
+    doubting = Practice(asking.scenario, FixedReading([MoveGuess("pressure", 0.62)]))
+    session = doubting.start()
+    session.meter = 8
+    replies = [doubting.turn(session, "shall we just get on with it") for _ in range(3)]
+    assert [r.reply for r in replies] == ["Hang on. Meaning what?", "Okay. I'll let that go.",
+                                          "Hang on. Meaning what?"]
+    assert "let it pass" in (replies[1].feedback.moves[0].note or "")
+    assert "asked instead of reacting" in (replies[0].feedback.moves[0].note or "")
+    # Without such lines the partner asks again, as before.
+    plain = _edited_mini(tmp_path, '  lines: ["Sorry, what do you mean?", "I don\'t follow.", '
+                         '"Come again?"]\n', '  lines: ["Sorry, what do you mean?"]\n'
+                         '  doubt_lines: ["Hang on. Meaning what?"]\n')
+    again = Practice(plain.scenario, FixedReading([MoveGuess("pressure", 0.62)]))
+    session = again.start()
+    session.meter = 8
+    assert {again.turn(session, "get on with it").reply for _ in range(2)} == {
+        "Hang on. Meaning what?"}
+
+
 @pytest.mark.parametrize("effect", [0, -1])
 def test_a_move_beside_the_main_one_is_worth_what_this_state_says(
     tmp_path: Path, effect: int

@@ -64,8 +64,8 @@ from bot.engine.scaling import band, follow_up, scale_asked, scale_number, with_
 from bot.engine.session import MoveGuess, Session, TurnRecord
 from bot.errors import BotError
 from bot.scenario.conditions import QUESTIONS, REFLECTIONS, UNHELPFUL
-from bot.scenario.format import Text
-from bot.scenario.model import AutoRule, Reaction, Scenario
+from bot.scenario.format import Line, Text
+from bot.scenario.model import AutoRule, Reaction, Scenario, says
 
 #: Longest message the engine reads; Telegram's own limit is 4,096 characters.
 MAX_TEXT = 4096
@@ -387,7 +387,10 @@ class Practice:
         # Sam asks only if no rule spoke or ended the call (openness 0 still does).
         asked = doubtful and not self.scenario.is_ending(session.state) and not any(
             s.taken is not None and s.taken.lines for s in steps)
-        reply = self._reply(session, steps, asked=asked)
+        # Asked twice running, Sam lets it pass: three puzzled questions in a row
+        # read as obtuse (thirty-fourth play-test).
+        again = asked and self._asked_last(session)
+        reply = self._reply(session, steps, asked=asked, again=again)
         if scale is not None and recognition.skills is not None:
             recognition = replace(recognition, skills=as_scaling_question(recognition.skills))
         if not poor:
@@ -397,7 +400,9 @@ class Practice:
         note: Text | None = step.taken.feedback if isinstance(step.taken, Reaction) else None
         doubt = None
         if doubtful:
-            doubt = t("feedback.doubt" if asked else "feedback.doubt_short", session.language,
+            key = "feedback.doubt_again" if again else "feedback.doubt" if asked else (
+                "feedback.doubt_short")
+            doubt = t(key, session.language,
                       name=self.scenario.partner_name(session.language))
         feedback = self._feedback(session, moves, before_meter, recognition, main, note, doubt,
                                   capped, guided=guided, why=why if capped is not None else None,
@@ -419,7 +424,20 @@ class Practice:
         limit = self.compiled.fire(step.state, LIMIT_TRIGGER, values)
         return limit if limit.taken is not None else step
 
-    def _reply(self, session: Session, steps: list[Step], *, asked: bool = False) -> str:
+    def _doubt_lines(self) -> Sequence[Line]:
+        unclear = self.scenario.spec.unclear
+        return unclear.doubt_lines or unclear.lines
+
+    def _asked_last(self, session: Session) -> bool:
+        """Whether the partner asked what the last message meant, and has lines to
+        let the next doubtful one pass instead (``unclear.doubt_again_lines``)."""
+        if not self.scenario.spec.unclear.doubt_again_lines or not session.turns:
+            return False
+        asked = {self.scenario.text(says(line), session.language) for line in self._doubt_lines()}
+        return session.turns[-1].reply in asked
+
+    def _reply(self, session: Session, steps: list[Step], *, asked: bool = False,
+               again: bool = False) -> str:
         ending = self.scenario.endings.get(session.state)
         if ending is not None:  # _record marks the session ended
             return pick_line(session, self.scenario, f"ending:{session.state}",
@@ -427,10 +445,11 @@ class Practice:
         for step in reversed(steps):
             if step.taken is not None and step.taken.lines:
                 return pick_line(session, self.scenario, _pool(step.taken), step.taken.lines)
+        if again:
+            return pick_line(session, self.scenario, "unclear_doubt_again",
+                             self.scenario.spec.unclear.doubt_again_lines)
         if asked:
-            unclear = self.scenario.spec.unclear
-            return pick_line(session, self.scenario, "unclear_doubt",
-                             unclear.doubt_lines or unclear.lines)
+            return pick_line(session, self.scenario, "unclear_doubt", self._doubt_lines())
         state = self.scenario.states[session.state]
         return pick_line(session, self.scenario, f"state:{session.state}", state.lines)
 

@@ -376,6 +376,13 @@ class Unclear(_Strict):
         "the bot is not sure (every such move read under 0.8): a wary question such as "
         "'Hang on, what's that supposed to mean?'. Leave it out to use 'lines'.",
     )
+    doubt_again_lines: list[Text] = Field(
+        default_factory=list,
+        description="What the partner says instead when they asked what the last message "
+        "meant too: a wary remark that lets it pass, such as 'Okay. I'll let that one go.', "
+        "so the partner does not ask the same question twice running. Leave it out to ask "
+        "again.",
+    )
 
 
 #: Where a scale answer's number goes.
