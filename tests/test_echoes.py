@@ -326,3 +326,28 @@ def test_a_quote_the_worker_agrees_with_is_their_own_view() -> None:
     assert not endorses("I agree that must hurt.")
     assert not endorses("Same here some days, honestly.")
     assert endorses("you said you're fine, yeah right")
+
+
+def test_a_quote_of_the_partners_words_is_a_reflection_beside_the_rest() -> None:
+    """Thirty-fourth play-test: "You said home's been tense. What's a normal evening
+    like…?" was credited only with the question, and the echoer's summary counted
+    more questions than reflections at six to six."""
+    recognizer = flagship_practice().recognizer
+    sam = ("Home's been tense. Alex says what Alex thinks now, which is good, but I don't "
+           "always know how to answer.",)
+    both = recognizer.recognize(
+        "You said home's been tense. What's a normal evening like for the two of you?",
+        "Honestly, I don't know where I fit any more.", sam)
+    assert {"explore_concerns", "reflect_concern"} <= {m.id for m in both.moves}
+    # Without Sam's line the quote proves nothing, so no reflection is credited.
+    alone = recognizer.recognize(
+        "You said home's been tense. What's a normal evening like for the two of you?")
+    assert "reflect_concern" not in [m.id for m in alone.moves]
+    # Mocked, or a push beside it, the quote is no cover.
+    mocked = recognizer.recognize("you said home's been tense, yeah right",
+                                  "I don't know.", sam)
+    assert "reflect_concern" not in [m.id for m in mocked.moves]
+    pushed = [m.id for m in recognizer.recognize(
+        "You said home's been tense, so you really need to come on Tuesday.",
+        "I don't know.", sam).moves]
+    assert pushed[0] == "pressure"

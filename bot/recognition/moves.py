@@ -501,6 +501,7 @@ class MoveModel:
             kept, taken_back = without_retracted(text)
             if taken_back:
                 retracted = self._unsaid(found, kept)[0]
+        self._credit_quotes(found, text, previous, earlier)
         order = sorted(found.items(), key=lambda kv: -kv[1])
         guesses = [MoveGuess(self.move_ids[j], round(p, 3)) for j, p in order]
         return guesses, frozenset(self.move_ids[j] for j in retracted)
@@ -559,6 +560,21 @@ class MoveModel:
         for j in self._unsaid(found, kept)[0]:
             del found[j]
         if not found and self.reflection is not None:
+            found[self.reflection] = ECHO_CONFIDENCE
+
+    def _credit_quotes(self, found: dict[int, float], text: str, previous: str | None,
+                       earlier: Sequence[str]) -> None:
+        """A piece that gives the partner's words back as theirs ("You said home's
+        been tense.") is the scenario's reflection move, beside whatever else the
+        message does: MI coding counts a repeat as a simple reflection, and the
+        thirty-fourth play-test's echoer, told "more questions than reflections"
+        at six to six, had two such quotes credited only with the question after
+        them. Agreeing with or mocking the words ("…, yeah right") is no reflection."""
+        if self.reflection is None or self.reflection in found or not (previous or earlier):
+            return
+        lines = [previous, *earlier] if previous else list(earlier)
+        kept, said = without(text, lambda piece: is_quote(piece, lines))
+        if said and not endorses(kept):
             found[self.reflection] = ECHO_CONFIDENCE
 
     def _drop_opening(self, found: dict[int, float], text: str, previous: str | None) -> None:
