@@ -1085,6 +1085,30 @@ def test_the_partner_does_not_ask_what_was_meant_twice_running(tmp_path: Path) -
                                           "Hang on. Meaning what?"]
     assert "let it pass" in (replies[1].feedback.moves[0].note or "")
     assert "asked instead of reacting" in (replies[0].feedback.moves[0].note or "")
+    # The next message answers the question let pass: the recogniser reads it
+    # after that question, so "Not at all, I meant…" is a clarification (review:
+    # read after "Okay. I'll let that go.", it was brushing Sam off).
+    seen: list[str | None] = []
+
+    class Spy(FixedReading):
+        def recognize(self, text: str, previous: str | None = None,
+                      earlier: tuple[str, ...] = ()) -> Recognition:
+            seen.append(previous)
+            return super().recognize(text, previous, earlier)
+
+    spied = Practice(asking.scenario, Spy([MoveGuess("pressure", 0.62)]))
+    session = spied.start()
+    session.meter = 8
+    for _ in range(3):
+        spied.turn(session, "shall we just get on with it")
+    assert seen[1:] == ["Hang on. Meaning what?", "Hang on. Meaning what?"]
+    # Not understood, then doubtful: no second question either.
+    confused = Practice(asking.scenario, FixedReading([]))
+    session = confused.start()
+    session.meter = 8
+    assert confused.turn(session, "qwerty").reply == "Sorry, what do you mean?"
+    doubting = Practice(asking.scenario, FixedReading([MoveGuess("pressure", 0.62)]))
+    assert doubting.turn(session, "get on with it").reply == "Okay. I'll let that go."
     # Without such lines the partner asks again, as before.
     plain = _edited_mini(tmp_path, '  lines: ["Sorry, what do you mean?", "I don\'t follow.", '
                          '"Come again?"]\n', '  lines: ["Sorry, what do you mean?"]\n'

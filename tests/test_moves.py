@@ -210,17 +210,17 @@ def test_correcting_the_partners_reading_of_you_is_arguing_back() -> None:
     assert "argue_back" not in read("That's true, I didn't say that. I'm sorry, I should have.")
 
 
-def test_denying_what_the_partner_feels_or_forbidding_the_worry_is_caught() -> None:
-    """Thirty-fourth play-test: "I'm not cornering you, I never said you had to do
-    anything." was arguing back told "not sure" (0.74), and "You must not worry,
-    many partners…" read as normalising only."""
-    from bot.engine.feedback import POOR_SURE
-
-    denied = flagship_practice().recognizer.recognize(
-        "I'm not cornering you, I never said you had to do anything.").moves
-    assert [m.id for m in denied] == ["argue_back"] and denied[0].confidence >= POOR_SURE
-    told = read("You must not worry, many partners are feeling exactly like this in the beginning.")
-    assert told[0] == "dismiss_concern" and "normalize" in told
+def test_reassurance_is_not_arguing_back_or_dismissing_by_a_keyword() -> None:
+    """"I'm not cornering you" and "you shouldn't worry" were keywords for a while:
+    they turned apologies, choices and practicalities into sure unhelpful moves
+    (review: "I'm sorry if it felt like that. I'm not cornering you, and you can
+    say no." argued back, openness 5 -> 4)."""
+    for text in ("I'm sorry if it felt like that. I'm not cornering you, and you can say no.",
+                 "I'm not cornering you into anything, it's completely your choice.",
+                 "You shouldn't worry about your shifts, we can do evenings or online."):
+        sure = [m.id for m in flagship_practice().recognizer.recognize(text).moves
+                if m.confidence >= 0.8]
+        assert not {"argue_back", "dismiss_concern"} & set(sure), (text, sure)
     # An answer to "do I have to come?" is not arguing back by a keyword.
     assert read("No, and I never said you had to. It's your call.")[0] == "emphasize_autonomy"
 
@@ -770,3 +770,49 @@ def test_a_run_of_white_space_is_read_at_once(text: str) -> None:
     worker.join(timeout=10)
     assert done == [True]
     assert "  " not in session.turns[-1].text  # stored as said, spaces once
+
+
+@pytest.mark.parametrize(("text", "move"), [
+    # Thirty-fifth play-test: defences told "not sure" or "not understood".
+    ("That's not fair to me, I'm only trying to help here.", "argue_back"),
+    ("I'm not pushing, I'm just telling you how it is.", "argue_back"),
+    ("I mean exactly what I said, there's no need to twist it.", "argue_back"),
+    ("omg i shouldnt have said that, thats alexs private stuff n its not ok that i shared it",
+     "own_misstep"),
+    ("the sessions r about the relationship dynamics n attachment stuff", "use_jargon"),
+    ("one session, an evening that fits your rota, and then you decide", "address_practicalities"),
+    ("Would you try one session, at a time that works round your shifts?",
+     "address_practicalities"),
+])
+def test_play_tested_keywords_are_read_surely(text: str, move: str) -> None:
+    from bot.engine.feedback import POOR_SURE
+
+    moves = flagship_practice().recognizer.recognize(text).moves
+    assert any(m.id == move and m.confidence >= POOR_SURE for m in moves), moves
+
+
+def test_a_but_after_a_helpful_keyword_leaves_it_to_the_model() -> None:
+    """"I shouldn't have said that, but honestly you need to come" is no plain
+    apology: the keyword must not force owning a misstep (review); an unhelpful
+    move's keyword still counts before a "but"."""
+    from bot.recognition.keywords import contrasted
+    from bot.recognition.text_norm import normalise
+
+    keyword = normalise("i shouldn't have said that")
+    assert contrasted("I shouldn't have said that, but honestly you need to come.", keyword)
+    assert not contrasted("I shouldn't have said that. But what do you make of it?", keyword)
+    sure = {m.id: m.confidence for m in flagship_practice().recognizer.recognize(
+        "I shouldn't have said that, but honestly you need to come.").moves}
+    assert sure.get("pressure", 0) >= 0.8 and sure.get("own_misstep", 0) < 0.8
+    assert "argue_back" in read("That's unfair to me, but fine, carry on.")
+
+
+def test_a_defence_keyword_does_not_catch_an_apology_or_a_choice() -> None:
+    """Before "only trying to help" and a bare "not fair to me" were left out,
+    "I was only trying to help, but I pushed too hard" and "it's not fair to me
+    to decide this for you" argued back surely."""
+    for text in ("I'm sorry. I was only trying to help, but I pushed too hard and that's on me.",
+                 "It's not fair to me to decide this for you, it's your call."):
+        sure = [m.id for m in flagship_practice().recognizer.recognize(text).moves
+                if m.confidence >= 0.8]
+        assert "argue_back" not in sure, (text, sure)

@@ -112,6 +112,11 @@ def test_a_long_run_of_openers_is_read_at_once() -> None:
     ("is it possible for u to tell me how things are at home", True),
     ("Would you mind telling me a bit more about what worries you?", True),
     ("Is it possible that you come on Tuesday?", False),
+    ("Would it be possible for you to tell me what worries you most?", True),
+    # Review: a fact, and a request to do something, both asked for a yes.
+    ("Would you mind telling me what time your shift finishes?", False),
+    ("Is it possible for you to talk about it with Alex first?", False),
+    ("Could you tell me what day works best?", False),
     ("Would you mind telling me how long you've been together?", False),
     ("Do you mind if I ask whether you'd come?", False),
     ("Is it ok if I ask whether you would come?", False),

@@ -474,3 +474,17 @@ def test_a_quote_followed_by_an_added_feeling_reads_as_complex() -> None:
     assert "simple_reflection" in {s.id for s in read_skills(quote, sam).skills}
     assert "complex_reflection" in {s.id for s in read_skills(added, sam).skills}
     assert least_said_back(f"{quote} What's that been like?", sam) == least_said_back(quote, sam)
+
+
+def test_a_courtesy_before_a_word_for_word_reflection_leaves_it_simple() -> None:
+    """Review: "Fair enough." in front made a word-for-word reflection complex, as
+    its least-said-back sentence; a sentence of fewer than three content words
+    is not weighed on its own."""
+    from bot.recognition.recognizer import read_skills
+    from bot.recognition.said_back import least_said_back
+
+    sam = "Alex is the one who's been seeing you. I don't really get where I come into it."
+    for courtesy in ("Fair enough.", "That makes sense.", "I hear you."):
+        text = f"{courtesy} You don't really get where you come into it."
+        assert least_said_back(text, sam) == 1.0
+        assert "simple_reflection" in {s.id for s in read_skills(text, sam).skills}

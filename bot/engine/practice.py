@@ -172,7 +172,7 @@ class Practice:
             )
         session.meter = self._clamp(session.meter)  # the meter's limits may have been edited
         text = _clean(text)
-        previous = session.last_line or session.opening
+        previous = self._still_asked(session, session.last_line or session.opening)
         if option is not None:
             options = self.options(session)
             if not 0 <= option < len(options):
@@ -428,12 +428,25 @@ class Practice:
         unclear = self.scenario.spec.unclear
         return unclear.doubt_lines or unclear.lines
 
+    def _still_asked(self, session: Session, previous: str) -> str:
+        """The line a message answers: after the partner let a doubtful message
+        pass, the question it let pass, which the trainee was told to answer
+        ("Not at all, I meant…" read as brushing Sam off, and Sam hung up; review)."""
+        let_pass = {self.scenario.text(says(line), session.language)
+                    for line in self.scenario.spec.unclear.doubt_again_lines}
+        if previous in let_pass and len(session.turns) >= 2:
+            return session.turns[-2].reply
+        return previous
+
     def _asked_last(self, session: Session) -> bool:
-        """Whether the partner asked what the last message meant, and has lines to
-        let the next doubtful one pass instead (``unclear.doubt_again_lines``)."""
+        """Whether the partner asked what the last message meant (a doubt, or a
+        message not understood), and has lines to let the next doubtful one pass
+        instead (``unclear.doubt_again_lines``)."""
         if not self.scenario.spec.unclear.doubt_again_lines or not session.turns:
             return False
-        asked = {self.scenario.text(says(line), session.language) for line in self._doubt_lines()}
+        unclear = self.scenario.spec.unclear
+        asking = [*self._doubt_lines(), *unclear.lines, *unclear.short_lines]
+        asked = {self.scenario.text(says(line), session.language) for line in asking}
         return session.turns[-1].reply in asked
 
     def _reply(self, session: Session, steps: list[Step], *, asked: bool = False,

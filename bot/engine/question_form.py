@@ -109,9 +109,11 @@ _POLITE_OPEN = re.compile(
     # "Is it possible that you tell me what…", "would you mind telling me how…":
     # a second-language trainee's frames (thirty-fourth play-test: one shown as
     # closed, the same question behind "can you tell me" as open).
-    r"(?:(?:can|could|would|will)\s+(?:you|u)|is\s+it\s+possible\s+(?:for\s+(?:you|u)\s+to|"
-    r"(?:that\s+)?(?:you|u)(?:\s+(?:can|could|would))?))"
-    r"\s+(?:tell|say|share|describe|talk|walk|explain)\b"
+    r"(?:(?:can|could|would|will)\s+(?:you|u)\s+(?:tell|say|share|describe|talk|walk|explain)|"
+    # Not "talk" here: "Is it possible for you to talk about it with Alex first?"
+    # asks for a yes (review).
+    r"(?:is|would)\s+it\s+(?:be\s+)?possible\s+(?:for\s+(?:you|u)\s+to|"
+    r"(?:that\s+)?(?:you|u)(?:\s+(?:can|could|would))?)\s+(?:tell|say|share|describe|explain))\b"
     r"(?:\s+(?:me|us))?(?:\s+(?:a\s+(?:bit|little)\s+)?more)?(?:\s+(?:me|us))?"
     r"\s+(?:about|what|wat|how|why|through)\b|"
     r"(?:would|do)\s+(?:you|u)\s+mind\s+(?:telling|sharing|saying|describing|explaining)"
@@ -120,8 +122,9 @@ _POLITE_OPEN = re.compile(
     # "Could you tell me more?" (review: shown as closed once the wording decided).
     r"(?:can|could|would|will)\s+(?:you|u)\s+(?:tell|say|share)\s+(?:me\s+|us\s+)?"
     r"(?:a\s+(?:bit|little)\s+)?more(?:\s+(?:me|us))?[\s?!.]*$)"
-    # "could you tell me how long…" asks for a fact: closed (review).
-    r"(?!\s+(?:long|many|much|often|old|far|soon)\b)",
+    # "could you tell me how long…", "…what time your shift ends" ask for a
+    # fact: closed (reviews).
+    r"(?!\s+(?:long|many|much|often|old|far|soon|time|day|date|age|year)\b)",
     re.IGNORECASE)
 
 

@@ -112,6 +112,17 @@ _ASKS = re.compile(r"^(?:(?:so|and|ok|okay|well) )*(?:(?:what|how|why|when|where
                    r"where'?s|who'?s|do|does|did|is|are|can|could|would|will|any|have|has)\b")
 
 
+def contrasted(text: str, keyword: str) -> bool:
+    """A contrast follows ``keyword`` in its sentence: "I shouldn't have said that,
+    but honestly you need to come" takes the apology back (review)."""
+    for sentence in _SENTENCE_WITH_END.findall(text):
+        words = padded(sentence)
+        at = words.find(f" {keyword} ")
+        if at >= 0 and _CONTRAST & set(words[at + len(keyword) + 1:].split()):
+            return True
+    return False
+
+
 def keyword_found(text: str, keyword: str, at_end: bool = False) -> bool:
     """``keyword`` (normalised) occurs in ``text`` and is not denied in its clause;
     with ``at_end``, only where it ends a sentence (see ``closing``)."""

@@ -33,6 +33,7 @@ from bot.recognition.denials import without, without_denied, without_retracted
 from bot.recognition.echoes import endorses, is_echo, is_quote, names_the_partner
 from bot.recognition.keywords import (
     closing,
+    contrasted,
     ends_a_sentence,
     keyword_found,
     keyword_glossed,
@@ -470,7 +471,9 @@ class MoveModel:
             # a sentence, so ``present`` has already checked that.
             present = [k for k in self.keywords[move_id] if f" {k} " in norm
                        and (k not in self._closing[move_id] or ends_a_sentence(text, k))]
-            said = [k for k in present if keyword_found(text, k)]
+            said = [k for k in present if keyword_found(text, k)
+                    # A helpful move's keyword a "but" takes back: the model decides.
+                    and (self.poor[j] or not contrasted(text, k))]
             # A keyword said only in an apology for having said it ("sorry I
             # brought up the support group") proves nothing: the model decides.
             glossed = said and all(keyword_glossed(text, k) for k in said)
