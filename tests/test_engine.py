@@ -14,6 +14,7 @@ from bot.engine.recognition import Recognition, Recognizer
 from bot.engine.session import MoveGuess, Session
 from bot.recognition.recognizer import ScenarioRecognizer
 from bot.scenario.loader import parse_scenario
+from bot.scenario.model import Scenario
 from bot.scenario.validate import validate_paths
 from tests.scenarios import INVITE, MINI, REFLECT, FixedReading, mini_practice
 from tests.test_cli import bot
@@ -1060,26 +1061,33 @@ def test_a_doubtful_poor_move_makes_sam_ask_and_costs_half(tmp_path: Path) -> No
     result = sure.turn(session, "you have to come")
     assert (result.state_after, result.meter_after) == ("defensive", 2)
     # The scenario's own wary lines are used when it has them.
-    asking = _edited_mini(tmp_path, '  lines: ["Sorry, what do you mean?", "I don\'t follow.", '
-                          '"Come again?"]\n', '  lines: ["Sorry, what do you mean?"]\n'
-                          '  doubt_lines: ["Hang on. Meaning what?"]\n')
-    doubting = Practice(asking.scenario, FixedReading([MoveGuess("pressure", 0.62)]))
-    session = doubting.start()
-    session.meter = 5
+    doubting, session = _playing(_asking_mini(tmp_path))
     assert doubting.turn(session, "shall we just get on with it").reply == "Hang on. Meaning what?"
+
+
+def _asking_mini(tmp_path: Path, again: str = "") -> Scenario:
+    """The mini fixture whose partner asks "Hang on. Meaning what?" when unsure
+    and, given ``again``, lets the next doubtful message pass with it."""
+    passing = f'  doubt_again_lines: ["{again}"]\n' if again else ""
+    return _edited_mini(tmp_path, '  lines: ["Sorry, what do you mean?", "I don\'t follow.", '
+                        '"Come again?"]\n', '  lines: ["Sorry, what do you mean?"]\n'
+                        '  doubt_lines: ["Hang on. Meaning what?"]\n' + passing).scenario
+
+
+def _playing(scenario: Scenario, reading: Recognizer | None = None) -> tuple[Practice, Session]:
+    """A practice that reads every message as pressure, unsure, and a session at 8."""
+    practice = Practice(scenario, reading or FixedReading([MoveGuess("pressure", 0.62)]))
+    session = practice.start()
+    session.meter = 8
+    return practice, session
 
 
 def test_the_partner_does_not_ask_what_was_meant_twice_running(tmp_path: Path) -> None:
     """Three puzzled "What do you mean?" in a row replaced any reaction to being
     argued with, and read as obtuse (thirty-fourth play-test): asked last time,
     the partner lets the next doubtful message pass, and the trainee is told so."""
-    asking = _edited_mini(tmp_path, '  lines: ["Sorry, what do you mean?", "I don\'t follow.", '
-                          '"Come again?"]\n', '  lines: ["Sorry, what do you mean?"]\n'
-                          '  doubt_lines: ["Hang on. Meaning what?"]\n'
-                          '  doubt_again_lines: ["Okay. I\'ll let that go."]\n')
-    doubting = Practice(asking.scenario, FixedReading([MoveGuess("pressure", 0.62)]))
-    session = doubting.start()
-    session.meter = 8
+    asking = _asking_mini(tmp_path, "Okay. I'll let that go.")
+    doubting, session = _playing(asking)
     replies = [doubting.turn(session, "shall we just get on with it") for _ in range(3)]
     assert [r.reply for r in replies] == ["Hang on. Meaning what?", "Okay. I'll let that go.",
                                           "Hang on. Meaning what?"]
@@ -1096,26 +1104,16 @@ def test_the_partner_does_not_ask_what_was_meant_twice_running(tmp_path: Path) -
             seen.append(previous)
             return super().recognize(text, previous, earlier)
 
-    spied = Practice(asking.scenario, Spy([MoveGuess("pressure", 0.62)]))
-    session = spied.start()
-    session.meter = 8
+    spied, session = _playing(asking, Spy([MoveGuess("pressure", 0.62)]))
     for _ in range(3):
         spied.turn(session, "shall we just get on with it")
     assert seen[1:] == ["Hang on. Meaning what?", "Hang on. Meaning what?"]
     # Not understood, then doubtful: no second question either.
-    confused = Practice(asking.scenario, FixedReading([]))
-    session = confused.start()
-    session.meter = 8
+    confused, session = _playing(asking, FixedReading([]))
     assert confused.turn(session, "qwerty").reply == "Sorry, what do you mean?"
-    doubting = Practice(asking.scenario, FixedReading([MoveGuess("pressure", 0.62)]))
     assert doubting.turn(session, "get on with it").reply == "Okay. I'll let that go."
     # Without such lines the partner asks again, as before.
-    plain = _edited_mini(tmp_path, '  lines: ["Sorry, what do you mean?", "I don\'t follow.", '
-                         '"Come again?"]\n', '  lines: ["Sorry, what do you mean?"]\n'
-                         '  doubt_lines: ["Hang on. Meaning what?"]\n')
-    again = Practice(plain.scenario, FixedReading([MoveGuess("pressure", 0.62)]))
-    session = again.start()
-    session.meter = 8
+    again, session = _playing(_asking_mini(tmp_path))
     assert {again.turn(session, "get on with it").reply for _ in range(2)} == {
         "Hang on. Meaning what?"}
 
