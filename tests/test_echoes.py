@@ -350,4 +350,11 @@ def test_a_quote_of_the_partners_words_is_a_reflection_beside_the_rest() -> None
     pushed = [m.id for m in recognizer.recognize(
         "You said home's been tense, so you really need to come on Tuesday.",
         "I don't know.", sam).moves]
-    assert pushed[0] == "pressure"
+    assert pushed[0] == "pressure" and "reflect_concern" not in pushed
+    # Nor beside a doubted slip: credited, the quote had Sam answer the
+    # reflection, and the push cost nothing (review).
+    for text in ("You said home's been tense, so I'll pencil you in for Tuesday and that's that.",
+                 "You said home's been tense. Well, that's what happens when you shut Alex out."):
+        read = recognizer.recognize(text, "I don't know.", sam).moves
+        assert "reflect_concern" not in [m.id for m in read] or not any(
+            m.id in {"pressure", "blame_partner"} for m in read), (text, read)

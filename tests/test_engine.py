@@ -1108,10 +1108,13 @@ def test_the_partner_does_not_ask_what_was_meant_twice_running(tmp_path: Path) -
     for _ in range(3):
         spied.turn(session, "shall we just get on with it")
     assert seen[1:] == ["Hang on. Meaning what?", "Hang on. Meaning what?"]
-    # Not understood, then doubtful: no second question either.
+    # After a reply to a message not understood, the doubt is still asked: the
+    # next message must answer a question about what was meant (review: after
+    # "Right. And?" to an "ok", a let-pass had the clarification read as
+    # brushing Sam off).
     confused, session = _playing(asking, FixedReading([]))
     assert confused.turn(session, "qwerty").reply == "Sorry, what do you mean?"
-    assert doubting.turn(session, "get on with it").reply == "Okay. I'll let that go."
+    assert doubting.turn(session, "get on with it").reply == "Hang on. Meaning what?"
     # Without such lines the partner asks again, as before.
     again, session = _playing(_asking_mini(tmp_path))
     assert {again.turn(session, "get on with it").reply for _ in range(2)} == {
@@ -1702,3 +1705,39 @@ def test_the_trainee_is_warned_when_the_next_message_could_end_the_call() -> Non
     calm = practice.start(seed=1)
     calm.meter = 5
     assert [practice.turn(calm, "Sorry.").feedback.last_chance for _ in range(9)][-1] is None
+
+
+def test_a_doubted_slip_counts_neither_for_nor_against_in_the_figures(tmp_path: Path) -> None:
+    """A call Sam walked out of read "3.0 reflections per question, 100 %
+    complex": a confrontation and a threat, each an unhelpful move told "not
+    sure", were counted by their skill reading, "a complex reflection"
+    (thirty-sixth play-test)."""
+    from bot.engine.recognition import SkillNote
+    from bot.engine.summary import summarize
+
+    note = SkillNote("reflection", 0.9, [MoveGuess("complex_reflection", 0.9)])
+    doubted, session = _playing(_asking_mini(tmp_path), FixedReading(
+        [MoveGuess("pressure", 0.62)], note))
+    doubted.turn(session, "the gap will only get bigger whether you like it or not")
+    summary = summarize(doubted.scenario, session)
+    assert (summary.reflections, summary.complex_reflections, summary.non_adherent) == (0, 0, 0)
+    # Beside a helpful move, the reading still counts.
+    both, session = _playing(_asking_mini(tmp_path), FixedReading(
+        [MoveGuess("reflect", 0.9), MoveGuess("pressure", 0.62)], note))
+    both.turn(session, REFLECT)
+    assert summarize(both.scenario, session).complex_reflections == 1
+
+
+def test_most_used_moves_names_only_helpful_ones() -> None:
+    """"Most used moves: Breaking Alex's confidentiality ×2, Greeting ×1" read as
+    the trainee's main skills (thirty-sixth play-test)."""
+    from bot.engine.summary import render_summary, summarize
+
+    practice = mini_practice()
+    session = practice.start()
+    session.meter = 9
+    for text in (PRESSURE, PRESSURE, REFLECT):
+        practice.turn(session, text)
+    text = render_summary(summarize(practice.scenario, session), practice.scenario, "en")
+    line = next(x for x in text.splitlines() if x.startswith("Most used"))
+    assert line == "Most used helpful moves: Reflection ×1"

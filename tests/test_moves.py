@@ -773,14 +773,8 @@ def test_a_run_of_white_space_is_read_at_once(text: str) -> None:
 
 
 @pytest.mark.parametrize(("text", "move"), [
-    # Thirty-fifth play-test: defences told "not sure" or "not understood".
-    ("That's not fair to me, I'm only trying to help here.", "argue_back"),
-    ("I'm not pushing, I'm just telling you how it is.", "argue_back"),
-    ("I mean exactly what I said, there's no need to twist it.", "argue_back"),
-    ("omg i shouldnt have said that, thats alexs private stuff n its not ok that i shared it",
-     "own_misstep"),
-    ("the sessions r about the relationship dynamics n attachment stuff", "use_jargon"),
-    ("one session, an evening that fits your rota, and then you decide", "address_practicalities"),
+    # Thirty-fifth play-test: read as normalising only, and not read.
+    ("the sessions r about the relationship n attachment stuff", "use_jargon"),
     ("Would you try one session, at a time that works round your shifts?",
      "address_practicalities"),
 ])
@@ -792,26 +786,30 @@ def test_play_tested_keywords_are_read_surely(text: str, move: str) -> None:
 
 
 def test_a_but_after_a_helpful_keyword_leaves_it_to_the_model() -> None:
-    """"I shouldn't have said that, but honestly you need to come" is no plain
-    apology: the keyword must not force owning a misstep (review); an unhelpful
-    move's keyword still counts before a "but"."""
+    """"Everything's confidential, but I can tell you Alex cried…" (set 23) had the
+    privacy keyword force explaining privacy beside the breach; a helpful move's
+    keyword a "but" takes back is left to the model. "still" goes on, it does
+    not take back (review)."""
     from bot.recognition.keywords import contrasted
     from bot.recognition.text_norm import normalise
 
-    keyword = normalise("i shouldn't have said that")
-    assert contrasted("I shouldn't have said that, but honestly you need to come.", keyword)
-    assert not contrasted("I shouldn't have said that. But what do you make of it?", keyword)
-    sure = {m.id: m.confidence for m in flagship_practice().recognizer.recognize(
-        "I shouldn't have said that, but honestly you need to come.").moves}
-    assert sure.get("pressure", 0) >= 0.8 and sure.get("own_misstep", 0) < 0.8
-    assert "argue_back" in read("That's unfair to me, but fine, carry on.")
+    keyword = normalise("round your shifts")
+    assert contrasted("We can do it round your shifts, but you need to come.", keyword)
+    assert not contrasted("We can do it round your shifts. But what suits you?", keyword)
+    assert not contrasted("We'd fit it round your shifts, still, it's up to you.", keyword)
+    read_as = {m.id: m.confidence for m in flagship_practice().recognizer.recognize(
+        "Everything's confidential, but I can tell you Alex cried when talking about you.").moves}
+    assert read_as.get("breach_confidentiality", 0) >= 0.8
+    assert read_as.get("clarify_confidentiality", 0) < 0.8
 
 
-def test_a_defence_keyword_does_not_catch_an_apology_or_a_choice() -> None:
-    """Before "only trying to help" and a bare "not fair to me" were left out,
-    "I was only trying to help, but I pushed too hard" and "it's not fair to me
-    to decide this for you" argued back surely."""
-    for text in ("I'm sorry. I was only trying to help, but I pushed too hard and that's on me.",
+def test_no_defence_keyword_turns_an_apology_or_a_choice_into_arguing_back() -> None:
+    """Defences were keywords for a while ("no need to twist", "that's not fair
+    to me", "only trying to help"): sure and undeniable, they made "Sorry, that
+    was pushy of me. There's no need to twist your arm…" arguing back (reviews)."""
+    for text in ("Sorry, that was pushy of me. There's no need to twist your arm, it's "
+                 "completely your call.",
+                 "I'm sorry. I was only trying to help, but I pushed too hard and that's on me.",
                  "It's not fair to me to decide this for you, it's your call."):
         sure = [m.id for m in flagship_practice().recognizer.recognize(text).moves
                 if m.confidence >= 0.8]

@@ -29,16 +29,26 @@ def sure_poor(scenario: Scenario, moves: Sequence[MoveGuess]) -> bool:
     return any(m.id in scenario.poor_moves and not unsure_poor(scenario, m) for m in moves)
 
 
+def only_doubted(scenario: Scenario, moves: Sequence[MoveGuess]) -> bool:
+    """Every move read is an unhelpful one told "not sure": the turn counts
+    neither for nor against the trainee."""
+    return bool(moves) and all(unsure_poor(scenario, m) for m in moves)
+
+
 def turn_acts(
     scenario: Scenario, moves: Sequence[MoveGuess], behaviour: str | None, text: str
 ) -> set[str]:
     """"question" and/or "reflection" for one message; none beside a sure unhelpful
-    move, and none for a message not understood ("whats the weather like").
+    move, none for a message not understood ("whats the weather like"), and
+    none where the only moves are doubted unhelpful ones.
 
     Blame phrased as a reflection is still blame: MI coding calls such a turn
-    non-adherent, so it must not improve the reflection figures.
+    non-adherent, so it must not improve the reflection figures. Nor may a
+    doubted slip: a call Sam walked out of read "3.0 reflections per question,
+    100 % complex", from a confrontation and a threat the skill reading took
+    for reflections (thirty-sixth play-test).
     """
-    if not moves or sure_poor(scenario, moves):
+    if not moves or sure_poor(scenario, moves) or only_doubted(scenario, moves):
         return set()
     # "that sounds lonely. what's changed?" is a reflection and a question:
     # each act a move declares counts, beside the reading's own behaviour.

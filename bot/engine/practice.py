@@ -439,14 +439,13 @@ class Practice:
         return previous
 
     def _asked_last(self, session: Session) -> bool:
-        """Whether the partner asked what the last message meant (a doubt, or a
-        message not understood), and has lines to let the next doubtful one pass
-        instead (``unclear.doubt_again_lines``)."""
+        """Whether the partner asked what the last message meant, and has lines to
+        let the next doubtful one pass instead (``unclear.doubt_again_lines``).
+        Not after "Right. And?" to an "ok": the question let pass must be one
+        the trainee's answer answers (``_still_asked``; review)."""
         if not self.scenario.spec.unclear.doubt_again_lines or not session.turns:
             return False
-        unclear = self.scenario.spec.unclear
-        asking = [*self._doubt_lines(), *unclear.lines, *unclear.short_lines]
-        asked = {self.scenario.text(says(line), session.language) for line in asking}
+        asked = {self.scenario.text(says(line), session.language) for line in self._doubt_lines()}
         return session.turns[-1].reply in asked
 
     def _reply(self, session: Session, steps: list[Step], *, asked: bool = False,

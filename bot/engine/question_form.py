@@ -113,7 +113,8 @@ _POLITE_OPEN = re.compile(
     # Not "talk" here: "Is it possible for you to talk about it with Alex first?"
     # asks for a yes (review).
     r"(?:is|would)\s+it\s+(?:be\s+)?possible\s+(?:for\s+(?:you|u)\s+to|"
-    r"(?:that\s+)?(?:you|u)(?:\s+(?:can|could|would))?)\s+(?:tell|say|share|describe|explain))\b"
+    r"(?:that\s+)?(?:you|u)(?:\s+(?:can|could|would))?)\s+(?:tell|say|share|describe|explain|"
+    r"talk(?=\s+about\s+(?:what|wat|how|why)\b)))\b"
     r"(?:\s+(?:me|us))?(?:\s+(?:a\s+(?:bit|little)\s+)?more)?(?:\s+(?:me|us))?"
     r"\s+(?:about|what|wat|how|why|through)\b|"
     r"(?:would|do)\s+(?:you|u)\s+mind\s+(?:telling|sharing|saying|describing|explaining)"
@@ -124,7 +125,7 @@ _POLITE_OPEN = re.compile(
     r"(?:a\s+(?:bit|little)\s+)?more(?:\s+(?:me|us))?[\s?!.]*$)"
     # "could you tell me how long…", "…what time your shift ends" ask for a
     # fact: closed (reviews).
-    r"(?!\s+(?:long|many|much|often|old|far|soon|time|day|date|age|year)\b)",
+    r"(?!\s+(?:long|many|much|often|old|far|soon|time|day|date|age|year)\b(?!-))",
     re.IGNORECASE)
 
 

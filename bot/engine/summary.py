@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import get_args
 
 from bot.catalogue import t
-from bot.engine.acts import sure_poor, turn_acts, unsure_poor
+from bot.engine.acts import only_doubted, sure_poor, turn_acts, unsure_poor
 from bot.engine.feedback import is_short_reply
 from bot.engine.practice import condition_values
 from bot.engine.recognition import NON_ADHERENT, heard_skills
@@ -87,6 +87,8 @@ def summarize(scenario: Scenario, session: Session) -> Summary:
         if sure_poor(scenario, turn.moves):
             poor_turns += 1
             continue
+        if only_doubted(scenario, turn.moves):
+            continue  # neither for nor against: no acts, no skills (turn_acts)
         acts = turn_acts(scenario, turn.moves, turn.behaviour, turn.text)
         behaviours.update(acts)
         heard = {skill.id for skill in heard_skills(turn.skills, turn_kinds)}
@@ -156,7 +158,12 @@ def render_summary(summary: Summary, scenario: Scenario, language: str | None = 
         lines.append(t(key, lang))
     lines.append(t("summary.adherent", lang, count=summary.adherent))
     lines.append(t("summary.non_adherent", lang, count=summary.non_adherent))
-    top = _counted(summary.move_counts.most_common(3), scenario, lang)
+    # Helpful moves only: "Breaking Alex's confidentiality ×2" and "Greeting ×1"
+    # read as the trainee's main skills (thirty-sixth play-test); the line above
+    # names the unhelpful ones.
+    helpful = Counter({m: n for m, n in summary.move_counts.items()
+                       if m in scenario.moves and scenario.moves[m].kind == "good"})
+    top = _counted(helpful.most_common(3), scenario, lang)
     lines.append(t("summary.most_used", lang, moves=top or t("summary.none", lang)))
     if summary.debrief:
         lines += ["", summary.debrief]

@@ -112,13 +112,18 @@ _ASKS = re.compile(r"^(?:(?:so|and|ok|okay|well) )*(?:(?:what|how|why|when|where
                    r"where'?s|who'?s|do|does|did|is|are|can|could|would|will|any|have|has)\b")
 
 
+#: Words that take back what came before them; not "still" or "anyway", which
+#: also just go on ("…around your shifts, still, it's up to you"; review).
+_BUT = frozenset({"but", "though", "although", "however"})
+
+
 def contrasted(text: str, keyword: str) -> bool:
     """A contrast follows ``keyword`` in its sentence: "I shouldn't have said that,
     but honestly you need to come" takes the apology back (review)."""
     for sentence in _SENTENCE_WITH_END.findall(text):
         words = padded(sentence)
         at = words.find(f" {keyword} ")
-        if at >= 0 and _CONTRAST & set(words[at + len(keyword) + 1:].split()):
+        if at >= 0 and _BUT & set(words[at + len(keyword) + 1:].split()):
             return True
     return False
 

@@ -572,8 +572,12 @@ class MoveModel:
         message does: MI coding counts a repeat as a simple reflection, and the
         thirty-fourth play-test's echoer, told "more questions than reflections"
         at six to six, had two such quotes credited only with the question after
-        them. Agreeing with or mocking the words ("…, yeah right") is no reflection."""
-        if self.reflection is None or self.reflection in found or not (previous or earlier):
+        them. Agreeing with or mocking the words ("…, yeah right") is no
+        reflection, and nor is a quote beside an unhelpful move."""
+        if (self.reflection is None or self.reflection in found or not (previous or earlier)
+                or any(self.poor[j] for j in found)):
+            # Beside an unhelpful move the quote is its lead-in: credited, it had
+            # Sam answer the reflection, and a doubted push cost nothing (review).
             return
         lines = [previous, *earlier] if previous else list(earlier)
         kept, said = without(text, lambda piece: is_quote(piece, lines))
