@@ -1721,6 +1721,10 @@ def test_a_doubted_slip_counts_neither_for_nor_against_in_the_figures(tmp_path: 
     doubted.turn(session, "the gap will only get bigger whether you like it or not")
     summary = summarize(doubted.scenario, session)
     assert (summary.reflections, summary.complex_reflections, summary.non_adherent) == (0, 0, 0)
+    # Conditions and debrief notes see the same counts.
+    from bot.engine.practice import condition_values
+    seen = condition_values(doubted.scenario, session, meter=session.meter, turn=session.turn)
+    assert seen["reflections"] == 0
     # Beside a helpful move, the reading still counts.
     both, session = _playing(_asking_mini(tmp_path), FixedReading(
         [MoveGuess("reflect", 0.9), MoveGuess("pressure", 0.62)], note))

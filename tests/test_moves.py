@@ -777,6 +777,7 @@ def test_a_run_of_white_space_is_read_at_once(text: str) -> None:
     ("the sessions r about the relationship n attachment stuff", "use_jargon"),
     ("Would you try one session, at a time that works round your shifts?",
      "address_practicalities"),
+    ("one session, an evening that fits your rota, and then you decide", "address_practicalities"),
 ])
 def test_play_tested_keywords_are_read_surely(text: str, move: str) -> None:
     from bot.engine.feedback import POOR_SURE
@@ -796,7 +797,7 @@ def test_a_but_after_a_helpful_keyword_leaves_it_to_the_model() -> None:
     keyword = normalise("round your shifts")
     assert contrasted("We can do it round your shifts, but you need to come.", keyword)
     assert not contrasted("We can do it round your shifts. But what suits you?", keyword)
-    assert not contrasted("We'd fit it round your shifts, still, it's up to you.", keyword)
+    assert not contrasted("We'd fit it round your shifts, anyway, it's up to you.", keyword)
     read_as = {m.id: m.confidence for m in flagship_practice().recognizer.recognize(
         "Everything's confidential, but I can tell you Alex cried when talking about you.").moves}
     assert read_as.get("breach_confidentiality", 0) >= 0.8
@@ -814,3 +815,17 @@ def test_no_defence_keyword_turns_an_apology_or_a_choice_into_arguing_back() -> 
         sure = [m.id for m in flagship_practice().recognizer.recognize(text).moves
                 if m.confidence >= 0.8]
         assert "argue_back" not in sure, (text, sure)
+
+
+def test_a_confronting_keyword_inside_an_apology_is_left_to_the_model() -> None:
+    """Review: "I'm sorry, I never said you were the problem, and I can see why it
+    landed that way." was a sure confrontation (5 -> 4, "I'm not being unfair,
+    I'm being honest."). With a "but" after the apology it still defends, and a
+    sympathy's "sorry" never hides a referral."""
+    recognizer = flagship_practice().recognizer
+    owned = recognizer.recognize("I'm sorry, I never said you were the problem, and I can see "
+                                 "why it landed that way.").moves
+    assert not [m for m in owned if m.id == "argue_back" and m.confidence >= 0.8], owned
+    assert read("Sorry, but I never said you were the problem. You're twisting my words.")[0] == (
+        "argue_back")
+    assert "refer_support_group" in read("Sorry to hear that. A support group might help you.")

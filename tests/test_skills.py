@@ -478,13 +478,15 @@ def test_a_quote_followed_by_an_added_feeling_reads_as_complex() -> None:
 
 def test_a_courtesy_before_a_word_for_word_reflection_leaves_it_simple() -> None:
     """Review: "Fair enough." in front made a word-for-word reflection complex, as
-    its least-said-back sentence; a sentence of fewer than three content words
-    is not weighed on its own."""
+    its least-said-back sentence; a courtesy sentence is not weighed."""
     from bot.recognition.recognizer import read_skills
     from bot.recognition.said_back import least_said_back
 
     sam = "Alex is the one who's been seeing you. I don't really get where I come into it."
-    for courtesy in ("Fair enough.", "That makes sense.", "I hear you."):
+    for courtesy in ("Fair enough.", "That makes sense.", "I hear you.",
+                     "That makes a lot of sense.", "That makes sense to me.",
+                     "Thanks for saying so.", "I hear what you're saying.",
+                     "That's understandable."):
         text = f"{courtesy} You don't really get where you come into it."
         assert least_said_back(text, sam) == 1.0
         assert "simple_reflection" in {s.id for s in read_skills(text, sam).skills}

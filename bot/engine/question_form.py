@@ -114,7 +114,8 @@ _POLITE_OPEN = re.compile(
     # asks for a yes (review).
     r"(?:is|would)\s+it\s+(?:be\s+)?possible\s+(?:for\s+(?:you|u)\s+to|"
     r"(?:that\s+)?(?:you|u)(?:\s+(?:can|could|would))?)\s+(?:tell|say|share|describe|explain|"
-    r"talk(?=\s+about\s+(?:what|wat|how|why)\b)))\b"
+    r"talk(?=\s+about\s+(?:what|wat|how|why)\b(?!\s+(?:long|many|much|often|old|far|soon|"
+    r"time|day|date|age|year)\b(?!-)))))\b"
     r"(?:\s+(?:me|us))?(?:\s+(?:a\s+(?:bit|little)\s+)?more)?(?:\s+(?:me|us))?"
     r"\s+(?:about|what|wat|how|why|through)\b|"
     r"(?:would|do)\s+(?:you|u)\s+mind\s+(?:telling|sharing|saying|describing|explaining)"

@@ -112,9 +112,9 @@ _ASKS = re.compile(r"^(?:(?:so|and|ok|okay|well) )*(?:(?:what|how|why|when|where
                    r"where'?s|who'?s|do|does|did|is|are|can|could|would|will|any|have|has)\b")
 
 
-#: Words that take back what came before them; not "still" or "anyway", which
-#: also just go on ("…around your shifts, still, it's up to you"; review).
-_BUT = frozenset({"but", "though", "although", "however"})
+#: Words that take back what came before them; not "anyway", which also just
+#: goes on (review).
+_BUT = frozenset({"but", "though", "although", "however", "still"})
 
 
 def contrasted(text: str, keyword: str) -> bool:
@@ -216,6 +216,23 @@ def keyword_retracted(text: str, keyword: str) -> bool:
 _GLOSS = (r"\s*(?:[,:(]|\s[-–—]+)?\s*(?:basically|meaning|in other words|i mean|"
           r"in plain (?:words|english)|put simply|simply put|aka|i\.?e\.?|"
           r"(?:which|that|this|it)\s+(?:just|simply|basically|really)\s+means)\b")
+
+
+def apologised_before(text: str, keyword: str) -> bool:
+    """An apology comes before ``keyword`` with no "but" between: "I'm sorry, I
+    never said you were the problem, and I can see why it landed that way"
+    owns it, where "Sorry, but I never said you were…" defends (review)."""
+    words = padded(text).split()
+    target = keyword.split()
+    for i in range(len(words) - len(target) + 1):
+        if words[i:i + len(target)] != target:
+            continue
+        for before in reversed(words[:i]):
+            if before in _BUT:
+                break
+            if before in _APOLOGIES:
+                return True
+    return False
 
 
 def keyword_glossed(text: str, keyword: str) -> bool:

@@ -32,6 +32,7 @@ from bot.recognition.clauses import MIN_CLAUSE_WORDS, split_clauses, whole_sente
 from bot.recognition.denials import without, without_denied, without_retracted
 from bot.recognition.echoes import endorses, is_echo, is_quote, names_the_partner
 from bot.recognition.keywords import (
+    apologised_before,
     closing,
     contrasted,
     ends_a_sentence,
@@ -471,15 +472,18 @@ class MoveModel:
             # a sentence, so ``present`` has already checked that.
             present = [k for k in self.keywords[move_id] if f" {k} " in norm
                        and (k not in self._closing[move_id] or ends_a_sentence(text, k))]
+            confronts = "confront" in self.scenario.moves[move_id].skills
             said = [k for k in present if keyword_found(text, k)
-                    # A helpful move's keyword a "but" takes back: the model decides.
-                    and (self.poor[j] or not contrasted(text, k))]
+                    # A helpful move's keyword a "but" takes back, or a
+                    # confronting one said inside an apology: the model decides.
+                    and not (not self.poor[j] and contrasted(text, k))
+                    and not (confronts and apologised_before(text, k))]
             # A keyword said only in an apology for having said it ("sorry I
             # brought up the support group") proves nothing: the model decides.
             glossed = said and all(keyword_glossed(text, k) for k in said)
             if said and not glossed and not all(keyword_retracted(text, k) for k in said):
                 found[j] = max(found.get(j, 0.0), 0.9)
-                if "confront" in self.scenario.moves[move_id].skills:
+                if confronts:
                     undeniable.add(j)
             elif not said and present and self.poor[j]:
                 # Mentioned only in denials ("I'm not suggesting a support group,
