@@ -829,3 +829,8 @@ def test_a_confronting_keyword_inside_an_apology_is_left_to_the_model() -> None:
     assert read("Sorry, but I never said you were the problem. You're twisting my words.")[0] == (
         "argue_back")
     assert "refer_support_group" in read("Sorry to hear that. A support group might help you.")
+    # Sympathy, or no apology at all, before the keyword: still defending.
+    for text in ("Sorry you feel that way. You're twisting my words.",
+                 "I'm sorry if you took it that way. You're twisting my words."):
+        assert any(m.id == "argue_back" and m.confidence >= 0.8
+                   for m in recognizer.recognize(text).moves), text

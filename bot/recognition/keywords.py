@@ -218,20 +218,27 @@ _GLOSS = (r"\s*(?:[,:(]|\s[-–—]+)?\s*(?:basically|meaning|in other words|i m
           r"(?:which|that|this|it)\s+(?:just|simply|basically|really)\s+means)\b")
 
 
+#: An apology for the worker's own doing. Not "sorry you feel that way",
+#: "sorry to hear it" or "sorry if you took it that way" (sympathy, or no
+#: apology at all), and not "regret" or "mistake", which also blame ("my
+#: mistake was trusting you").
+_OWN_APOLOGY = re.compile(
+    r"\b(?:sorry|apologi[sz]e|apologies)\b(?![\s,]*(?:you|u|ur|your|to|if)\b)")
+
+
 def apologised_before(text: str, keyword: str) -> bool:
     """An apology comes before ``keyword`` with no "but" between: "I'm sorry, I
     never said you were the problem, and I can see why it landed that way"
     owns it, where "Sorry, but I never said you were…" defends (review)."""
-    words = padded(text).split()
+    lowered = text.lower().replace("\u2019", "'")
     target = keyword.split()
-    for i in range(len(words) - len(target) + 1):
-        if words[i:i + len(target)] != target:
-            continue
-        for before in reversed(words[:i]):
-            if before in _BUT:
+    for apology in _OWN_APOLOGY.finditer(lowered):
+        after = padded(lowered[apology.end():]).split()
+        for i in range(len(after) - len(target) + 1):
+            if after[i:i + len(target)] == target:
+                if not _BUT & set(after[:i]):
+                    return True
                 break
-            if before in _APOLOGIES:
-                return True
     return False
 
 
