@@ -790,7 +790,7 @@ def test_a_but_after_a_helpful_keyword_leaves_it_to_the_model() -> None:
     """"Everything's confidential, but I can tell you Alex cried…" (set 23) had the
     privacy keyword force explaining privacy beside the breach; a helpful move's
     keyword a "but" takes back is left to the model. "still" goes on, it does
-    not take back (review)."""
+    not take back ("if you still want to"; reviews)."""
     from bot.recognition.keywords import contrasted
     from bot.recognition.text_norm import normalise
 
@@ -798,6 +798,7 @@ def test_a_but_after_a_helpful_keyword_leaves_it_to_the_model() -> None:
     assert contrasted("We can do it round your shifts, but you need to come.", keyword)
     assert not contrasted("We can do it round your shifts. But what suits you?", keyword)
     assert not contrasted("We'd fit it round your shifts, anyway, it's up to you.", keyword)
+    assert not contrasted("We could do a time round your shifts, if you still want to?", keyword)
     read_as = {m.id: m.confidence for m in flagship_practice().recognizer.recognize(
         "Everything's confidential, but I can tell you Alex cried when talking about you.").moves}
     assert read_as.get("breach_confidentiality", 0) >= 0.8
@@ -829,8 +830,17 @@ def test_a_confronting_keyword_inside_an_apology_is_left_to_the_model() -> None:
     assert read("Sorry, but I never said you were the problem. You're twisting my words.")[0] == (
         "argue_back")
     assert "refer_support_group" in read("Sorry to hear that. A support group might help you.")
-    # Sympathy, or no apology at all, before the keyword: still defending.
+    # An apology lets the keyword pass, but the model's own reading stands
+    # (review: removed with the keyword, "Sorry, I never said…, and I don't
+    # appreciate the tone" was not understood, or credited as a repair).
+    assert "argue_back" in read("Apologies, I never said you were lazy and I don't appreciate "
+                                "the tone.")
+    # Sympathy, a denied apology, or an apology in another sentence, before the
+    # keyword: still defending.
     for text in ("Sorry you feel that way. You're twisting my words.",
-                 "I'm sorry if you took it that way. You're twisting my words."):
+                 "I'm sorry if you took it that way. You're twisting my words.",
+                 "I'm not sorry. I never said you were the reason.",
+                 "My mistake was trusting you to listen. You're twisting my words.",
+                 "Sorry for the background noise. You're twisting my words."):
         assert any(m.id == "argue_back" and m.confidence >= 0.8
                    for m in recognizer.recognize(text).moves), text

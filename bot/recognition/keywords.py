@@ -112,9 +112,9 @@ _ASKS = re.compile(r"^(?:(?:so|and|ok|okay|well) )*(?:(?:what|how|why|when|where
                    r"where'?s|who'?s|do|does|did|is|are|can|could|would|will|any|have|has)\b")
 
 
-#: Words that take back what came before them; not "anyway", which also just
-#: goes on (review).
-_BUT = frozenset({"but", "though", "although", "however", "still"})
+#: Words that take back what came before them; not "still" ("if you still
+#: want to") or "anyway", which also just go on (reviews).
+_BUT = frozenset({"but", "though", "although", "however"})
 
 
 def contrasted(text: str, keyword: str) -> bool:
@@ -223,17 +223,24 @@ _GLOSS = (r"\s*(?:[,:(]|\s[-–—]+)?\s*(?:basically|meaning|in other words|i m
 #: apology at all), and not "regret" or "mistake", which also blame ("my
 #: mistake was trusting you").
 _OWN_APOLOGY = re.compile(
-    r"\b(?:sorry|apologi[sz]e|apologies)\b(?![\s,]*(?:you|u|ur|your|to|if)\b)")
+    r"(?<!not )(?<!n't )(?<!no )\b(?:sorry|apologi[sz]e|apologies)\b"
+    r"(?![\s,]*(?:you|u|ur|your|to|if|for\s+the)\b)")
 
 
 def apologised_before(text: str, keyword: str) -> bool:
-    """An apology comes before ``keyword`` with no "but" between: "I'm sorry, I
-    never said you were the problem, and I can see why it landed that way"
-    owns it, where "Sorry, but I never said you were…" defends (review)."""
-    lowered = text.lower().replace("\u2019", "'")
+    """An apology comes before ``keyword`` in its sentence with no "but" between:
+    "I'm sorry, I never said you were the problem, and I can see why it landed
+    that way" owns it, where "Sorry, but I never said you were…" defends
+    (reviews)."""
     target = keyword.split()
-    for apology in _OWN_APOLOGY.finditer(lowered):
-        after = padded(lowered[apology.end():]).split()
+    sentences = _SENTENCE_WITH_END.findall(text.lower().replace("\u2019", "'"))
+    return any(_owned_in(sentence, target) for sentence in sentences)
+
+
+def _owned_in(sentence: str, target: list[str]) -> bool:
+    """An apology in ``sentence`` before ``target`` (its words), no "but" between."""
+    for apology in _OWN_APOLOGY.finditer(sentence):
+        after = padded(sentence[apology.end():]).split()
         for i in range(len(after) - len(target) + 1):
             if after[i:i + len(target)] == target:
                 if not _BUT & set(after[:i]):

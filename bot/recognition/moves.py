@@ -474,14 +474,18 @@ class MoveModel:
                        and (k not in self._closing[move_id] or ends_a_sentence(text, k))]
             confronts = "confront" in self.scenario.moves[move_id].skills
             said = [k for k in present if keyword_found(text, k)
-                    # A helpful move's keyword a "but" takes back, or a
-                    # confronting one said inside an apology: the model decides.
-                    and not (not self.poor[j] and contrasted(text, k))
-                    and not (confronts and apologised_before(text, k))]
+                    # A helpful move's keyword a "but" takes back: the model decides.
+                    and not (not self.poor[j] and contrasted(text, k))]
             # A keyword said only in an apology for having said it ("sorry I
-            # brought up the support group") proves nothing: the model decides.
+            # brought up the support group") proves nothing, nor does a
+            # confronting one inside the worker's apology ("I'm sorry, I never
+            # said you were the problem…"): the model decides, and its own
+            # reading stands (review: popped, it turned defences into repairs).
             glossed = said and all(keyword_glossed(text, k) for k in said)
-            if said and not glossed and not all(keyword_retracted(text, k) for k in said):
+            owned = confronts and said and all(apologised_before(text, k) for k in said)
+            if owned:
+                pass
+            elif said and not glossed and not all(keyword_retracted(text, k) for k in said):
                 found[j] = max(found.get(j, 0.0), 0.9)
                 if confronts:
                     undeniable.add(j)
