@@ -110,8 +110,8 @@ _POLITE_OPEN = re.compile(
     # a second-language trainee's frames (thirty-fourth play-test: one shown as
     # closed, the same question behind "can you tell me" as open).
     r"(?:(?:can|could|would|will)\s+(?:you|u)\s+(?:tell|say|share|describe|talk|walk|explain)|"
-    # Not "talk" here: "Is it possible for you to talk about it with Alex first?"
-    # asks for a yes (review).
+    # "talk" only before "about what/how/why": "Is it possible for you to talk
+    # about it with Alex first?" asks for a yes (reviews).
     r"(?:is|would)\s+it\s+(?:be\s+)?possible\s+(?:for\s+(?:you|u)\s+to|"
     r"(?:that\s+)?(?:you|u)(?:\s+(?:can|could|would))?)\s+(?:tell|say|share|describe|explain|"
     r"talk(?=\s+about\s+(?:what|wat|how|why)\b(?!\s+(?:long|many|much|often|old|far|soon|"

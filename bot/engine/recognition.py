@@ -216,7 +216,7 @@ def with_credited(note: SkillNote, credited: Sequence[str]) -> SkillNote:
             continue  # "small talk or other" says nothing beside a credited move
         if family is None:
             names.append(name)
-        elif family is not None and name != note.behaviour and not family & have:
+        elif name != note.behaviour and not family & have:
             names.append(name)  # the note's own behaviour is named by skill_phrase
     if not names:
         return note

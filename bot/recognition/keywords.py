@@ -118,8 +118,9 @@ _BUT = frozenset({"but", "though", "although", "however"})
 
 
 def contrasted(text: str, keyword: str) -> bool:
-    """A contrast follows ``keyword`` in its sentence: "I shouldn't have said that,
-    but honestly you need to come" takes the apology back (review)."""
+    """A contrast follows ``keyword`` in its sentence: in "Everything's
+    confidential, but I can tell you Alex cried…" the "but" takes the privacy
+    rule back (held-out set 23)."""
     for sentence in _SENTENCE_WITH_END.findall(text):
         words = padded(sentence)
         at = words.find(f" {keyword} ")

@@ -482,10 +482,9 @@ class MoveModel:
             # said you were the problem…"): the model decides, and its own
             # reading stands (review: popped, it turned defences into repairs).
             glossed = said and all(keyword_glossed(text, k) for k in said)
-            owned = confronts and said and all(apologised_before(text, k) for k in said)
-            if owned:
-                pass
-            elif said and not glossed and not all(keyword_retracted(text, k) for k in said):
+            owned = confronts and all(apologised_before(text, k) for k in said)
+            if (said and not glossed and not owned
+                    and not all(keyword_retracted(text, k) for k in said)):
                 found[j] = max(found.get(j, 0.0), 0.9)
                 if confronts:
                     undeniable.add(j)

@@ -65,7 +65,8 @@ _COURTESY = re.compile(
     r"(?:\s+to\s+me)?|i\s+appreciate\s+(?:that|it)|thanks?(?:\s+you)?\s+for\s+being\s+honest"
     r"(?:\s+with\s+me)?|"
     r"(?:that'?s|thats|that\s+is|it'?s|its)?\s*(?:very\s+|totally\s+|completely\s+)?understandable|"
-    r"i\s+hear\s+what\s+(?:you'?re|youre|ur|you\s+are)\s+saying|thanks?\s+for\s+saying\s+so|fair(?:\s+enough)?|(?:is\s+)?fair\s+enough|"
+    r"i\s+hear\s+what\s+(?:you'?re|youre|ur|you\s+are)\s+saying|thanks?\s+for\s+saying\s+so|"
+    r"fair(?:\s+enough)?|(?:is\s+)?fair\s+enough|"
     r"i\s+(?:hear|see|get|understand)(?:\s+(?:you|u|that|it))?|thanks?(?:\s+you)?(?:\s+for\s+"
     r"(?:saying|telling\s+me|sharing)\s+(?:that|this|it))?|of\s+course|absolutely|totally|true|"
     r"got\s+it|understood|i\s+know)\b[\s,]*(?:(?:sam|tbh|honestly|really|too)\b[\s,]*)*[.!]*\s*$",
