@@ -824,9 +824,13 @@ def test_a_confronting_keyword_inside_an_apology_is_left_to_the_model() -> None:
     I'm being honest."). With a "but" after the apology it still defends, and a
     sympathy's "sorry" never hides a referral."""
     recognizer = flagship_practice().recognizer
-    owned = recognizer.recognize("I'm sorry, I never said you were the problem, and I can see "
-                                 "why it landed that way.").moves
-    assert not [m for m in owned if m.id == "argue_back" and m.confidence >= 0.8], owned
+    for text in ("I'm sorry, I never said you were the problem, and I can see why it landed "
+                 "that way.",
+                 # The apology as a sentence of its own (review).
+                 "I'm sorry. I never said you were the problem, and I can see why it landed "
+                 "that way."):
+        owned = recognizer.recognize(text).moves
+        assert not [m for m in owned if m.id == "argue_back" and m.confidence >= 0.8], owned
     assert read("Sorry, but I never said you were the problem. You're twisting my words.")[0] == (
         "argue_back")
     assert "refer_support_group" in read("Sorry to hear that. A support group might help you.")
@@ -841,6 +845,11 @@ def test_a_confronting_keyword_inside_an_apology_is_left_to_the_model() -> None:
                  "I'm sorry if you took it that way. You're twisting my words.",
                  "I'm not sorry. I never said you were the reason.",
                  "My mistake was trusting you to listen. You're twisting my words.",
-                 "Sorry for the background noise. You're twisting my words."):
+                 "Sorry for the background noise. You're twisting my words.",
+                 # In the same sentence too (review): sympathy, a name, a refusal.
+                 "I'm sorry that you feel that way, you're twisting my words.",
+                 "Sorry Sam, you're twisting my words, that's not what I meant at all.",
+                 "Sorry about the noise, you're twisting my words.",
+                 "I refuse to apologise, I never said you were the problem."):
         assert any(m.id == "argue_back" and m.confidence >= 0.8
                    for m in recognizer.recognize(text).moves), text

@@ -61,7 +61,7 @@ _SENTENCE = re.compile(r"[^.!?\n]+[.!?]*")
 _COURTESY = re.compile(
     r"^\s*(?:(?:ok|okay|yeah|ya|yes|right|sure|oh|ah|mm|hmm|so|and|well)\b[\s,]*)*"
     r"(?:(?:that|it|thats|that's|it's|its)\s+)?(?:(?:all|totally|completely|really|kind\s+of)\s+)?"
-    r"(?:makes?\s+(?:a\s+(?:whole\s+)?lot\s+of\s+|so\s+much\s+|(?!no\b)\w+\s+)?sense"
+    r"(?:makes?\s+(?:a\s+(?:whole\s+)?lot\s+of\s+|so\s+much\s+|(?!(?:no|zero|little|less)\b)\w+\s+)?sense"
     r"(?:\s+to\s+me)?|i\s+appreciate\s+(?:that|it)|thanks?(?:\s+you)?\s+for\s+being\s+honest"
     r"(?:\s+with\s+me)?|"
     r"(?:that'?s|thats|that\s+is|it'?s|its)?\s*(?:very\s+|totally\s+|completely\s+)?understandable|"
