@@ -818,38 +818,20 @@ def test_no_defence_keyword_turns_an_apology_or_a_choice_into_arguing_back() -> 
         assert "argue_back" not in sure, (text, sure)
 
 
-def test_a_confronting_keyword_inside_an_apology_is_left_to_the_model() -> None:
-    """Review: "I'm sorry, I never said you were the problem, and I can see why it
-    landed that way." was a sure confrontation (5 -> 4, "I'm not being unfair,
-    I'm being honest."). With a "but" after the apology it still defends, and a
-    sympathy's "sorry" never hides a referral."""
+def test_sympathy_or_a_refusal_before_a_correction_is_still_arguing_back() -> None:
+    """A rule that let a confronting keyword pass after an apology was tried and
+    taken out: each version let a defence through as a repair ("You should be
+    sorry, I never said you were the problem."; reviews). These stay sure."""
     recognizer = flagship_practice().recognizer
-    for text in ("I'm sorry, I never said you were the problem, and I can see why it landed "
-                 "that way.",
-                 # The apology as a sentence of its own (review).
-                 "I'm sorry. I never said you were the problem, and I can see why it landed "
-                 "that way."):
-        owned = recognizer.recognize(text).moves
-        assert not [m for m in owned if m.id == "argue_back" and m.confidence >= 0.8], owned
     assert read("Sorry, but I never said you were the problem. You're twisting my words.")[0] == (
         "argue_back")
     assert "refer_support_group" in read("Sorry to hear that. A support group might help you.")
-    # An apology lets the keyword pass, but the model's own reading stands
-    # (review: removed with the keyword, "Sorry, I never said…, and I don't
-    # appreciate the tone" was not understood, or credited as a repair).
-    assert "argue_back" in read("Apologies, I never said you were lazy and I don't appreciate "
-                                "the tone.")
-    # Sympathy, a denied apology, or an apology in another sentence, before the
-    # keyword: still defending.
     for text in ("Sorry you feel that way. You're twisting my words.",
                  "I'm sorry if you took it that way. You're twisting my words.",
-                 "I'm not sorry. I never said you were the reason.",
-                 "My mistake was trusting you to listen. You're twisting my words.",
-                 "Sorry for the background noise. You're twisting my words.",
-                 # In the same sentence too (review): sympathy, a name, a refusal.
                  "I'm sorry that you feel that way, you're twisting my words.",
-                 "Sorry Sam, you're twisting my words, that's not what I meant at all.",
-                 "Sorry about the noise, you're twisting my words.",
+                 "You should be sorry, I never said you were the problem.",
+                 "Sorry, I'm not sorry, I never said you were the problem.",
                  "I refuse to apologise, I never said you were the problem."):
         assert any(m.id == "argue_back" and m.confidence >= 0.8
                    for m in recognizer.recognize(text).moves), text
+

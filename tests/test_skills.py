@@ -490,3 +490,13 @@ def test_a_courtesy_before_a_word_for_word_reflection_leaves_it_simple() -> None
         text = f"{courtesy} You don't really get where you come into it."
         assert least_said_back(text, sam) == 1.0
         assert "simple_reflection" in {s.id for s in read_skills(text, sam).skills}
+
+
+def test_a_dismissal_is_no_courtesy() -> None:
+    """Reviews: "It makes no sense to me." and "That makes zero sense." were
+    set aside as courtesies when weighing a reflection's kind."""
+    from bot.recognition.said_back import _COURTESY
+
+    for said in ("It makes no sense to me.", "That makes zero sense.", "That makes little sense."):
+        assert not _COURTESY.match(said), said
+    assert _COURTESY.match("That makes a whole lot of sense.")

@@ -219,33 +219,6 @@ _GLOSS = (r"\s*(?:[,:(]|\s[-–—]+)?\s*(?:basically|meaning|in other words|i m
           r"(?:which|that|this|it)\s+(?:just|simply|basically|really)\s+means)\b")
 
 
-#: The worker owning something: "I'm sorry, I…", "Sorry. I…", "I apologise, I…",
-#: an apology followed at once by what the worker did or meant. Not "sorry
-#: that you feel…", "Sorry Sam, you're…", "sorry about the noise" or "I refuse
-#: to apologise" (reviews: each let a defence through as a repair).
-_OWN_APOLOGY = re.compile(
-    r"(?<!not )(?<!n't )(?<!no )(?<!to )\b(?:sorry|apologi[sz]e|apologies)"
-    r"(?:\s+(?:again|for\s+that|about\s+that))?\s*[,.;:!–—-]*\s+(?=i\b|i'|i’)")
-
-
-def apologised_before(text: str, keyword: str) -> bool:
-    """The worker's own apology ends right before the sentence or clause that
-    says ``keyword``, with no "but" between: "I'm sorry. I never said you were
-    the problem, and I can see why it landed that way" owns it, where "Sorry,
-    but I never said you were…" defends (reviews)."""
-    lowered = text.lower().replace("\u2019", "'")
-    target = keyword.split()
-    for apology in _OWN_APOLOGY.finditer(lowered):
-        sentence = _SENTENCE_WITH_END.match(lowered, apology.end())
-        after = padded(sentence.group() if sentence else "").split()
-        for i in range(len(after) - len(target) + 1):
-            if after[i:i + len(target)] == target:
-                if not _BUT & set(after[:i]):
-                    return True
-                break
-    return False
-
-
 def keyword_glossed(text: str, keyword: str) -> bool:
     """Every time ``text`` says ``keyword``, plain words explaining it follow at once."""
     lowered = text.lower().replace("\u2019", "'")

@@ -32,7 +32,6 @@ from bot.recognition.clauses import MIN_CLAUSE_WORDS, split_clauses, whole_sente
 from bot.recognition.denials import without, without_denied, without_retracted
 from bot.recognition.echoes import endorses, is_echo, is_quote, names_the_partner
 from bot.recognition.keywords import (
-    apologised_before,
     closing,
     contrasted,
     ends_a_sentence,
@@ -477,14 +476,13 @@ class MoveModel:
                     # A helpful move's keyword a "but" takes back: the model decides.
                     and not (not self.poor[j] and contrasted(text, k))]
             # A keyword said only in an apology for having said it ("sorry I
-            # brought up the support group") proves nothing, nor does a
-            # confronting one inside the worker's apology ("I'm sorry, I never
-            # said you were the problem…"): the model decides, and its own
-            # reading stands (review: popped, it turned defences into repairs).
+            # brought up the support group") proves nothing: the model decides.
+            # (A confronting keyword after an apology, "I'm sorry, I never said
+            # you were the problem…", was tried and taken out: every rule let
+            # a defence through as a repair, "You should be sorry, I never said…";
+            # reviews.)
             glossed = said and all(keyword_glossed(text, k) for k in said)
-            owned = confronts and all(apologised_before(text, k) for k in said)
-            if (said and not glossed and not owned
-                    and not all(keyword_retracted(text, k) for k in said)):
+            if said and not glossed and not all(keyword_retracted(text, k) for k in said):
                 found[j] = max(found.get(j, 0.0), 0.9)
                 if confronts:
                     undeniable.add(j)
