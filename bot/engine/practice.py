@@ -432,8 +432,7 @@ class Practice:
         """The line a message answers: after the partner let a doubtful message
         pass, the question it let pass, which the trainee was told to answer
         ("Not at all, I meant…" read as brushing Sam off, and Sam hung up; review)."""
-        let_pass = {self.scenario.text(says(line), session.language)
-                    for line in self.scenario.spec.unclear.doubt_again_lines}
+        let_pass = self._rendered(session, self.scenario.spec.unclear.doubt_again_lines)
         if previous in let_pass and len(session.turns) >= 2:
             return session.turns[-2].reply
         return previous
@@ -445,8 +444,11 @@ class Practice:
         the trainee's answer answers (``_still_asked``; review)."""
         if not self.scenario.spec.unclear.doubt_again_lines or not session.turns:
             return False
-        asked = {self.scenario.text(says(line), session.language) for line in self._doubt_lines()}
-        return session.turns[-1].reply in asked
+        return session.turns[-1].reply in self._rendered(session, self._doubt_lines())
+
+    def _rendered(self, session: Session, lines: Sequence[Line]) -> set[str]:
+        """The partner's ``lines`` as said in this session's language."""
+        return {self.scenario.text(says(line), session.language) for line in lines}
 
     def _reply(self, session: Session, steps: list[Step], *, asked: bool = False,
                again: bool = False) -> str:

@@ -235,13 +235,13 @@ def _debrief(scenario: Scenario, session: Session) -> str:
     values = condition_values(scenario, session, meter=session.meter, turn=session.turn)
     shown = [scenario.text(text, session.language)
              for condition, text in notes if condition.holds(values)]
-    doubted = _only_doubted(scenario, session)
+    doubted = _doubted_slips(scenario, session)
     if doubted:
         shown.append(t("summary.debrief_unsure", session.language, moves=doubted))
     return "\n\n".join([scenario.text(debrief, session.language), *shown])
 
 
-def _only_doubted(scenario: Scenario, session: Session) -> str:
+def _doubted_slips(scenario: Scenario, session: Session) -> str:
     """The unhelpful moves read only "not sure", by name: the notes leave them out
     (a note must not claim a slip the bot doubted), so a trainee whose four
     slips were all doubted heard nothing of them at the end (thirty-third

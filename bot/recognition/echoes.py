@@ -185,10 +185,15 @@ _AGREEMENT = re.compile(
     r"(?: with (?:you|u|that|it|them))?(?: (?:tbh|honestly|totally|100|there|on that|lol))*$")
 
 
+def _core(text: str) -> str:
+    """The normalised words of ``text``, question marks dropped."""
+    return normalise(text).replace("?", " ").strip()
+
+
 def endorses(text: str) -> bool:
     """True when a piece of ``text`` only agrees or mocks: a quote beside it is
     then the worker's own view, no echo."""
-    return any(_AGREEMENT.match(normalise(piece).replace("?", " ").strip())
+    return any(_AGREEMENT.match(_core(piece))
                for piece in PIECES.split(text) if piece and piece.strip())
 
 
@@ -243,7 +248,7 @@ def _said_clauses(line: str) -> tuple[tuple[str, ...], ...]:
 def names_the_partner(text: str) -> bool:
     """True when ``text`` opens "you said…", "earlier you told me…": what follows
     is offered as the partner's words, whichever rule accepts them."""
-    return bool(_QUOTING.match(normalise(text).replace("?", " ").strip()))
+    return bool(_QUOTING.match(_core(text)))
 
 
 def is_quote(text: str, lines: Sequence[str]) -> bool:
@@ -259,7 +264,7 @@ def is_quote(text: str, lines: Sequence[str]) -> bool:
     clause of the partner's, most of its words in order and with any "not"
     kept. A quote that reports speech elsewhere, or mocks, never counts.
     """
-    core = normalise(text).replace("?", " ").strip()
+    core = _core(text)
     quoted = _QUOTING.match(core)
     if not quoted or not lines:
         return False
@@ -283,7 +288,7 @@ def is_echo(text: str, previous: str) -> bool:
     """True when ``text`` (a message or a piece of one) says back, word for word,
     what the partner said about themself in ``previous``, from a clause's start;
     or anything the partner said, where the worker says "you said" first."""
-    core = normalise(text).replace("?", " ").strip()
+    core = _core(text)
     quoted = _QUOTING.match(core)
     core = core[quoted.end():] if quoted else _LEAD_IN.sub("", core)
     statements = _statements(previous)

@@ -551,7 +551,7 @@ class MoveModel:
         """Drop the poor moves only the partner's own words, said back, show; a
         message that is nothing but an echo is the scenario's reflection move.
         A quote ("earlier you told me…") may come from any of the partner's lines."""
-        lines = [previous, *earlier] if previous else list(earlier)
+        lines = _partner_lines(previous, earlier)
         quoted = False
 
         def said_back(piece: str) -> bool:
@@ -584,7 +584,7 @@ class MoveModel:
             # Beside an unhelpful move the quote is its lead-in: credited, it had
             # Sam answer the reflection, and a doubted push cost nothing (review).
             return
-        lines = [previous, *earlier] if previous else list(earlier)
+        lines = _partner_lines(previous, earlier)
         kept, said = without(text, lambda piece: is_quote(piece, lines))
         if said and not endorses(kept):
             found[self.reflection] = ECHO_CONFIDENCE
@@ -645,3 +645,8 @@ class MoveModel:
                                      for k in self.keywords[move_id]):
                 unsaid.add(j)
         return unsaid, rest
+
+
+def _partner_lines(previous: str | None, earlier: Sequence[str]) -> list[str]:
+    """The partner's lines a quote may come from: the last one, then the earlier."""
+    return [previous, *earlier] if previous else list(earlier)
