@@ -717,6 +717,29 @@ def test_pushing_or_referring_elsewhere_is_named_advice_without_permission() -> 
         assert lines == ["How you said it: advice without permission"], (move, lines)
 
 
+def test_a_turn_with_an_unhelpful_move_and_no_skill_to_name_says_why_it_is_not_rated() -> None:
+    """Thirty-sixth play-test: "How you said it" vanished on five turns with a breach,
+    jargon or siding, unexplained, while other unhelpful turns showed one."""
+    from bot.engine.feedback import render_plain
+    from bot.engine.recognition import SkillNote
+    from tests.scenarios import flagship_practice
+
+    flagship = flagship_practice().scenario
+    practice = Practice(flagship, FixedReading([MoveGuess("breach_confidentiality", 0.95)],
+                                               SkillNote("reflection", 0.9, [])))
+    result = practice.turn(practice.start(seed=2), "Alex told me you never listen.")
+    assert result.feedback.skills is None
+    lines = [x for x in render_plain(result.feedback, "en").splitlines()
+             if x.startswith("How you said it")]
+    assert lines == ["How you said it: not rated on a turn with an unhelpful move; your "
+                     "summary counts such a turn as MI-non-adherent"]
+    # Told "not sure", the slip is a guess and the line shows the skill reading.
+    practice = Practice(flagship, FixedReading([MoveGuess("breach_confidentiality", 0.6)],
+                                               SkillNote("reflection", 0.9, [])))
+    result = practice.turn(practice.start(seed=2), "Alex told me you never listen.")
+    assert not result.feedback.skills_set_aside
+
+
 def test_the_summary_counts_a_word_or_two_apart_from_messages_not_understood() -> None:
     """"Exactly." was listed as a message not understood (eighth play-test)."""
     from bot.engine.summary import render_summary, summarize

@@ -293,6 +293,24 @@ def test_several_moves_in_one_message(text: str, expected: set[str]) -> None:
 
 
 @pytest.mark.parametrize(
+    "text",
+    [
+        "Could we try one session next month? You can leave whenever you like.",
+        "Would you give it one go? You can stop whenever you want.",
+    ],
+)
+def test_the_second_of_two_sentences_is_read_alone_for_a_helpful_move(text: str) -> None:
+    """Read as spans of one run, the second sentence blurred into the first,
+    and the trainee was told to leave the choice with Sam (thirty-sixth play-test)."""
+    assert read(text) == ["invite_trial_session", "emphasize_autonomy"]
+
+
+def test_no_helpful_sentence_is_credited_beside_an_unhelpful_move() -> None:
+    assert read("You need to come on Thursday. You can leave early if you hate it.") == [
+        "pressure"]
+
+
+@pytest.mark.parametrize(
     ("text", "expected"),
     [
         # Twenty-first play-test: each unhelpful sentence was caught when sent

@@ -105,6 +105,19 @@ async def test_end_before_an_ending_says_where_the_trainee_stood(bot: Running) -
     assert not bot.tg.failed_calls
 
 
+async def test_how_you_said_it_says_why_a_slip_is_not_rated(bot: Running) -> None:
+    """The line vanished on turns with a breach (thirty-sixth play-test)."""
+    await bot.say("/start")
+    message_id, _ = bot.last_buttons()
+    await bot.press(message_id, "s:hesitant_partner")
+    before = len(bot.texts())
+    await bot.say("Alex told me in our last session that you never listen to them.")
+    feedback = bot.texts()[before:][-1]
+    assert "Breaking Alex's confidentiality" in feedback, feedback
+    assert "How you said it: not rated on a turn with an unhelpful move" in feedback
+    assert not bot.tg.failed_calls
+
+
 async def test_html_in_trainee_text_is_escaped_and_kept_verbatim(bot: Running) -> None:
     await bot.say("/start")
     message_id, _ = bot.last_buttons()

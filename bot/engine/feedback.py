@@ -47,6 +47,10 @@ class TurnFeedback:
     #: so it is not headed "Not understood".
     short: bool = False
     skills: SkillNote | None = None
+    #: No "How you said it" because a sure unhelpful move was read and no
+    #: non-adherent skill: the line says so, not nothing (thirty-sixth
+    #: play-test: the line vanished on five such turns, unexplained).
+    skills_set_aside: bool = False
     #: Messages left before the turn limit ends the conversation, once only a
     #: few are (a trainee at openness 10 ran out of time without warning).
     turns_left: int | None = None
@@ -150,6 +154,15 @@ def skill_phrase(note: SkillNote, language: str | None) -> str:
     return ", ".join(sure)
 
 
+def skills_text(feedback: TurnFeedback, language: str | None) -> str | None:
+    """What "How you said it" says of this turn, if anything."""
+    if not feedback.understood:
+        return None
+    if feedback.skills is not None:
+        return skill_phrase(feedback.skills, language)
+    return t("feedback.skills_set_aside", language) if feedback.skills_set_aside else None
+
+
 #: A message this long is a lot to take in on a phone call: a nine-sentence
 #: message credited with seven helpful moves got no word on its length
 #: (thirtieth play-test).
@@ -201,8 +214,8 @@ def render_plain(feedback: TurnFeedback, language: str | None = None) -> str:
             lines.append(f"  {t('feedback.tip', language)}: {move.tip}")
         if move.better:
             lines.append(f"  {t('feedback.better', language)}: {move.better}")
-    if feedback.skills is not None and feedback.understood:
-        lines.append(t("feedback.skills", language, skills=skill_phrase(feedback.skills, language)))
+    if (skills := skills_text(feedback, language)) is not None:
+        lines.append(t("feedback.skills", language, skills=skills))
     bar = meter_bar(feedback.meter_after, feedback.meter_min, feedback.meter_max)
     meter = t(
         "feedback.meter",

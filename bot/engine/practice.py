@@ -586,6 +586,8 @@ class Practice:
         long: bool = False,
     ) -> TurnFeedback:
         m = self.scenario.spec.meter
+        shown = shown_skills(recognition.skills, _shown_kinds(items),
+                             self._declared(items), [*self._credited(items), *acts])
         return TurnFeedback(
             understood=understood,
             meter_label=self.scenario.text(m.label, session.language),
@@ -602,8 +604,9 @@ class Practice:
             unheard=unheard,
             reflected="reflection" in acts,
             long=long,
-            skills=shown_skills(recognition.skills, _shown_kinds(items),
-                                self._declared(items), [*self._credited(items), *acts]),
+            skills=shown,
+            skills_set_aside=shown is None and recognition.skills is not None
+            and "poor" in _shown_kinds(items),
             turns_left=self._turns_left(session),
             last_chance=self._last_chance(session),
             partner=self.scenario.partner_name(session.language),

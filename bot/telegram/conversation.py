@@ -18,7 +18,7 @@ from bot.engine.feedback import (
     TurnFeedback,
     capped_text,
     meter_bar,
-    skill_phrase,
+    skills_text,
     turns_left_text,
 )
 from bot.engine.practice import Practice, SessionMismatchError, TurnResult
@@ -318,9 +318,8 @@ class Conversation:
                 lines.append(f"🔎 {italic(t('tg.tip', language))}: {esc(move.tip)}")
             if move.better:
                 lines.append(f"💡 {italic(t('tg.better', language))}: {esc(move.better)}")
-        if feedback.skills is not None and feedback.understood:
-            lines.append(f"🗣 {esc(t('tg.skills', language))}: "
-                         f"{esc(skill_phrase(feedback.skills, language))}")
+        if (skills := skills_text(feedback, language)) is not None:
+            lines.append(f"🗣 {esc(t('tg.skills', language))}: {esc(skills)}")
         bar = meter_bar(feedback.meter_after, feedback.meter_min, feedback.meter_max)
         delta = feedback.delta
         sign = f" ({delta:+d})" if delta else ""
