@@ -254,3 +254,25 @@ def test_a_bare_check_in_is_seeking_collaboration_not_unclear() -> None:
     recognition = recognizer.recognize("Can I check how that lands with you?",
                                        "Okay, that's less scary than what I had in my head.")
     assert [m.id for m in recognition.moves] == ["seek_collaboration"]
+
+
+@pytest.mark.parametrize(
+    ("text", "read"),
+    [
+        # Thirty-sixth play-test: counted no question, with its "?".
+        ("wud u be up for trying just 1 session together? n then u decide",
+         ("part", "closed_question")),
+        ("cud we try one session", ("whole", "closed_question")),
+        ("shud i send u the times?", ("whole", "closed_question")),
+        ("wot do u reckon", ("whole", "open_question")),
+        ("wht wd make it easier for u", ("whole", "open_question")),
+        ("wht time suits u?", ("whole", "closed_question")),
+        ("cd player broke lol", None),
+    ],
+)
+def test_phone_spellings_of_would_could_should_and_what_ask(
+    text: str, read: tuple[str, str] | None
+) -> None:
+    from bot.engine.question_form import read_question
+
+    assert read_question(text) == read

@@ -25,10 +25,15 @@ _LEAD = (r"(?:(?:so|and|or|but|ok|okay|well|then|also|hey|hi|sam|yeah|yea|yes|oh
          r"sure|mm|hmm|sorry|please)\b[\s,]*)*+")
 _PRONOUN = r"you|u|ya|we|i|they|he|she|alex"
 _SUBJECT = rf"{_PRONOUN}|it|that|this|there|anything|something"
-_AUX = r"do|does|did|are|r|is|was|were|would|wd|could|can|will|should|shall|may|might"
+#: With the phone spellings of "would", "could" and "should": "wud u be up for
+#: one session?" counted no question (thirty-sixth play-test).
+_AUX = (r"do|does|did|are|r|is|was|were|would|wd|wud|wld|could|cd|cud|cld|can|will|"
+        r"should|shd|shud|shld|shall|may|might")
 #: "have it your way" is not a question; "have you…" is.
 _INVERTED = rf"(?:{_AUX})\s+(?:{_SUBJECT})\b|(?:have|has)\s+(?:{_PRONOUN})\b"
-_WH = r"what|wat|how|why|when|where|who|which"
+#: "what" as phones type it too ("wat", "wot", "wht").
+_WHAT = r"what|wat|wot|wht"
+_WH = rf"{_WHAT}|how|why|when|where|who|which"
 #: Question words with their verb fused on, asking whatever follows.
 _WH_VERB = r"whats|what's|wats|hows|how's|whys|why's|wheres|where's|whens|when's|whos|who's"
 #: "what you said makes sense" opens like a question but reports one.
@@ -52,20 +57,20 @@ _ASKED = re.compile(
 #: Without one, the question word needs its verb, and "which"/"who" (mostly
 #: "which is understandable") count only with a question mark.
 _WORDED = re.compile(
-    rf"^{_LEAD}(?:(?P<wh>{_WH_VERB})\b|(?P<wh2>what|wat|how|why|when|where)\s+"
+    rf"^{_LEAD}(?:(?P<wh>{_WH_VERB})\b|(?P<wh2>{_WHAT}|how|why|when|where)\s+"
     rf"(?:{_AUX}|have|has|about|come|else)\b|{_INVERTED})",
     re.IGNORECASE)
 #: The same, inside a sentence typed without stops ("sounds like ur not sure why
 #: im calling whats been on ur mind"), unless the word before makes it a clause
 #: ("i know what would help", "i wonder how that felt").
 _WITHIN = re.compile(
-    rf"(?<![\w'])(?P<before>[\w']+)\s+(?:(?P<wh>{_WH_VERB})\b|(?P<wh2>what|wat|how|why|when|"
+    rf"(?<![\w'])(?P<before>[\w']+)\s+(?:(?P<wh>{_WH_VERB})\b|(?P<wh2>{_WHAT}|how|why|when|"
     rf"where)\s+(?:{_AUX}|have|has)\b\s+(?:{_SUBJECT}|been)\b|(?:{_AUX})\s+(?:{_PRONOUN})\b|"
     # "does that make sense", "would it help"; not "the worry is that…" nor "do it online".
     rf"(?:does|did|would|wd|could|can|will|should|might)\s+(?:it|that|this|there)\b|"
     # "what makes it feel that way", "what would help": "what" asking as the subject
     # (nineteenth play-test: three such questions uncounted in one summary).
-    rf"(?P<wh3>what|wat)\s+(?:would|could|might|will|can|makes|made|helps|helped|worries|"
+    rf"(?P<wh3>{_WHAT})\s+(?:would|could|might|will|can|makes|made|helps|helped|worries|"
     rf"bothers|gets)\b)",
     re.IGNORECASE)
 _CLAUSE_BEFORE = frozenset({
@@ -81,8 +86,8 @@ _CLAUSE_BEFORE = frozenset({
 })
 #: Question words that open a question rather than ask for one fact; MI coding
 #: counts "when would suit you" as closed.
-_OPEN = frozenset({"what", "whats", "what's", "wat", "wats", "how", "hows", "how's", "why",
-                   "whys", "why's"})
+_OPEN = frozenset({"what", "whats", "what's", "wat", "wats", "wot", "wht", "how", "hows",
+                   "how's", "why", "whys", "why's"})
 _SENTENCE = re.compile(r"[^.!?\n]+[.!?]*")
 #: Question words that also open a clause ("when Alex mentioned it, …").
 _CLAUSAL = frozenset({"when", "where", "which", "who"})
@@ -194,7 +199,7 @@ def read_question(text: str) -> tuple[str, str] | None:
     first = asking[0]
     named = next((g for g in ("wh", "wh2", "wh3") if first.groupdict().get(g)), None)
     wh = first.group(named) if named else ""
-    fact = _FACT.get(wh.lower().replace("wat", "what"))
+    fact = _FACT.get("what" if re.fullmatch(_WHAT, wh, re.IGNORECASE) else wh.lower())
     # What follows the question word itself ("how| about one session"), not the
     # match: the pattern without a "?" takes "about" in (review).
     asks_fact = fact is not None and named is not None and fact.match(
