@@ -58,12 +58,20 @@ def _rows(name: str) -> list[dict[str, Any]]:
 
 
 def move_scores(model: mv.MoveModel, rows: list[dict[str, Any]]) -> dict[str, float]:
-    """Top-1 (main move, and any labelled move), poor-move recall, good flagged as poor."""
+    """Top-1 (main move, and any labelled move), poor-move recall, good flagged as poor;
+    and on messages labelled with several moves, how many of those moves are found
+    and how many of the moves found there are labelled."""
     poor = {m for m, move in model.scenario.moves.items() if move.kind == "poor"}
     top1 = strict = hits = poor_total = flagged = good_total = unclear = 0
+    several = several_found = several_read = several_right = 0
     for row in rows:
         found = [g.id for g in model.read(row["text"])]
         expected: list[str] = row["moves"]
+        if len(expected) > 1:
+            several += len(expected)
+            several_found += len(set(expected) & set(found))
+            several_read += len(found)
+            several_right += sum(m in expected for m in found)
         top1 += bool(found) and found[0] in expected
         strict += bool(found) and found[0] == expected[0]
         unclear += not found
@@ -77,6 +85,8 @@ def move_scores(model: mv.MoveModel, rows: list[dict[str, Any]]) -> dict[str, fl
     return {
         "n": n, "top1": top1 / n, "top1_main": strict / n, "unclear": unclear / n,
         "poor_recall": hits / max(poor_total, 1), "good_flagged": flagged / max(good_total, 1),
+        "several_found": several_found / max(several, 1),
+        "several_precision": several_right / max(several_read, 1),
     }
 
 
@@ -349,6 +359,13 @@ def main() -> None:
              "≤ 0.02"),
             (f"moves, held out ({name}): read as nothing", test["unclear"], ""),
         ]
+        if name == "pooled":
+            table += [
+                ("moves, pooled, several labelled: labelled moves found", test["several_found"],
+                 ""),
+                ("moves, pooled, several labelled: moves found that are labelled",
+                 test["several_precision"], ""),
+            ]
     table.append((f"off-topic read as a move, held out ({len(off_rows)} messages)", off, "low"))
     for writer, score in writers.items():
         table += [
