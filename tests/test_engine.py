@@ -731,13 +731,15 @@ def test_a_turn_with_an_unhelpful_move_and_no_skill_to_name_says_why_it_is_not_r
     assert result.feedback.skills is None
     lines = [x for x in render_plain(result.feedback, "en").splitlines()
              if x.startswith("How you said it")]
-    assert lines == ["How you said it: not rated on a turn with an unhelpful move; your "
-                     "summary counts such a turn as MI-non-adherent"]
+    assert lines == ["How you said it: no skill to name beside this unhelpful move; your "
+                     "summary counts the turn as MI-non-adherent"]
     # Told "not sure", the slip is a guess and the line shows the skill reading.
     practice = Practice(flagship, FixedReading([MoveGuess("breach_confidentiality", 0.6)],
                                                SkillNote("reflection", 0.9, [])))
     result = practice.turn(practice.start(seed=2), "Alex told me you never listen.")
     assert not result.feedback.skills_set_aside
+    assert [x for x in render_plain(result.feedback, "en").splitlines()
+            if x.startswith("How you said it")] == ["How you said it: a reflection"]
 
 
 def test_the_summary_counts_a_word_or_two_apart_from_messages_not_understood() -> None:

@@ -293,24 +293,6 @@ def test_several_moves_in_one_message(text: str, expected: set[str]) -> None:
 
 
 @pytest.mark.parametrize(
-    "text",
-    [
-        "Could we try one session next month? You can leave whenever you like.",
-        "Would you give it one go? You can stop whenever you want.",
-    ],
-)
-def test_the_second_of_two_sentences_is_read_alone_for_a_helpful_move(text: str) -> None:
-    """Read as spans of one run, the second sentence blurred into the first,
-    and the trainee was told to leave the choice with Sam (thirty-sixth play-test)."""
-    assert read(text) == ["invite_trial_session", "emphasize_autonomy"]
-
-
-def test_no_helpful_sentence_is_credited_beside_an_unhelpful_move() -> None:
-    assert read("You need to come on Thursday. You can leave early if you hate it.") == [
-        "pressure"]
-
-
-@pytest.mark.parametrize(
     ("text", "expected"),
     [
         # Twenty-first play-test: each unhelpful sentence was caught when sent
@@ -431,6 +413,21 @@ def test_a_poor_move_whose_keyword_is_only_denied_is_not_read(text: str) -> None
 )
 def test_a_denied_poor_move_is_not_read(text: str, ruled_out: str) -> None:
     assert ruled_out not in read(text)
+
+
+@pytest.mark.parametrize("text", ["I didn't say that.", "I didn't say I'm on Alex's team."])
+def test_denying_what_you_said_before_is_arguing_back(text: str) -> None:
+    """Thirty-seventh play-test: the denial rule set arguing back aside, so
+    "I didn't say I'm on Alex's team." read as nothing ("I didn't follow")."""
+    assert read(text) == ["argue_back"]
+
+
+def test_a_denial_that_owns_saying_it_badly_is_no_correction() -> None:
+    from bot.recognition.denials import corrects_the_partner
+
+    assert corrects_the_partner("i never said u were the problem")
+    assert not corrects_the_partner("Sorry, I didn't say that well.")
+    assert not corrects_the_partner("I'm not saying you need a support group.")
 
 
 def test_ruling_out_pushing_leaves_what_the_rest_says() -> None:

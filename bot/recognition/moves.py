@@ -29,8 +29,13 @@ import numpy as np
 from bot.engine.session import MoveGuess
 from bot.recognition.clarifications import asks_meaning, without_answer, without_concession
 from bot.recognition.clauses import MIN_CLAUSE_WORDS, split_clauses, whole_sentences
-from bot.recognition.denials import without, without_denied, without_retracted
-from bot.recognition.echoes import endorses, is_echo, is_quote, names_the_partner
+from bot.recognition.denials import (
+    corrects_the_partner,
+    without,
+    without_denied,
+    without_retracted,
+)
+from bot.recognition.echoes import endorses, is_echo, names_the_partner, quoting
 from bot.recognition.keywords import (
     closing,
     contrasted,
@@ -112,23 +117,6 @@ class Tuning:
     #: of 300 (0.75: 248 and 24; 0.8: 246 and 16); typed as a texter, 109 ->
     #: 167 and 6 -> 7. Chosen before held-out set 41 was read.
     alone_poor_threshold: float = 0.85
-    #: A message of two sentences the trainee ended themselves is read as
-    #: spans of one run, whose tokens take in the other sentence, so the second
-    #: move blurs into the first ("Could we try it once? If it feels wrong, you
-    #: walk away." gave only the invitation; thirty-sixth play-test: the trainee
-    #: was then told to do what they had just done). Where no unhelpful move is
-    #: read, each sentence is read alone too, and a helpful move it gives at
-    #: least this sure is credited after the message's own reading. On sets
-    #: 15-50 (12,220 messages) the labelled moves of the 759 with several went
-    #: from 1,141 to 1,187 of 1,518 found, precision 0.954 -> 0.953; 91 moves
-    #: were added to messages labelled with one move, about four in five of
-    #: them right by a reading of 40 (mostly "then you decide" beside an
-    #: invitation, the writer's second move unlabelled); top-1, poor recall,
-    #: good flagged and off-topic unchanged. At 0.7: 1,204 found, but 186
-    #: added to single-move messages, about half of them wrong. Sentences cut by
-    #: guess (``sentence_breaks``) gave as many wrong moves as right ones, so
-    #: they are left out. Chosen on those sets; set 51 was written after it.
-    alone_good_threshold: float = 0.85
     #: Share of the k-NN vote in the fused probability.
     knn_weight: float = 0.35
     #: Sharpness of the k-NN softmax over mean cosine similarities.
@@ -515,6 +503,9 @@ class MoveModel:
             kept, denied = without_denied(text)
             unsaid, rest = self._unsaid(found, kept) if denied else (set(), [])
             unsaid -= undeniable
+            if corrects_the_partner(text):  # "I didn't say that" argues back
+                unsaid = {j for j in unsaid
+                          if "confront" not in self.scenario.moves[self.move_ids[j]].skills}
             for j in unsaid:
                 del found[j]  # "I'm not asking you to join a support group"
             if unsaid and not found:
@@ -527,27 +518,9 @@ class MoveModel:
             if taken_back:
                 retracted = self._unsaid(found, kept)[0]
         self._credit_quotes(found, text, previous, earlier)
-        if len(parts) == 3 and not guessed:
-            self._credit_sentences(found, text, parts[1:])
         order = sorted(found.items(), key=lambda kv: -kv[1])
         guesses = [MoveGuess(self.move_ids[j], round(p, 3)) for j, p in order]
         return guesses, frozenset(self.move_ids[j] for j in retracted)
-
-    def _credit_sentences(self, found: dict[int, float], text: str, parts: list[str]) -> None:
-        """Add the helpful moves the two sentences of ``text`` give read alone
-        (``Tuning.alone_good_threshold``), each after the message's own reading."""
-        if any(self.poor[j] for j in found) or not hasattr(self.embedder, "embed_batch"):
-            return
-        rows = whole_sentences(text, parts, False)
-        if not rows:
-            return
-        sentences = [parts[i - 1] for i in rows]
-        vectors = self.embedder.embed_batch(sentences)  # type: ignore[union-attr]
-        last = min(found.values(), default=1.0)
-        for row in self.probabilities(sentences, vectors)[:, :-1]:
-            j = int(np.argmax(row))
-            if not self.poor[j] and j not in found and row[j] >= self.tuning.alone_good_threshold:
-                found[j] = min(float(row[j]), last - 0.001)
 
     def _read_reassured(self, text: str, plain: str, found: dict[int, float],
                         previous: str | None, earlier: Sequence[str]
@@ -587,11 +560,12 @@ class MoveModel:
         message that is nothing but an echo is the scenario's reflection move.
         A quote ("earlier you told me…") may come from any of the partner's lines."""
         lines = _partner_lines(previous, earlier)
+        quotes = quoting(text, lines)
         quoted = False
 
         def said_back(piece: str) -> bool:
             nonlocal quoted
-            if is_quote(piece, lines) or (previous is not None and is_echo(piece, previous)):
+            if quotes(piece) or (previous is not None and is_echo(piece, previous)):
                 # Offered as the partner's words: agreeing makes them the worker's.
                 quoted = quoted or names_the_partner(piece)
                 return True
@@ -620,7 +594,7 @@ class MoveModel:
             # Sam answer the reflection, and a doubted push cost nothing (review).
             return
         lines = _partner_lines(previous, earlier)
-        kept, said = without(text, lambda piece: is_quote(piece, lines))
+        kept, said = without(text, quoting(text, lines))
         if said and not endorses(kept):
             found[self.reflection] = ECHO_CONFIDENCE
 
