@@ -386,6 +386,12 @@ def test_the_reflection_lines_show_even_without_questions_or_reflections() -> No
     summary.reflections = 1  # "1 reflections" in the seventh play-test's summary
     assert "Reflections per question: 1 reflection and no questions" in render_summary(
         summary, practice.scenario, "en")
+    # The counts beside the ratio, so the trainee can check them (thirty-seventh
+    # play-test: "a trainee cannot check it").
+    summary.reflections, summary.questions = 3, 2
+    assert ("Reflections per question: 1.5 (reflections 3, questions 2; fair 1.0, good 2.0)"
+            in render_summary(summary, practice.scenario, "en"))
+    assert "Reflexionen 3, Fragen 2" in render_summary(summary, practice.scenario, "de")
 
 
 def test_a_helpful_turn_never_counts_as_mi_non_adherent() -> None:

@@ -142,7 +142,10 @@ def render_summary(summary: Summary, scenario: Scenario, language: str | None = 
     # Both lines always show: a debrief may point the trainee to them, and "no
     # questions" or "no reflections" is itself what the trainee should see.
     if summary.reflection_ratio is not None:
-        lines.append(t("summary.ratio", lang, ratio=f"{summary.reflection_ratio:.1f}"))
+        # The counts too, so a trainee can check them against the transcript
+        # (thirty-seventh play-test: "a trainee cannot check it").
+        lines.append(t("summary.ratio", lang, ratio=f"{summary.reflection_ratio:.1f}",
+                       reflections=summary.reflections, questions=summary.questions))
     else:
         key = "summary.ratio_no_questions_one" if summary.reflections == 1 else (
             "summary.ratio_no_questions")
