@@ -225,8 +225,7 @@ SAM_LINES = ("Alex isn't home much anymore. Alex is never home.",
              "Alex has got all this new confidence.",
              "Alex says I'm controlling. I have been trying my best with Alex.",
              "I don't want to come. My own therapist?",
-             "I'm wiped out after a shift, and I don't want to talk. Alex wants to talk.",
-             "Never used to. I'm glad, mostly.")
+             "I'm wiped out after a shift, and I don't want to talk. Alex wants to talk.")
 
 
 @pytest.mark.parametrize(
@@ -242,14 +241,8 @@ SAM_LINES = ("Alex isn't home much anymore. Alex is never home.",
         ("Earlier you told me Alex is worried you'll leave", False),
         ("You said Alex shared with me that you don't listen", False),
         ("you said alex is never home so you have to come", False),
-        # Mockery never quotes; reported speech only where Sam reported it (review
-        # 34; thirty-seventh play-test: "you said you're glad, mostly, that Alex
-        # says no now", Sam's words from six messages back, read as a breach).
-        ("you said alex says you're controlling", True),
-        ("you said alex says you never listen", False),
-        ("You said you're glad, mostly, that Alex says no now.", True),
-        ("You told me Alex says no to things now and you're glad, mostly.", True),
-        ("You said you're glad that Alex cried in our session.", False),
+        # Reported speech and mockery never quote, even in Sam's words (reviews).
+        ("you said alex says you're controlling", False),
         ("You said Alex talks about you a lot in those sessions", False),
         ("you said you have been trying your best with alex yeah right", False),
         ("you said you have been trying your best with alex", True),
@@ -281,18 +274,6 @@ def test_the_partners_earlier_words_quoted_back_are_no_breach() -> None:
     passed_on = recognizer.recognize("Earlier you told me Alex is worried you'll leave.",
                                      "I don't know. It's a lot.", SAM_LINES)
     assert "breach_confidentiality" in [m.id for m in passed_on.moves]
-
-
-def test_a_quote_across_sams_commas_is_no_breach() -> None:
-    """Thirty-seventh play-test: "that Alex says no now", a piece of the quote
-    read alone, was a breach; openness 7 -> 4, and the call ended on the
-    trainee's correction."""
-    recognizer = flagship_practice().recognizer
-    read = recognizer.recognize(
-        "You said you're glad, mostly, that Alex says no now. When Alex says no at home, "
-        "what goes on for you?", "Home's been tense.", SAM_LINES)
-    assert "breach_confidentiality" not in [m.id for m in read.moves]
-    assert {"reflect_concern", "explore_concerns"} <= {m.id for m in read.moves}
 
 
 def test_the_engine_gives_the_recogniser_the_partners_earlier_lines() -> None:
@@ -377,3 +358,27 @@ def test_a_quote_of_the_partners_words_is_a_reflection_beside_the_rest() -> None
         read = recognizer.recognize(text, "I don't know.", sam).moves
         assert "reflect_concern" not in [m.id for m in read] or not any(
             m.id in {"pressure", "blame_partner"} for m in read), (text, read)
+
+
+@pytest.mark.parametrize(
+    ("earlier", "text"),
+    [
+        ("Home's been tense. Alex says what Alex thinks now, which is good, but I don't "
+         "always know how to answer.",
+         "You told me home's been tense, that Alex says you don't know how to answer."),
+        ("Home's been tense. Alex says what Alex thinks now, which is good, but I don't "
+         "always know how to answer.",
+         "You said Alex says what Alex thinks now, and Alex says you don't always listen."),
+        ("What gets to me is the evenings. Alex wants to talk things through now, and after "
+         "a shift I'm wiped out and just want the telly.",
+         "You said Alex wants to talk things through now, that Alex wants to talk about a "
+         "divorce."),
+    ],
+)
+def test_what_alex_said_wrapped_in_sams_words_is_still_a_breach(earlier: str, text: str) -> None:
+    """Review 43: a quote rule that let Sam's commas and "that" join parts, and
+    accepted "Alex says" because Sam once said it, credited these as reflections."""
+    recognizer = flagship_practice().recognizer
+    read = recognizer.recognize(text, "Okay. Go ahead, I'm listening.", (earlier,))
+    assert "breach_confidentiality" in [m.id for m in read.moves]
+    assert "reflect_concern" not in [m.id for m in read.moves]

@@ -415,19 +415,12 @@ def test_a_denied_poor_move_is_not_read(text: str, ruled_out: str) -> None:
     assert ruled_out not in read(text)
 
 
-@pytest.mark.parametrize("text", ["I didn't say that.", "I didn't say I'm on Alex's team."])
-def test_denying_what_you_said_before_is_arguing_back(text: str) -> None:
-    """Thirty-seventh play-test: the denial rule set arguing back aside, so
-    "I didn't say I'm on Alex's team." read as nothing ("I didn't follow")."""
-    assert read(text) == ["argue_back"]
-
-
-def test_a_denial_that_owns_saying_it_badly_is_no_correction() -> None:
-    from bot.recognition.denials import corrects_the_partner
-
-    assert corrects_the_partner("i never said u were the problem")
-    assert not corrects_the_partner("Sorry, I didn't say that well.")
-    assert not corrects_the_partner("I'm not saying you need a support group.")
+def test_a_reassurance_after_i_didnt_say_it_earlier_blames_no_one() -> None:
+    """Review 43: a rule that kept confronting moves after any "I didn't say…"
+    read this as sure blame, and Sam walked out at the third message."""
+    assert not {"blame_partner", "argue_back"} & set(read(
+        "I didn't say it earlier, but I'm not saying you're the reason things are hard "
+        "at home."))
 
 
 def test_ruling_out_pushing_leaves_what_the_rest_says() -> None:

@@ -268,6 +268,7 @@ def test_a_bare_check_in_is_seeking_collaboration_not_unclear() -> None:
         ("wht wd make it easier for u", ("whole", "open_question")),
         ("wht time suits u?", ("whole", "closed_question")),
         ("cd player broke lol", None),
+        ("i left the cd u lent alex in the car", None),
     ],
 )
 def test_phone_spellings_of_would_could_should_and_what_ask(

@@ -26,8 +26,9 @@ _LEAD = (r"(?:(?:so|and|or|but|ok|okay|well|then|also|hey|hi|sam|yeah|yea|yes|oh
 _PRONOUN = r"you|u|ya|we|i|they|he|she|alex"
 _SUBJECT = rf"{_PRONOUN}|it|that|this|there|anything|something"
 #: With the phone spellings of "would", "could" and "should": "wud u be up for
-#: one session?" counted no question (thirty-sixth play-test).
-_AUX = (r"do|does|did|are|r|is|was|were|would|wd|wud|wld|could|cd|cud|cld|can|will|"
+#: one session?" counted no question (thirty-sixth play-test). Not "cd", also a
+#: noun ("i left the cd u lent alex in the car"; review 43).
+_AUX = (r"do|does|did|are|r|is|was|were|would|wd|wud|wld|could|cud|cld|can|will|"
         r"should|shd|shud|shld|shall|may|might")
 #: "have it your way" is not a question; "have you…" is.
 _INVERTED = rf"(?:{_AUX})\s+(?:{_SUBJECT})\b|(?:have|has)\s+(?:{_PRONOUN})\b"

@@ -85,20 +85,6 @@ def without_denied(text: str) -> tuple[str, bool]:
     return _without_pointing_back(text, is_denial, _DENIAL_POINTS_BACK)
 
 
-#: The worker denying what they said before: "I didn't say that", "I never
-#: suggested you were the problem". Correcting the partner's reading is arguing
-#: back, so such a denial does not set a confronting move aside (thirty-seventh
-#: play-test: "I didn't say I'm on Alex's team." read as nothing, and beside
-#: "That's not fair to me." as owning a misstep, openness up).
-_CORRECTS = re.compile(r"^(?:i|we) (?:didnt|did not|never) (?:say|said|suggest|suggested)\b"
-                       r"(?! (?:(?:that|it|this) )?(?:very )?(?:well|clearly|right|properly)\b)")
-
-
-def corrects_the_partner(text: str) -> bool:
-    """True when a piece of ``text`` denies what the worker said before."""
-    return any(_CORRECTS.match(_core(piece)) for piece in _pieces(text))
-
-
 def is_retraction(piece: str) -> bool:
     """True when ``piece`` takes something back ("forget the group idea", "scrap that").
 

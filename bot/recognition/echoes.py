@@ -20,7 +20,7 @@ one with the problem" (it drops the "not").
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from functools import lru_cache
 
 from bot.recognition.keywords import PIECES
@@ -165,25 +165,12 @@ _QUOTING = re.compile(
 #: A quote that itself reports speech ("you said Alex told you in therapy…")
 #: passes on what someone said elsewhere; the worker's attribution proves nothing.
 #: Mockery: "you said you have been trying yeah right" quotes to mock (reviews).
-_MOCKERY = re.compile(r"\b(?:(?:yeah|yea|ya) right|as if|"
-                      r"sure (?:you|u) (?:are|do|did|have|were|will|can))\b")
+_MOCKERY = r"(?:yeah|yea|ya) right|as if|sure (?:you|u) (?:are|do|did|have|were|will|can)"
 _REPORTS = re.compile(
     r"\b(?!(?:and|or|but|just|also|always|never|still|now|then)\b)\w+ "
     r"(?:said|says|told|tells|mentioned|mentions)\b"
-    r"|\bin (?:[\w']+ )?(?:therapy|sessions?|counselling|one to ones?|appointments?)\b")
-
-
-def _reports_elsewhere(rest: str, lines: Sequence[str]) -> bool:
-    """True when a quote reports speech or a setting the partner never named:
-    "you said alex told you in therapy…" passes on Alex's words, but "you said
-    you're glad alex says no now" is Sam's own "Alex says no to things", from
-    six messages back (thirty-seventh play-test: read as a breach twice, and
-    the call ended on the trainee's correction). Mockery never quotes."""
-    if _MOCKERY.search(rest):
-        return True
-    said = [f" {_core(line)} " for line in lines]
-    return any(not any(f" {found.group()} " in line for line in said)
-               for found in _REPORTS.finditer(rest))
+    r"|\bin (?:[\w']+ )?(?:therapy|sessions?|counselling|one to ones?|appointments?)\b"
+    rf"|\b(?:{_MOCKERY})\b")
 
 
 #: What the worker says of a quote: agreement ("and honestly i agree", "ur so
@@ -194,7 +181,7 @@ _AGREEMENT = re.compile(
     r"^(?:(?:and|but|so|honestly|tbh|yeah|yes|i mean) )*"
     r"(?:i (?:totally |completely |fully |kind of |kinda )?agree|agreed|"
     r"(?:you are|ur|youre|you re) (?:so |totally |completely |dead )?right|so true|fair point|"
-    rf"spot on|i think so too|{_MOCKERY.pattern})"
+    rf"spot on|i think so too|{_MOCKERY})"
     r"(?: with (?:you|u|that|it|them))?(?: (?:tbh|honestly|totally|100|there|on that|lol))*$")
 
 
@@ -213,11 +200,6 @@ def endorses(text: str) -> bool:
 #: Where a quote joins two things the partner said ("alex has all this new
 #: confidence and says no to things"); each must be the partner's.
 _QUOTE_JOINERS = re.compile(r"\b(?:and|so|which|because|cos|cause|but|though|yeah|then|or)\b")
-#: ...and in the worker's quote, "that" before a subject too: "you said you're
-#: glad, mostly, | that alex says no now" joins two sentences of Sam's; "…, and
-#: that is that" adds nothing of Sam's and stays one part.
-_QUOTE_PARTS = re.compile(
-    rf"{_QUOTE_JOINERS.pattern}|\bthat\b(?=\s+(?:alex|you|u|i|we|they|he|she|it|there)\b)")
 #: Words a quote's check leaves aside: they say nothing of what was quoted.
 _COMMON = _FUNCTION | frozenset((
     "i", "we", "they", "he", "she", "them", "him", "her", "their", "just", "now", "then",
@@ -255,20 +237,12 @@ def _covered(part: list[str], said: list[str]) -> bool:
 def _said_clauses(line: str) -> tuple[tuple[str, ...], ...]:
     """The partner's clauses as content words, each read on its own so a "not"
     counts only where it was said ("I'm wiped out, and I don't want to talk");
-    and each sentence of several clauses as a whole, so a quote may keep a
-    comma of Sam's ("I'm glad, mostly." quoted "you're glad, mostly").
-    Questions say nothing of the partner's own."""
-    out: list[tuple[str, ...]] = []
-    for sentence in _SENTENCES.split(line.strip()):
-        if sentence.rstrip(" .…!\"'").endswith("?"):
-            continue
-        clauses = [tuple(words) for piece in PIECES.split(sentence) if piece
-                   for clause in _QUOTE_JOINERS.split(normalise(piece))
-                   if (words := _content(clause))]
-        out += clauses
-        if len(clauses) > 1:
-            out.append(tuple(word for clause in clauses for word in clause))
-    return tuple(out)
+    questions say nothing of the partner's own."""
+    return tuple(tuple(words) for sentence in _SENTENCES.split(line.strip())
+                 if not sentence.rstrip(" .…!\"'").endswith("?")
+                 for piece in PIECES.split(sentence) if piece
+                 for clause in _QUOTE_JOINERS.split(normalise(piece))
+                 if (words := _content(clause)))
 
 
 def names_the_partner(text: str) -> bool:
@@ -295,10 +269,10 @@ def is_quote(text: str, lines: Sequence[str]) -> bool:
     if not quoted or not lines:
         return False
     rest = core[quoted.end():]
-    if len(rest.split()) < MIN_ECHO_WORDS or _reports_elsewhere(rest, lines):
+    if len(rest.split()) < MIN_ECHO_WORDS or _REPORTS.search(rest):
         return False
     clauses = [said for line in lines for said in _said_clauses(line)]
-    parts = [(len(part.split()), _content(part)) for part in _QUOTE_PARTS.split(rest)]
+    parts = [(len(part.split()), _content(part)) for part in _QUOTE_JOINERS.split(rest)]
     if sum(len(content) for _, content in parts) < 2:
         return False
     # A part of two words or fewer may say nothing ("you were | so tired"); a
@@ -308,17 +282,6 @@ def is_quote(text: str, lines: Sequence[str]) -> bool:
         return False
     return all(any(_covered(content, list(said)) for said in clauses)
                for _, content in parts if content)
-
-
-def quoting(text: str, lines: Sequence[str]) -> Callable[[str], bool]:
-    """A test for the pieces of ``text`` that quote the partner: a piece that is
-    a quote itself, or any piece of a sentence that is one as a whole ("You said
-    you're glad, mostly, that Alex says no now." quotes across its commas;
-    thirty-seventh play-test: "that Alex says no now", read alone, was a breach)."""
-    whole = [sentence for sentence in _SENTENCES.split(text.strip())
-             if is_quote(sentence, lines)]
-    return lambda piece: is_quote(piece, lines) or any(
-        piece.strip() in sentence for sentence in whole if piece.strip())
 
 
 def is_echo(text: str, previous: str) -> bool:

@@ -29,13 +29,8 @@ import numpy as np
 from bot.engine.session import MoveGuess
 from bot.recognition.clarifications import asks_meaning, without_answer, without_concession
 from bot.recognition.clauses import MIN_CLAUSE_WORDS, split_clauses, whole_sentences
-from bot.recognition.denials import (
-    corrects_the_partner,
-    without,
-    without_denied,
-    without_retracted,
-)
-from bot.recognition.echoes import endorses, is_echo, names_the_partner, quoting
+from bot.recognition.denials import without, without_denied, without_retracted
+from bot.recognition.echoes import endorses, is_echo, is_quote, names_the_partner
 from bot.recognition.keywords import (
     closing,
     contrasted,
@@ -503,9 +498,6 @@ class MoveModel:
             kept, denied = without_denied(text)
             unsaid, rest = self._unsaid(found, kept) if denied else (set(), [])
             unsaid -= undeniable
-            if corrects_the_partner(text):  # "I didn't say that" argues back
-                unsaid = {j for j in unsaid
-                          if "confront" not in self.scenario.moves[self.move_ids[j]].skills}
             for j in unsaid:
                 del found[j]  # "I'm not asking you to join a support group"
             if unsaid and not found:
@@ -560,12 +552,11 @@ class MoveModel:
         message that is nothing but an echo is the scenario's reflection move.
         A quote ("earlier you told me…") may come from any of the partner's lines."""
         lines = _partner_lines(previous, earlier)
-        quotes = quoting(text, lines)
         quoted = False
 
         def said_back(piece: str) -> bool:
             nonlocal quoted
-            if quotes(piece) or (previous is not None and is_echo(piece, previous)):
+            if is_quote(piece, lines) or (previous is not None and is_echo(piece, previous)):
                 # Offered as the partner's words: agreeing makes them the worker's.
                 quoted = quoted or names_the_partner(piece)
                 return True
@@ -594,7 +585,7 @@ class MoveModel:
             # Sam answer the reflection, and a doubted push cost nothing (review).
             return
         lines = _partner_lines(previous, earlier)
-        kept, said = without(text, quoting(text, lines))
+        kept, said = without(text, lambda piece: is_quote(piece, lines))
         if said and not endorses(kept):
             found[self.reflection] = ECHO_CONFIDENCE
 
