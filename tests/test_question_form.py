@@ -269,6 +269,7 @@ def test_a_bare_check_in_is_seeking_collaboration_not_unclear() -> None:
         ("wht time suits u?", ("whole", "closed_question")),
         ("cd player broke lol", None),
         ("i left the cd u lent alex in the car", None),
+        ("sounds like a lot wud it help if i explained the sessions", ("part", "closed_question")),
     ],
 )
 def test_phone_spellings_of_would_could_should_and_what_ask(

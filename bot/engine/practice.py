@@ -586,7 +586,8 @@ class Practice:
         long: bool = False,
     ) -> TurnFeedback:
         m = self.scenario.spec.meter
-        shown = shown_skills(recognition.skills, _shown_kinds(items),
+        kinds = _shown_kinds(items)
+        shown = shown_skills(recognition.skills, kinds,
                              self._declared(items), [*self._credited(items), *acts])
         return TurnFeedback(
             understood=understood,
@@ -606,7 +607,7 @@ class Practice:
             long=long,
             skills=shown,
             skills_set_aside=shown is None and recognition.skills is not None
-            and "poor" in _shown_kinds(items),
+            and "poor" in kinds,
             turns_left=self._turns_left(session),
             last_chance=self._last_chance(session),
             partner=self.scenario.partner_name(session.language),

@@ -68,7 +68,8 @@ _WITHIN = re.compile(
     rf"(?<![\w'])(?P<before>[\w']+)\s+(?:(?P<wh>{_WH_VERB})\b|(?P<wh2>{_WHAT}|how|why|when|"
     rf"where)\s+(?:{_AUX}|have|has)\b\s+(?:{_SUBJECT}|been)\b|(?:{_AUX})\s+(?:{_PRONOUN})\b|"
     # "does that make sense", "would it help"; not "the worry is that…" nor "do it online".
-    rf"(?:does|did|would|wd|could|can|will|should|might)\s+(?:it|that|this|there)\b|"
+    rf"(?:does|did|would|wd|wud|wld|could|cud|cld|can|will|should|shud|shd|might)\s+"
+    rf"(?:it|that|this|there)\b|"
     # "what makes it feel that way", "what would help": "what" asking as the subject
     # (nineteenth play-test: three such questions uncounted in one summary).
     rf"(?P<wh3>{_WHAT})\s+(?:would|could|might|will|can|makes|made|helps|helped|worries|"
