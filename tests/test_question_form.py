@@ -278,3 +278,15 @@ def test_phone_spellings_of_would_could_should_and_what_ask(
     from bot.engine.question_form import read_question
 
     assert read_question(text) == read
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["cud u tell me more", "wud u mind telling me how it felt", "cud i ask wot its been like",
+     "can i ask wht u think"],
+)
+def test_a_polite_open_frame_in_phone_spellings_is_open(text: str) -> None:
+    from bot.engine.question_form import asks_openly
+
+    assert asks_openly(text)
+    assert not asks_openly("cud u tell me how long ur shifts are")

@@ -108,28 +108,28 @@ _FACT = {
 #: skill layer read "can i ask what it's been like at home" as closed in the
 #: twenty-fourth play-test). Not "can you tell me if…", which asks for a yes.
 _POLITE_OPEN = re.compile(
-    rf"^{_LEAD}(?:(?:(?:can|could|may|might)\s+(?:i|we)|"
+    rf"^{_LEAD}(?:(?:(?:can|could|cud|cld|may|might)\s+(?:i|we)|"
     # "Is it alright if I ask what worries you most?" (thirty-second play-test).
     r"(?:is\s+it|would\s+it\s+be)\s+(?:ok(?:ay)?|alright|all\s+right)\s+if\s+(?:i|we))"
     r"\s+ask(?:ed)?(?:\s+(?:you|u))?"
-    r"(?:\s+(?:something|a question))?[\s,:]+(?:what|wat|how|why)\b|"
+    r"(?:\s+(?:something|a question))?[\s,:]+(?:what|wat|wot|wht|how|why)\b|"
     # "Is it possible that you tell me what…", "would you mind telling me how…":
     # a second-language trainee's frames (thirty-fourth play-test: one shown as
     # closed, the same question behind "can you tell me" as open).
-    r"(?:(?:can|could|would|will)\s+(?:you|u)\s+(?:tell|say|share|describe|talk|walk|explain)|"
+    r"(?:(?:can|could|cud|cld|would|wud|wld|will)\s+(?:you|u)\s+(?:tell|say|share|describe|talk|walk|explain)|"
     # "talk" only before "about what/how/why": "Is it possible for you to talk
     # about it with Alex first?" asks for a yes (reviews).
-    r"(?:is|would)\s+it\s+(?:be\s+)?possible\s+(?:for\s+(?:you|u)\s+to|"
+    r"(?:is|would|wud)\s+it\s+(?:be\s+)?possible\s+(?:for\s+(?:you|u)\s+to|"
     r"(?:that\s+)?(?:you|u)(?:\s+(?:can|could|would))?)\s+(?:tell|say|share|describe|explain|"
-    r"talk(?=\s+about\s+(?:what|wat|how|why)\b(?!\s+(?:long|many|much|often|old|far|soon|"
+    r"talk(?=\s+about\s+(?:what|wat|wot|wht|how|why)\b(?!\s+(?:long|many|much|often|old|far|soon|"
     r"time|day|date|age|year)\b(?!-)))))\b"
     r"(?:\s+(?:me|us))?(?:\s+(?:a\s+(?:bit|little)\s+)?more)?(?:\s+(?:me|us))?"
-    r"\s+(?:about|what|wat|how|why|through)\b|"
-    r"(?:would|do)\s+(?:you|u)\s+mind\s+(?:telling|sharing|saying|describing|explaining)"
+    r"\s+(?:about|what|wat|wot|wht|how|why|through)\b|"
+    r"(?:would|wud|wld|do)\s+(?:you|u)\s+mind\s+(?:telling|sharing|saying|describing|explaining)"
     r"(?:\s+(?:me|us))?(?:\s+(?:a\s+(?:bit|little)\s+)?more)?(?:\s+(?:me|us))?"
-    r"\s+(?:about|what|wat|how|why)\b|"
+    r"\s+(?:about|what|wat|wot|wht|how|why)\b|"
     # "Could you tell me more?" (review: shown as closed once the wording decided).
-    r"(?:can|could|would|will)\s+(?:you|u)\s+(?:tell|say|share)\s+(?:me\s+|us\s+)?"
+    r"(?:can|could|cud|cld|would|wud|wld|will)\s+(?:you|u)\s+(?:tell|say|share)\s+(?:me\s+|us\s+)?"
     r"(?:a\s+(?:bit|little)\s+)?more(?:\s+(?:me|us))?[\s?!.]*$)"
     # "could you tell me how long…", "…what time your shift ends" ask for a
     # fact: closed (reviews).
