@@ -746,6 +746,11 @@ def test_a_turn_with_an_unhelpful_move_and_no_skill_to_name_says_why_it_is_not_r
     assert not result.feedback.skills_set_aside
     assert [x for x in render_plain(result.feedback, "en").splitlines()
             if x.startswith("How you said it")] == ["How you said it: a reflection"]
+    # Not understood: no line at all, whatever the skill reading heard.
+    practice = Practice(flagship, FixedReading([], SkillNote("reflection", 0.9, [])))
+    result = practice.turn(practice.start(seed=2), "qwerty asdf")
+    assert not result.feedback.understood
+    assert "How you said it" not in render_plain(result.feedback, "en")
 
 
 def test_the_summary_counts_a_word_or_two_apart_from_messages_not_understood() -> None:
@@ -1776,3 +1781,19 @@ def test_most_used_moves_names_only_helpful_ones() -> None:
     text = render_summary(summarize(practice.scenario, session), practice.scenario, "en")
     line = next(x for x in text.splitlines() if x.startswith("Most used"))
     assert line == "Most used helpful moves: Reflection ×1"
+
+
+@pytest.mark.parametrize("offer", ["wud u come to one session? how does that sound?",
+                                   "Would you come to one session? How does that sound?"])
+def test_a_check_in_after_a_yes_no_offer_leaves_the_offer_the_main_move(offer: str) -> None:
+    """Review 44: the check-in became "Asking about Sam's view", Sam answered it
+    with life at home, and the "too early" note on the offer was lost."""
+    from tests.scenarios import flagship_practice
+
+    practice = flagship_practice()
+    session = practice.start(seed=1)
+    for text in ("Hi Sam, I'm Jo, I work with Alex.",
+                 "It sounds like you're not sure why you've been asked to talk to me.",
+                 "That makes sense, a lot of partners feel that way at first."):
+        practice.turn(session, text)
+    assert practice.turn(session, offer).main_move == "invite_trial_session"

@@ -175,6 +175,10 @@ def test_a_question_asking_for_one_fact_or_a_yes_is_closed(text: str, kind: str)
     ("Maybe one session together, how does that sound?", True),
     ("One session, online. Is that ok?", True),
     ("It'd be about both of you. How does that sound for the two of you?", True),
+    # A yes/no offer, then a check-in on it (review 44).
+    ("wud u come to one session? how does that sound?", True),
+    ("Would you come to one session? How does that sound?", True),
+    ("What's been hardest for you? How does that sound?", False),
 ])
 def test_a_check_in_question_asks_about_the_rest(text: str, only: bool) -> None:
     from bot.engine.question_form import only_checks_in
@@ -290,3 +294,14 @@ def test_a_polite_open_frame_in_phone_spellings_is_open(text: str) -> None:
 
     assert asks_openly(text)
     assert not asks_openly("cud u tell me how long ur shifts are")
+
+
+def test_check_ins_and_asking_leave_know_the_phone_spellings() -> None:
+    """Review 44: "wot do u think" was no check-in and "wud it help if i
+    explained" asked no leave, where the full spellings were both."""
+    from bot.engine.question_form import asks_permission, only_checks_in
+
+    assert only_checks_in("one session then u decide. wot do u think")
+    assert asks_permission("wud it help if i explained how it works?")
+    assert asks_permission("cud i ask u something?")
+    assert not asks_permission("cud u tell me more about that?")

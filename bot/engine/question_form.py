@@ -233,15 +233,15 @@ def question_form(text: str) -> str | None:
 #: "what do you think?"): it asks about the offer or explanation beside it.
 _CHECK_IN = re.compile(
     # "Can I check how that lands with you?" (thirty-first play-test: not understood).
-    rf"^{_LEAD}(?:(?:can|could|may)\s+i\s+(?:just\s+)?(?:check|ask)\s+)?"
+    rf"^{_LEAD}(?:(?:can|could|cud|cld|may)\s+i\s+(?:just\s+)?(?:check|ask)\s+)?"
     r"(?:how\s+(?:does|would|do|did)\s+(?:that|this|it)\s+(?:sound|be|seem|feel|land)|"
     r"how\s+(?:that|this|it)\s+(?:sounds|lands|feels|sits|seems)|"
-    r"hows\s+that|how's\s+that|how\s+is\s+that|what\s+do\s+(?:you|u)\s+(?:think|reckon)|"
-    r"what\s+do\s+(?:you|u)\s+make\s+of\s+(?:that|this|it)|"
-    r"(?:does|would|could|wd)\s+(?:that|this|it)\s+(?:work|suit|make\s+sense|"
+    r"hows\s+that|how's\s+that|how\s+is\s+that|(?:what|wat|wot|wht)\s+do\s+(?:you|u)\s+(?:think|reckon)|"
+    r"(?:what|wat|wot|wht)\s+do\s+(?:you|u)\s+make\s+of\s+(?:that|this|it)|"
+    r"(?:does|would|could|wd|wud|wld|cud|cld)\s+(?:that|this|it)\s+(?:work|suit|make\s+sense|"
     r"be\s+(?:ok(?:ay)?|alright|all\s+right))|"
     # "Is that ok?", "is that alright with you?" (review).
-    r"(?:is|would)\s+(?:that|this|it)\s+(?:be\s+)?(?:ok(?:ay)?|alright|all\s+right)|"
+    r"(?:is|would|wud|wld)\s+(?:that|this|it)\s+(?:be\s+)?(?:ok(?:ay)?|alright|all\s+right)|"
     r"(?:any\s+)?thoughts)"
     r"(?:\s+(?:for|to|with)\s+(?:you|u|you\s+both|both\s+of\s+you|the\s+two\s+of\s+you))?"
     r"(?:\s+(?:at\s+all|then|sam))?[\s?!.]*$",
@@ -249,10 +249,11 @@ _CHECK_IN = re.compile(
 
 
 def only_checks_in(text: str) -> bool:
-    """Whether every question in ``text`` just checks how the rest landed, and
-    something else was said: "One session, then you decide. How would that be?"
-    asks about the offer, so the partner should answer the offer (twenty-eighth
-    play-test: Sam answered "How would that be?" with how things are at home)."""
+    """Whether every question in ``text`` just checks how the rest landed, or
+    closes a yes/no offer with a check-in, and something else was said: "One
+    session, then you decide. How would that be?" asks about the offer, so the
+    partner should answer the offer (twenty-eighth play-test: Sam answered "How
+    would that be?" with how things are at home)."""
     parts = []
     for sentence in _sentences(text):
         # "one session, how does that sound?": the check-in after a comma (review).
@@ -262,8 +263,15 @@ def only_checks_in(text: str) -> bool:
         else:
             parts.append(sentence)
     asking = [x for x in parts if _asks(x) is not None or _CHECK_IN.match(x)]
-    return (bool(asking) and len(asking) < len(parts)
-            and all(_CHECK_IN.match(x) for x in asking))
+    checks = [x for x in asking if _CHECK_IN.match(x)]
+    others = [x for x in asking if not _CHECK_IN.match(x)]
+    # "wud u come to one session? how does that sound?": a yes/no offer before a
+    # closing check-in is what the check-in asks about (review 44: Sam answered
+    # the check-in as a question about home).
+    offers = bool(others) and bool(_CHECK_IN.match(parts[-1])) and all(
+        (read := read_question(x)) is not None and read[1] == "closed_question"
+        for x in others)
+    return bool(checks) and len(checks) < len(parts) and (not others or offers)
 
 
 def only_a_check_in(text: str) -> bool:
@@ -289,17 +297,17 @@ _ASKING_LEAVE = re.compile(
     rf"^{_LEAD}(?:"
     # "Can I ask you something?" asks leave only when nothing follows the ask;
     # "can i just ask, how are things at home?" is the question itself (review).
-    r"(?:can|could|may|might)\s+(?:i|we)\s+(?:just\s+)?ask(?:\s+(?:you|u))?"
+    r"(?:can|could|cud|cld|may|might)\s+(?:i|we)\s+(?:just\s+)?ask(?:\s+(?:you|u))?"
     r"(?:\s+(?:something|sth|a\s+(?:quick\s+)?question|one\s+thing))?[\s?!.]*$|"
     r"(?:"
-    r"(?:would|wd|will|could|might)\s+it\s+help\s+(?:if\s+(?:i|we)|to)|"
+    r"(?:would|wd|wud|wld|will|could|cud|cld|might)\s+it\s+help\s+(?:if\s+(?:i|we)|to)|"
     # Not "could I have said something that upset you?" (review).
-    r"(?:can|could|may|might)\s+(?:i|we)(?!\s+have\b)|"
-    r"(?:is\s+it|would\s+it\s+be)\s+(?:ok|okay|alright|all\s+right)\s+(?:if\s+(?:i|we)|to)|"
-    r"(?:do|would)\s+(?:you|u)\s+mind\s+if\s+(?:i|we)|"
+    r"(?:can|could|cud|cld|may|might)\s+(?:i|we)(?!\s+have\b)|"
+    r"(?:is\s+it|(?:would|wud|wld)\s+it\s+be)\s+(?:ok|okay|alright|all\s+right)\s+(?:if\s+(?:i|we)|to)|"
+    r"(?:do|would|wud|wld)\s+(?:you|u)\s+mind\s+if\s+(?:i|we)|"
     # "would you like me to explain…", "would you like to hear…"; not "would you
     # like to tell me more?", which asks Sam to talk (review).
-    r"(?:would|do|wd)\s+(?:you|u)\s+(?:like|want)\s+(?:me\s+to|to\s+(?:hear|know))|"
+    r"(?:would|do|wd|wud|wld)\s+(?:you|u)\s+(?:like|want)\s+(?:me\s+to|to\s+(?:hear|know))|"
     r"(?:want|shall)\s+(?:me\s+to|i)"
     r")\s+(?:\w+\s+){0,2}?"
     # Not "suggest" or "check": "Can I suggest we try one session?" is an offer,
