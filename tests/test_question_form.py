@@ -305,3 +305,19 @@ def test_check_ins_and_asking_leave_know_the_phone_spellings() -> None:
     assert asks_permission("wud it help if i explained how it works?")
     assert asks_permission("cud i ask u something?")
     assert not asks_permission("cud u tell me more about that?")
+
+
+@pytest.mark.parametrize(("text", "asks"), [
+    ("shud u decide to come we can do evenings", False),
+    ("Should you change your mind, the offer stands", False),
+    ("shud u have any questions just text me", False),
+    # With its "?" it asks; and "should you come once" is no condition.
+    ("Should you decide to come, would evenings suit?", True),
+    ("shud u come once", True),
+])
+def test_should_you_as_a_condition_is_no_question(text: str, asks: bool) -> None:
+    """Review 44: three such lines counted as questions and cut a summary's
+    reflections per question from 1.0 to 0.7."""
+    from bot.engine.question_form import read_question
+
+    assert (read_question(text) is not None) is asks
