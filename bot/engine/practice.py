@@ -586,8 +586,7 @@ class Practice:
         long: bool = False,
     ) -> TurnFeedback:
         m = self.scenario.spec.meter
-        kinds = _shown_kinds(items)
-        shown = shown_skills(recognition.skills, kinds,
+        shown = shown_skills(recognition.skills, _shown_kinds(items),
                              self._declared(items), [*self._credited(items), *acts])
         return TurnFeedback(
             understood=understood,
@@ -606,8 +605,8 @@ class Practice:
             reflected="reflection" in acts,
             long=long,
             skills=shown,
-            skills_set_aside=shown is None and recognition.skills is not None
-            and "poor" in kinds,
+            # Only a sure unhelpful move with no non-adherent skill hides a reading.
+            skills_set_aside=shown is None and recognition.skills is not None,
             turns_left=self._turns_left(session),
             last_chance=self._last_chance(session),
             partner=self.scenario.partner_name(session.language),
