@@ -6,6 +6,7 @@ language falls back to English, and English is required to have every key.
 
 from __future__ import annotations
 
+from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
 from pathlib import Path
 
@@ -44,3 +45,11 @@ def t(key: str, language: str | None = None, /, **values: object) -> str:
     if template is None:
         template = _catalogue(DEFAULT_LANGUAGE)[key]
     return template.format(**values) if values else template
+
+
+def decimal(value: float, language: str | None = None, /) -> str:
+    """``value`` to one decimal, rounded half up and written the language's way
+    ("1.3", German "1,3"): 5 reflections to 4 questions showed as 1.2, and the
+    German summary wrote "1.5" beside its own "1,0" (review 44)."""
+    rounded = Decimal(str(value)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    return f"{rounded}".replace(".", t("number.decimal_point", language))

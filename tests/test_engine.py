@@ -392,6 +392,13 @@ def test_the_reflection_lines_show_even_without_questions_or_reflections() -> No
     assert ("Reflections per question: 1.5 (reflections 3, questions 2; fair 1.0, good 2.0)"
             in render_summary(summary, practice.scenario, "en"))
     assert "Reflexionen 3, Fragen 2" in render_summary(summary, practice.scenario, "de")
+    # Review 44: 5 reflections to 4 questions showed as 1.2 (float rounding to
+    # even), and the German line wrote "1.5" beside its own "1,0".
+    summary.reflections, summary.questions = 5, 4
+    assert "Reflections per question: 1.3 (reflections 5" in render_summary(
+        summary, practice.scenario, "en")
+    assert "Reflexionen pro Frage: 1,3 (Reflexionen 5" in render_summary(
+        summary, practice.scenario, "de")
 
 
 def test_a_helpful_turn_never_counts_as_mi_non_adherent() -> None:
@@ -739,13 +746,24 @@ def test_a_turn_with_an_unhelpful_move_and_no_skill_to_name_says_why_it_is_not_r
              if x.startswith("How you said it")]
     assert lines == ["How you said it: no skill to name beside this unhelpful move; your "
                      "summary counts the turn as MI-non-adherent"]
-    # Told "not sure", the slip is a guess and the line shows the skill reading.
+    # Told "not sure", the slip is a guess and the line shows the skill reading,
+    # saying that the summary leaves the turn out (review 44: the line showed a
+    # reflection the summary's counts then lacked, with no word why).
     practice = Practice(flagship, FixedReading([MoveGuess("breach_confidentiality", 0.6)],
                                                SkillNote("reflection", 0.9, [])))
     result = practice.turn(practice.start(seed=2), "Alex told me you never listen.")
     assert not result.feedback.skills_set_aside
     assert [x for x in render_plain(result.feedback, "en").splitlines()
-            if x.startswith("How you said it")] == ["How you said it: a reflection"]
+            if x.startswith("How you said it")] == [
+        "How you said it: a reflection (left out of your summary's counts, as the bot is "
+        "not sure how this turn came across)"]
+    assert "nicht mitgezählt" in render_plain(result.feedback, "de")
+    # Beside a helpful move the doubted slip changes nothing: the turn counts.
+    practice = Practice(flagship, FixedReading(
+        [MoveGuess("reflect_concern", 0.9), MoveGuess("breach_confidentiality", 0.6)],
+        SkillNote("reflection", 0.9, [])))
+    result = practice.turn(practice.start(seed=2), "Alex told me you never listen.")
+    assert "left out of your summary" not in render_plain(result.feedback, "en")
     # Not understood: no line at all, whatever the skill reading heard.
     practice = Practice(flagship, FixedReading([], SkillNote("reflection", 0.9, [])))
     result = practice.turn(practice.start(seed=2), "qwerty asdf")

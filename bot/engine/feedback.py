@@ -51,6 +51,10 @@ class TurnFeedback:
     #: non-adherent skill: the line says so, not nothing (thirty-sixth
     #: play-test: the line vanished on five such turns, unexplained).
     skills_set_aside: bool = False
+    #: Every move read is an unhelpful one told "not sure": the line shows the
+    #: reading, and says the summary leaves the turn out (review 44: the line
+    #: named a reflection the summary's counts then lacked).
+    skills_uncounted: bool = False
     #: Messages left before the turn limit ends the conversation, once only a
     #: few are (a trainee at openness 10 ran out of time without warning).
     turns_left: int | None = None
@@ -159,7 +163,10 @@ def skills_text(feedback: TurnFeedback, language: str | None) -> str | None:
     if not feedback.understood:
         return None
     if feedback.skills is not None:
-        return skill_phrase(feedback.skills, language)
+        phrase = skill_phrase(feedback.skills, language)
+        if feedback.skills_uncounted:
+            return t("feedback.skills_uncounted", language, skills=phrase)
+        return phrase
     return t("feedback.skills_set_aside", language) if feedback.skills_set_aside else None
 
 

@@ -607,6 +607,7 @@ class Practice:
             skills=shown,
             # Only a sure unhelpful move with no non-adherent skill hides a reading.
             skills_set_aside=shown is None and recognition.skills is not None,
+            skills_uncounted=bool(items) and all(i.kind == "poor" and i.unsure for i in items),
             turns_left=self._turns_left(session),
             last_chance=self._last_chance(session),
             partner=self.scenario.partner_name(session.language),

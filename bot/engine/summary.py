@@ -11,7 +11,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import get_args
 
-from bot.catalogue import t
+from bot.catalogue import decimal, t
 from bot.engine.acts import only_doubted, sure_poor, turn_acts, unsure_poor
 from bot.engine.feedback import is_short_reply
 from bot.engine.practice import condition_values
@@ -144,7 +144,7 @@ def render_summary(summary: Summary, scenario: Scenario, language: str | None = 
     if summary.reflection_ratio is not None:
         # The counts too, so a trainee can check them against the transcript
         # (thirty-seventh play-test: "a trainee cannot check it").
-        lines.append(t("summary.ratio", lang, ratio=f"{summary.reflection_ratio:.1f}",
+        lines.append(t("summary.ratio", lang, ratio=decimal(summary.reflection_ratio, lang),
                        reflections=summary.reflections, questions=summary.questions))
     else:
         key = "summary.ratio_no_questions_one" if summary.reflections == 1 else (
