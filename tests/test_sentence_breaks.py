@@ -71,14 +71,19 @@ def test_both_moves_of_a_run_on_message_are_read(text: str, expected: set[str]) 
 
 
 def test_the_shipped_model_is_what_the_bundled_examples_teach(tmp_path) -> None:  # type: ignore[no-untyped-def]
-    """Rebuilt from the bundled phrases it gives the same weights (else run seed_vectors)."""
+    """Rebuilt from the bundled phrases it gives the same weights (else run seed_vectors).
+
+    Equal to a solver's tolerance, not bit for bit: scikit-learn 1.9's lbfgs
+    lands up to 1e-4 away (on weights up to 27) from the release the file was
+    fitted with, which failed a fresh install's CI with nothing changed."""
     fitted = fit(bundled_phrases([ROOT / "dialogues"]))
     fitted.save(tmp_path / "breaks.npz")
     rebuilt, shipped = BreakModel.load(tmp_path / "breaks.npz"), BreakModel.load()
     assert sorted(rebuilt.weights) == sorted(shipped.weights)
     names = sorted(shipped.weights)
-    assert np.allclose([rebuilt.weights[n] for n in names], [shipped.weights[n] for n in names])
-    assert rebuilt.bias == pytest.approx(shipped.bias)
+    assert np.allclose([rebuilt.weights[n] for n in names], [shipped.weights[n] for n in names],
+                       rtol=0, atol=1e-3)
+    assert rebuilt.bias == pytest.approx(shipped.bias, abs=1e-3)
 
 
 def test_one_more_example_re_pairs_only_its_neighbours() -> None:
