@@ -744,8 +744,11 @@ def test_a_turn_with_an_unhelpful_move_and_no_skill_to_name_says_why_it_is_not_r
     assert result.feedback.skills is None
     lines = [x for x in render_plain(result.feedback, "en").splitlines()
              if x.startswith("How you said it")]
-    assert lines == ["How you said it: no skill to name beside this unhelpful move; your "
-                     "summary counts the turn as MI-non-adherent"]
+    # Not "no skill to name": beside a question or a reflection the moves had
+    # just credited, that read as a contradiction (play-test 39, three turns).
+    assert lines == ["How you said it: not rated beside an unhelpful move; your summary "
+                     "counts the turn as MI-non-adherent and leaves out its questions and "
+                     "reflections"]
     # Told "not sure", the slip is a guess and the line shows the skill reading,
     # saying that the summary leaves the turn out (review 44: the line showed a
     # reflection the summary's counts then lacked, with no word why).
@@ -1815,3 +1818,31 @@ def test_a_check_in_after_a_yes_no_offer_leaves_the_offer_the_main_move(offer: s
                  "That makes sense, a lot of partners feel that way at first."):
         practice.turn(session, text)
     assert practice.turn(session, offer).main_move == "invite_trial_session"
+
+
+def test_the_summary_says_how_many_turns_its_reflection_figures_leave_out() -> None:
+    """Play-test 39: a summary showed 1 question where the transcript had 4, the
+    other three beside an unhelpful move, and nothing said they were left out."""
+    from bot.engine.recognition import SkillNote
+    from bot.engine.summary import render_summary, summarize
+    from tests.scenarios import flagship_practice
+
+    flagship = flagship_practice().scenario
+    session = flagship_practice().start(seed=2)
+    turns = (([MoveGuess("explore_concerns", 0.9)], "What worries you most?"),
+             ([MoveGuess("explore_concerns", 0.9), MoveGuess("pressure", 0.95)],
+              "What worries you? You have to come."),
+             ([MoveGuess("breach_confidentiality", 0.6)], "Alex told me a bit."))
+    for moves, text in turns:
+        Practice(flagship, FixedReading(moves, SkillNote("question", 0.9, []))).turn(session, text)
+    text = render_summary(summarize(flagship, session), flagship, "en")
+    assert "Reflections per question: 0 reflections and no questions" not in text
+    assert ("Left out of the reflection figures above: 2 turns with an unhelpful move "
+            "(1 of them \"not sure\")") in text
+    assert "Nicht in den Zahlen zu Reflexionen oben: 2 Runden" in render_summary(
+        summarize(flagship, session), flagship, "de")
+    session.turns.pop()
+    text = render_summary(summarize(flagship, session), flagship, "en")
+    assert "Left out of the reflection figures above: 1 turn with an unhelpful move\n" in text
+    session.turns.pop()
+    assert "Left out of" not in render_summary(summarize(flagship, session), flagship, "en")

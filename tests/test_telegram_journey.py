@@ -114,7 +114,7 @@ async def test_how_you_said_it_says_why_a_slip_is_not_rated(bot: Running) -> Non
     await bot.say("Alex told me in our last session that you never listen to them.")
     feedback = bot.texts()[before:][-1]
     assert "Breaking Alex's confidentiality" in feedback, feedback
-    assert "How you said it: no skill to name beside this unhelpful move" in feedback
+    assert "How you said it: not rated beside an unhelpful move" in feedback
     assert not bot.tg.failed_calls
 
 

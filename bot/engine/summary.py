@@ -54,6 +54,11 @@ class Summary:
     #: share's base. A reflection counted only because a move declares it (beside
     #: a question) has no kind read, and must not count as a simple one.
     simple_reflections: int = 0
+    #: Turns with an unhelpful move, which the reflection figures leave out, and
+    #: how many of them had only "not sure" ones: the summary says so (play-test
+    #: 39: 1 question counted where the transcript showed 4, unexplained).
+    left_out: int = 0
+    left_out_unsure: int = 0
 
     @property
     def reflection_ratio(self) -> float | None:
@@ -74,7 +79,7 @@ def summarize(scenario: Scenario, session: Session) -> Summary:
     kinds: Counter[str] = Counter()
     skills: Counter[str] = Counter()
     behaviours: Counter[str] = Counter()
-    poor_turns = 0
+    poor_turns = doubted_turns = 0
     for turn in session.turns:
         turn_kinds = [scenario.moves[m.id].kind if m.id in scenario.moves else "neutral"
                       for m in turn.moves]
@@ -88,6 +93,7 @@ def summarize(scenario: Scenario, session: Session) -> Summary:
             poor_turns += 1
             continue
         if only_doubted(scenario, turn.moves):
+            doubted_turns += 1
             continue  # neither for nor against: no acts, no skills (turn_acts)
         acts = turn_acts(scenario, turn.moves, turn.behaviour, turn.text)
         behaviours.update(acts)
@@ -119,6 +125,8 @@ def summarize(scenario: Scenario, session: Session) -> Summary:
         non_adherent=sum(skills[s] for s in NON_ADHERENT) + poor_turns,
         move_counts=counts,
         unsure=+unsure,
+        left_out=poor_turns + doubted_turns,
+        left_out_unsure=doubted_turns,
     )
 
 
@@ -159,6 +167,11 @@ def render_summary(summary: Summary, scenario: Scenario, language: str | None = 
     else:
         key = "summary.complex_unread" if summary.reflections else "summary.complex_none"
         lines.append(t(key, lang))
+    if summary.left_out:
+        key = "summary.left_out_one" if summary.left_out == 1 else "summary.left_out"
+        unsure = (t("summary.left_out_unsure", lang, count=summary.left_out_unsure)
+                  if summary.left_out_unsure else "")
+        lines.append(t(key, lang, count=summary.left_out, unsure=unsure))
     lines.append(t("summary.adherent", lang, count=summary.adherent))
     lines.append(t("summary.non_adherent", lang, count=summary.non_adherent))
     # Helpful moves only: "Breaking Alex's confidentiality ×2" and "Greeting ×1"
