@@ -843,3 +843,19 @@ def test_sympathy_or_a_refusal_before_a_correction_is_still_arguing_back() -> No
         assert any(m.id == "argue_back" and m.confidence >= 0.8
                    for m in recognizer.recognize(text).moves), text
 
+
+
+def test_a_greeting_in_front_does_not_hide_the_sentence_after_it() -> None:
+    """Play-test 39: "Hello Sam." was too short to be a clause, so the sentence
+    after it was never read alone, and the greeting outweighed its jargon."""
+    from tests.scenarios import flagship_practice
+
+    text = ("Hello Sam. I'm calling because Alex's treatment plan now includes a "
+            "systemic component and we need you on board.")
+    assert "use_jargon" in {m.id for m in flagship_practice().recognizer.recognize(text).moves}
+    assert split_clauses("hey sam! you have to come")[0] == [
+        "hey sam! you have to come", "you have to come"]
+    # Any other short piece still stays with its sentence: "Well done." cut off
+    # "Even being willing is a big deal" read it as dismissing (sets 15-51).
+    assert split_clauses("Even being willing is a big deal. Well done.")[0] == [
+        "Even being willing is a big deal. Well done."]
