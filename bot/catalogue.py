@@ -47,9 +47,9 @@ def t(key: str, language: str | None = None, /, **values: object) -> str:
     return template.format(**values) if values else template
 
 
-def decimal(value: float, language: str | None = None, /) -> str:
-    """``value`` to one decimal, rounded half up and written the language's way
-    ("1.3", German "1,3"): 5 reflections to 4 questions showed as 1.2, and the
-    German summary wrote "1.5" beside its own "1,0" (review 44)."""
-    rounded = Decimal(str(value)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+def format_decimal(value: float, language: str | None = None, places: int = 1, /) -> str:
+    """``value`` rounded half up and written the language's way ("1.3", German
+    "1,3"): 5 reflections to 4 questions showed as 1.2, and the German summary
+    wrote "1.5" beside its own "1,0" (review 44)."""
+    rounded = Decimal(str(value)).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
     return f"{rounded}".replace(".", t("number.decimal_point", language))

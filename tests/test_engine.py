@@ -382,6 +382,10 @@ def test_the_reflection_lines_show_even_without_questions_or_reflections() -> No
     summary.simple_reflections, summary.complex_reflections = 1, 1
     assert "Complex reflections: 1 of the 2 whose kind the bot could tell (50%)" in render_summary(
         summary, practice.scenario, "en")
+    # Rounded half up like the ratio, not to even: 1 of 8 showed as 12% (review 45).
+    summary.simple_reflections, summary.complex_reflections = 7, 1
+    assert "Complex reflections: 1 of the 8 whose kind the bot could tell (13%)" in render_summary(
+        summary, practice.scenario, "en")
     summary.simple_reflections = summary.complex_reflections = 0
     summary.reflections = 1  # "1 reflections" in the seventh play-test's summary
     assert "Reflections per question: 1 reflection and no questions" in render_summary(
@@ -747,8 +751,19 @@ def test_a_turn_with_an_unhelpful_move_and_no_skill_to_name_says_why_it_is_not_r
     # Not "no skill to name": beside a question or a reflection the moves had
     # just credited, that read as a contradiction (play-test 39, three turns).
     assert lines == ["How you said it: not rated beside an unhelpful move; your summary "
-                     "counts the turn as MI-non-adherent and leaves out its questions and "
-                     "reflections"]
+                     "counts the turn as MI-non-adherent"]
+    # With a question beside the slip the line says the summary leaves it out,
+    # as the summary says (review 45), with or without a skill to name.
+    for moves, said in (
+            ([MoveGuess("breach_confidentiality", 0.95)],
+             "not rated beside an unhelpful move; your summary counts the turn as "
+             "MI-non-adherent and leaves out its question"),
+            ([MoveGuess("explore_concerns", 0.9), MoveGuess("pressure", 0.95)],
+             "advice without permission; your summary leaves out this turn's question, as on "
+             "every turn with an unhelpful move")):
+        practice = Practice(flagship, FixedReading(moves, SkillNote("question", 0.9, [])))
+        result = practice.turn(practice.start(seed=2), "What worries you? Alex told me a bit.")
+        assert f"How you said it: {said}" in render_plain(result.feedback, "en")
     # Told "not sure", the slip is a guess and the line shows the skill reading,
     # saying that the summary leaves the turn out (review 44: the line showed a
     # reflection the summary's counts then lacked, with no word why).
@@ -758,8 +773,8 @@ def test_a_turn_with_an_unhelpful_move_and_no_skill_to_name_says_why_it_is_not_r
     assert not result.feedback.skills_set_aside
     assert [x for x in render_plain(result.feedback, "en").splitlines()
             if x.startswith("How you said it")] == [
-        "How you said it: a reflection (left out of your summary's counts, as the bot is "
-        "not sure how this turn came across)"]
+        "How you said it: a reflection; left out of your summary's counts, as the bot is "
+        "not sure what you meant"]
     assert "nicht mitgezählt" in render_plain(result.feedback, "de")
     # Beside a helpful move the doubted slip changes nothing: the turn counts.
     practice = Practice(flagship, FixedReading(
@@ -1836,13 +1851,17 @@ def test_the_summary_says_how_many_turns_its_reflection_figures_leave_out() -> N
     for moves, text in turns:
         Practice(flagship, FixedReading(moves, SkillNote("question", 0.9, []))).turn(session, text)
     text = render_summary(summarize(flagship, session), flagship, "en")
-    assert "Reflections per question: 0 reflections and no questions" not in text
-    assert ("Left out of the reflection figures above: 2 turns with an unhelpful move "
-            "(1 of them \"not sure\")") in text
-    assert "Nicht in den Zahlen zu Reflexionen oben: 2 Runden" in render_summary(
+    assert "Reflections per question: 0.0 (reflections 0, questions 1;" in text
+    # The question beside pressure, and the one the reading showed beside a doubt.
+    assert ("Left out of the figures above, from turns with an unhelpful move: 2 questions\n"
+            in text)
+    assert "aus Runden mit einem ungünstigen Zug: 2 Fragen" in render_summary(
         summarize(flagship, session), flagship, "de")
     session.turns.pop()
     text = render_summary(summarize(flagship, session), flagship, "en")
-    assert "Left out of the reflection figures above: 1 turn with an unhelpful move\n" in text
+    assert "from turns with an unhelpful move: 1 question\n" in text
     session.turns.pop()
+    # A slip with no question or reflection leaves nothing out (review 45).
+    Practice(flagship, FixedReading([MoveGuess("pressure", 0.95)], SkillNote("other", 0.9, [])
+                                    )).turn(session, "Honestly you just need to come.")
     assert "Left out of" not in render_summary(summarize(flagship, session), flagship, "en")

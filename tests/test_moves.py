@@ -853,8 +853,9 @@ def test_a_greeting_in_front_does_not_hide_the_sentence_after_it() -> None:
     text = ("Hello Sam. I'm calling because Alex's treatment plan now includes a "
             "systemic component and we need you on board.")
     assert "use_jargon" in {m.id for m in flagship_practice().recognizer.recognize(text).moves}
-    assert split_clauses("hey sam! you have to come")[0] == [
-        "hey sam! you have to come", "you have to come"]
+    for greeting in ("hey sam!", "Hi, Sam.", "Hallo Robin.", "heyy!!", "Morning all!"):
+        assert split_clauses(f"{greeting} you have to come")[0] == [
+            f"{greeting} you have to come", "you have to come"], greeting
     # Any other short piece still stays with its sentence: "Well done." cut off
     # "Even being willing is a big deal" read it as dismissing (sets 15-51).
     assert split_clauses("Even being willing is a big deal. Well done.")[0] == [

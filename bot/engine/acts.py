@@ -58,9 +58,36 @@ def turn_acts(
         acts = {"question"}  # a guess asked yes/no is a closed question, not a reflection
     elif behaviour in ("question", "reflection"):
         acts.add(behaviour)
+    return _as_worded(acts, text)
+
+
+def _as_worded(acts: set[str], text: str) -> set[str]:
+    """``acts`` as the wording of ``text`` asks: a question, or also one."""
     form = question_form(text)
     if form == "whole":
-        acts = {"question"}  # "do u feel left out" is a closed question in MI coding
-    elif form == "part":
-        acts.add("question")  # "sounds exhausting. whats the hardest bit" asked, too
+        return {"question"}  # "do u feel left out" is a closed question in MI coding
+    if form == "part":
+        return acts | {"question"}  # "sounds exhausting. whats the hardest bit" asked, too
     return acts
+
+
+def left_out_acts(
+    scenario: Scenario, moves: Sequence[MoveGuess], behaviour: str | None, text: str
+) -> set[str]:
+    """The questions and reflections a turn with an unhelpful move would count
+    without it: what the summary leaves out, and says it does (play-test 39: 1
+    question counted where the transcript showed 4, unexplained).
+
+    The other moves' acts where there are any; else only what the trainee can
+    see: the wording's question, and the skill reading beside a doubted slip
+    (beside a sure one it is not shown, and a breach often reads as a reflection).
+    """
+    doubted = only_doubted(scenario, moves)
+    if not (doubted or sure_poor(scenario, moves)):
+        return set()
+    kept = [m for m in moves if m.id not in scenario.poor_moves]
+    if kept:
+        return turn_acts(scenario, kept, behaviour, text)
+    if doubted and behaviour in ("question", "reflection"):
+        return _as_worded({str(behaviour)}, text)
+    return _as_worded(set(), text)

@@ -55,6 +55,9 @@ class TurnFeedback:
     #: reading, and says the summary leaves the turn out (review 44: the line
     #: named a reflection the summary's counts then lacked).
     skills_uncounted: bool = False
+    #: The question and reflection the summary leaves out beside a sure
+    #: unhelpful move ("question", "reflection"), named on the line too.
+    left_out: tuple[str, ...] = ()
     #: Messages left before the turn limit ends the conversation, once only a
     #: few are (a trainee at openness 10 ran out of time without warning).
     turns_left: int | None = None
@@ -162,12 +165,18 @@ def skills_text(feedback: TurnFeedback, language: str | None) -> str | None:
     """What "How you said it" says of this turn, if anything."""
     if not feedback.understood:
         return None
+    acts = t(f"feedback.left_out.{'_'.join(feedback.left_out)}", language) if (
+        feedback.left_out) else ""
     if feedback.skills is not None:
         phrase = skill_phrase(feedback.skills, language)
         if feedback.skills_uncounted:
             return t("feedback.skills_uncounted", language, skills=phrase)
-        return phrase
-    return t("feedback.skills_set_aside", language) if feedback.skills_set_aside else None
+        return t("feedback.left_out", language, skills=phrase, acts=acts) if acts else phrase
+    if not feedback.skills_set_aside:
+        return None
+    if acts:
+        return t("feedback.skills_set_aside_left_out", language, acts=acts)
+    return t("feedback.skills_set_aside", language)
 
 
 #: A message this long is a lot to take in on a phone call: a nine-sentence

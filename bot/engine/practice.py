@@ -38,7 +38,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass, replace
 
 from bot.catalogue import t
-from bot.engine.acts import sure_poor, turn_acts, unsure_poor
+from bot.engine.acts import left_out_acts, only_doubted, sure_poor, turn_acts, unsure_poor
 from bot.engine.encouragers import minimal_encourager
 from bot.engine.feedback import (
     LONG_MESSAGE_WORDS,
@@ -404,10 +404,13 @@ class Practice:
                 "feedback.doubt_short")
             doubt = t(key, session.language,
                       name=self.scenario.partner_name(session.language))
+        read = recognition.skills.behaviour if recognition.skills else None
+        left_out = left_out_acts(self.scenario, moves, read, text)
         feedback = self._feedback(session, moves, before_meter, recognition, main, note, doubt,
                                   capped, guided=guided, why=why if capped is not None else None,
                                   scaling=scale is not None, unheard=unheard,
-                                  acts=acts, long=len(text.split()) >= LONG_MESSAGE_WORDS)
+                                  acts=acts, long=len(text.split()) >= LONG_MESSAGE_WORDS,
+                                  left_out=left_out)
         return self._record(session, text, moves, main, before_state, feedback, reply, guided,
                             recognition)
 
@@ -524,6 +527,7 @@ class Practice:
         unheard: bool = False,
         acts: Collection[str] = (),
         long: bool = False,
+        left_out: Collection[str] = (),
     ) -> TurnFeedback:
         """Each move's feedback; the main move also gets its transition's note, if any,
         an unhelpful move read unsure what that cost, and a move its tip on how it
@@ -560,6 +564,9 @@ class Practice:
         feedback = self._meter_feedback(session, before_meter, True, items, None, recognition,
                                         capped=capped, why=why, unheard=unheard,
                                         acts=acts, long=long)
+        feedback.left_out = tuple(a for a in ("question", "reflection") if a in left_out)
+        feedback.skills_uncounted = feedback.skills is not None and only_doubted(
+            self.scenario, moves)
         said = [] if guided else asserted_skills(feedback.skills)  # no tips on the author's words
         if scaling:  # a number answers it, so no tip says Sam can stop at "yes"
             said = [skill for skill in said if skill != "closed_question"]
@@ -607,7 +614,6 @@ class Practice:
             skills=shown,
             # Only a sure unhelpful move with no non-adherent skill hides a reading.
             skills_set_aside=shown is None and recognition.skills is not None,
-            skills_uncounted=bool(items) and all(i.kind == "poor" and i.unsure for i in items),
             turns_left=self._turns_left(session),
             last_chance=self._last_chance(session),
             partner=self.scenario.partner_name(session.language),

@@ -11,8 +11,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import get_args
 
-from bot.catalogue import decimal, t
-from bot.engine.acts import only_doubted, sure_poor, turn_acts, unsure_poor
+from bot.catalogue import format_decimal, t
+from bot.engine.acts import left_out_acts, only_doubted, sure_poor, turn_acts, unsure_poor
 from bot.engine.feedback import is_short_reply
 from bot.engine.practice import condition_values
 from bot.engine.recognition import NON_ADHERENT, heard_skills
@@ -54,11 +54,9 @@ class Summary:
     #: share's base. A reflection counted only because a move declares it (beside
     #: a question) has no kind read, and must not count as a simple one.
     simple_reflections: int = 0
-    #: Turns with an unhelpful move, which the reflection figures leave out, and
-    #: how many of them had only "not sure" ones: the summary says so (play-test
-    #: 39: 1 question counted where the transcript showed 4, unexplained).
-    left_out: int = 0
-    left_out_unsure: int = 0
+    #: Questions and reflections of turns with an unhelpful move, which the
+    #: figures leave out: the summary says so (``acts.left_out_acts``).
+    left_out: Counter[str] = field(default_factory=Counter)
 
     @property
     def reflection_ratio(self) -> float | None:
@@ -79,7 +77,8 @@ def summarize(scenario: Scenario, session: Session) -> Summary:
     kinds: Counter[str] = Counter()
     skills: Counter[str] = Counter()
     behaviours: Counter[str] = Counter()
-    poor_turns = doubted_turns = 0
+    poor_turns = 0
+    left_out: Counter[str] = Counter()
     for turn in session.turns:
         turn_kinds = [scenario.moves[m.id].kind if m.id in scenario.moves else "neutral"
                       for m in turn.moves]
@@ -89,11 +88,11 @@ def summarize(scenario: Scenario, session: Session) -> Summary:
             unsure[move.id] += unsure_poor(scenario, move)
         if not turn.moves:
             kinds["short" if is_short_reply(turn.text) else "unclear"] += 1
+        left_out.update(left_out_acts(scenario, turn.moves, turn.behaviour, turn.text))
         if sure_poor(scenario, turn.moves):
             poor_turns += 1
             continue
         if only_doubted(scenario, turn.moves):
-            doubted_turns += 1
             continue  # neither for nor against: no acts, no skills (turn_acts)
         acts = turn_acts(scenario, turn.moves, turn.behaviour, turn.text)
         behaviours.update(acts)
@@ -125,8 +124,7 @@ def summarize(scenario: Scenario, session: Session) -> Summary:
         non_adherent=sum(skills[s] for s in NON_ADHERENT) + poor_turns,
         move_counts=counts,
         unsure=+unsure,
-        left_out=poor_turns + doubted_turns,
-        left_out_unsure=doubted_turns,
+        left_out=left_out,
     )
 
 
@@ -152,7 +150,7 @@ def render_summary(summary: Summary, scenario: Scenario, language: str | None = 
     if summary.reflection_ratio is not None:
         # The counts too, so a trainee can check them against the transcript
         # (thirty-seventh play-test: "a trainee cannot check it").
-        lines.append(t("summary.ratio", lang, ratio=decimal(summary.reflection_ratio, lang),
+        lines.append(t("summary.ratio", lang, ratio=format_decimal(summary.reflection_ratio, lang),
                        reflections=summary.reflections, questions=summary.questions))
     else:
         key = "summary.ratio_no_questions_one" if summary.reflections == 1 else (
@@ -163,15 +161,14 @@ def render_summary(summary: Summary, scenario: Scenario, language: str | None = 
         # impossible where one had no kind read (thirtieth play-test).
         lines.append(t("summary.complex_share", lang, count=summary.complex_reflections,
                        read=summary.complex_reflections + summary.simple_reflections,
-                       share=round(summary.complex_share * 100)))
+                       share=format_decimal(summary.complex_share * 100, lang, 0)))
     else:
         key = "summary.complex_unread" if summary.reflections else "summary.complex_none"
         lines.append(t(key, lang))
     if summary.left_out:
-        key = "summary.left_out_one" if summary.left_out == 1 else "summary.left_out"
-        unsure = (t("summary.left_out_unsure", lang, count=summary.left_out_unsure)
-                  if summary.left_out_unsure else "")
-        lines.append(t(key, lang, count=summary.left_out, unsure=unsure))
+        counted = [t(f"summary.{act}s_one" if n == 1 else f"summary.{act}s", lang, count=n)
+                   for act in ("question", "reflection") if (n := summary.left_out[act])]
+        lines.append(t("summary.left_out", lang, acts=", ".join(counted)))
     lines.append(t("summary.adherent", lang, count=summary.adherent))
     lines.append(t("summary.non_adherent", lang, count=summary.non_adherent))
     # Helpful moves only: "Breaking Alex's confidentiality ×2" and "Greeting ×1"

@@ -65,13 +65,14 @@ _CLAUSE_SPLIT = re.compile(
 #: dismissing); a greeting alone changed one, adding sympathy to "hiya again.
 #: hope the drive home wasnt too grim".
 _GREETING = re.compile(
-    r"^(?:hi|hello|hey|hiya|heya|morning|good (?:morning|afternoon|evening)|evening)"
-    r"(?: there| again| sam)?\W*$", re.IGNORECASE)
+    r"^(?:hi+|hello|hey+|hiya|heya|morning|evening|good (?:morning|afternoon|evening)"
+    r"|hallo|moin|guten (?:morgen|tag|abend))(?:\W+\w+)?\W*$", re.IGNORECASE)
 
 
 def _long_parts(pieces: list[str]) -> list[str]:
-    """The clauses long enough to read alone: two or more, or one that only a
-    greeting was cut off ("Hello Sam. I'm calling because…")."""
+    """The clauses long enough to read alone: two or more, or one that only
+    greetings were cut off, before or after it ("Hello Sam. I'm calling because…";
+    the greeting's one other word may be any partner's name)."""
     parts = [p.strip() for piece in pieces for p in _CLAUSE_SPLIT.split(piece) if p and p.strip()]
     long = [p for p in parts if len(p.split()) >= MIN_CLAUSE_WORDS]
     if len(long) == 1 and len(parts) > 1 and all(
