@@ -48,7 +48,7 @@ HELD_OUT = ("test15", "test16", "test17", "test18", "test19", "test20", "test21"
             "test24", "test25", "test26", "test27", "test28", "test29",
             "test30", "test31", "test32", "test33", "test34", "test35", "test36", "test37",
             "test38", "test39", "test40", "test42", "test44", "test45", "test46", "test47",
-            "test48", "test49", "test50", "test51")
+            "test48", "test49", "test50", "test51", "test52")
 FLAGSHIP = ROOT / "dialogues" / "hesitant_partner.yaml"
 
 

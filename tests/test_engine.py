@@ -731,7 +731,9 @@ def test_pushing_or_referring_elsewhere_is_named_advice_without_permission() -> 
         result = practice.turn(practice.start(seed=2), "You really need to come, you know.")
         lines = [x for x in render_plain(result.feedback, "en").splitlines()
                  if x.startswith("How you said it")]
-        assert lines == ["How you said it: advice without permission"], (move, lines)
+        # MI's "persuade", named so: "advice without permission" beside pressure
+        # that gave no advice read as wrong (play-test 39).
+        assert lines == ["How you said it: persuading without permission"], (move, lines)
 
 
 def test_a_turn_with_an_unhelpful_move_and_no_skill_to_name_says_why_it_is_not_rated() -> None:
@@ -759,7 +761,7 @@ def test_a_turn_with_an_unhelpful_move_and_no_skill_to_name_says_why_it_is_not_r
              "not rated beside an unhelpful move; your summary counts the turn as "
              "MI-non-adherent and leaves out its question"),
             ([MoveGuess("explore_concerns", 0.9), MoveGuess("pressure", 0.95)],
-             "advice without permission; your summary leaves out this turn's question, as on "
+             "persuading without permission; your summary leaves out this turn's question, as on "
              "every turn with an unhelpful move")):
         practice = Practice(flagship, FixedReading(moves, SkillNote("question", 0.9, [])))
         result = practice.turn(practice.start(seed=2), "What worries you? Alex told me a bit.")
