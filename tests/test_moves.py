@@ -860,3 +860,21 @@ def test_a_greeting_in_front_does_not_hide_the_sentence_after_it() -> None:
     # "Even being willing is a big deal" read it as dismissing (sets 15-51).
     assert split_clauses("Even being willing is a big deal. Well done.")[0] == [
         "Even being willing is a big deal. Well done."]
+
+
+def test_a_greeting_in_front_does_not_take_the_support_a_clause_needs() -> None:
+    """A clause's unhelpful move needs the whole message's support, and a greeting
+    took most of the whole's reading: "Hello Sam. What worries you most? You have
+    to come though." lost its pressure, read 0.97 alone (review of play-test 39's
+    mends). Support is now judged among the moves besides the greeting's."""
+    from bot.recognition.clauses import leading_greeting
+    from tests.scenarios import flagship_practice
+
+    recognizer = flagship_practice().recognizer
+    for text in ("Hello Sam. What worries you most? You have to come though.",
+                 "Hi Sam! What worries you most? You have to come."):
+        assert "pressure" in {m.id for m in recognizer.recognize(text).moves}, text
+    assert leading_greeting("Hi Sam! What worries you most?") == "Hi Sam!"
+    assert leading_greeting("hey sam. sounds rough") == "hey sam."
+    assert leading_greeting("Hi Sam!") is None  # nothing after it
+    assert leading_greeting("Hi Sam, thanks for your time. What worries you?") is None

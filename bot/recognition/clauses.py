@@ -103,6 +103,22 @@ def split_clauses(text: str) -> tuple[list[str], bool]:
     return [text], False
 
 
+def leading_greeting(text: str) -> str | None:
+    """The greeting a message opens with, too short to be a clause ("Hi Sam!"),
+    if it opens with one and goes on.
+
+    The move layer judges a clause's unhelpful move by the whole message's
+    support for it, and a greeting takes much of the whole's reading: "Hello
+    Sam. What worries you most? You have to come though." lost its pressure
+    (0.97 read alone) to a whole read 0.61 greeting, 0.02 pressure.
+    """
+    text = _SPACE_RUN.sub(" ", text)
+    pieces = [p.strip() for sentence in runon_sentences(text)
+              for p in _CLAUSE_SPLIT.split(sentence) if p and p.strip()]
+    first = pieces[0] if len(pieces) > 1 else ""
+    return first if len(first.split()) < MIN_CLAUSE_WORDS and _GREETING.match(first) else None
+
+
 #: What ends a sentence for ``whole_sentences``.
 _SENTENCE_END = ".!?;\n"
 

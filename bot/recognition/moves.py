@@ -28,7 +28,12 @@ import numpy as np
 
 from bot.engine.session import MoveGuess
 from bot.recognition.clarifications import asks_meaning, without_answer, without_concession
-from bot.recognition.clauses import MIN_CLAUSE_WORDS, split_clauses, whole_sentences
+from bot.recognition.clauses import (
+    MIN_CLAUSE_WORDS,
+    leading_greeting,
+    split_clauses,
+    whole_sentences,
+)
 from bot.recognition.denials import without, without_denied, without_retracted
 from bot.recognition.echoes import endorses, is_echo, is_quote, names_the_partner
 from bot.recognition.keywords import (
@@ -430,17 +435,23 @@ class MoveModel:
         tuning = self.tuning
         parts, guessed = split_clauses(text)
         alone = len(parts) - 1 >= tuning.alone_from_clauses
+        # The opening greeting is read too, in the same model run, to judge
+        # support without it (see below).
+        greeting = leading_greeting(parts[0]) if len(parts) > 1 else None
+        rows = [parts[0], greeting, *parts[1:]] if greeting else parts
         vectors = None
         alone_rows: list[int] = []
         if len(parts) > 1 and hasattr(self.embedder, "embed_parts"):
-            vectors = self.embedder.embed_parts(parts[0], parts[1:])  # type: ignore[union-attr]
+            vectors = self.embedder.embed_parts(parts[0], rows[1:])  # type: ignore[union-attr]
             if alone and hasattr(self.embedder, "embed_batch"):
                 alone_rows = whole_sentences(text, parts[1:], guessed)
             if alone_rows:
                 vectors = np.array(vectors)
-                vectors[alone_rows] = self.embedder.embed_batch(  # type: ignore[union-attr]
-                    [parts[i] for i in alone_rows])
-        probs = self.probabilities(parts, vectors)[:, :-1]
+                vectors[[i + bool(greeting) for i in alone_rows]] = (
+                    self.embedder.embed_batch(  # type: ignore[union-attr]
+                        [parts[i] for i in alone_rows]))
+        read = self.probabilities(rows, vectors)[:, :-1]
+        probs = np.delete(read, 1, axis=0) if greeting else read
         found: dict[int, float] = {}
         whole = probs[0]
         best = int(np.argmax(whole))
@@ -450,7 +461,12 @@ class MoveModel:
         # whole is already read as a poor move: then no good message is at
         # stake, and a breach beside jargon was lost to the jargon (17th play-test).
         whole_poor = bool(self.poor[best]) and whole[best] >= tuning.threshold
-        unsupported = self.poor & (whole < tuning.poor_clause_floor) & (not whole_poor)
+        support = whole
+        if greeting:  # judged among the moves besides the greeting's own
+            greeted = int(np.argmax(read[1]))
+            support = whole / max(1.0 - float(whole[greeted]), 1e-6)
+            support[greeted] = 0.0
+        unsupported = self.poor & (support < tuning.poor_clause_floor) & (not whole_poor)
         for i, row in enumerate(probs[1:], 1):
             if i in alone_rows:  # read alone and sure: needs no support from the whole
                 row = np.where(unsupported & (row < tuning.alone_poor_threshold), 0.0, row)
