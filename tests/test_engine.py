@@ -762,7 +762,7 @@ def test_a_turn_with_an_unhelpful_move_and_no_skill_to_name_says_why_it_is_not_r
              "MI-non-adherent and leaves out its question"),
             ([MoveGuess("explore_concerns", 0.9), MoveGuess("pressure", 0.95)],
              "persuading without permission; your summary leaves out this turn's question, as on "
-             "every turn with an unhelpful move")):
+             "every turn with a sure unhelpful move")):
         practice = Practice(flagship, FixedReading(moves, SkillNote("question", 0.9, [])))
         result = practice.turn(practice.start(seed=2), "What worries you? Alex told me a bit.")
         assert f"How you said it: {said}" in render_plain(result.feedback, "en")
@@ -778,6 +778,14 @@ def test_a_turn_with_an_unhelpful_move_and_no_skill_to_name_says_why_it_is_not_r
         "How you said it: a reflection; left out of your summary's counts, as the bot is "
         "not sure what you meant"]
     assert "nicht mitgezählt" in render_plain(result.feedback, "de")
+    # ...but not where the reading names nothing the summary counts (fortieth
+    # play-test: "giving information; left out of your summary's counts").
+    practice = Practice(flagship, FixedReading([MoveGuess("breach_confidentiality", 0.6)],
+                                               SkillNote("input", 0.9, [])))
+    result = practice.turn(practice.start(seed=2), "Alex told me you never listen.")
+    lines = [x for x in render_plain(result.feedback, "en").splitlines()
+             if x.startswith("How you said it")]
+    assert len(lines) == 1 and "left out" not in lines[0], lines
     # Beside a helpful move the doubted slip changes nothing: the turn counts.
     practice = Practice(flagship, FixedReading(
         [MoveGuess("reflect_concern", 0.9), MoveGuess("breach_confidentiality", 0.6)],
@@ -1855,15 +1863,38 @@ def test_the_summary_says_how_many_turns_its_reflection_figures_leave_out() -> N
     text = render_summary(summarize(flagship, session), flagship, "en")
     assert "Reflections per question: 0.0 (reflections 0, questions 1;" in text
     # The question beside pressure, and the one the reading showed beside a doubt.
-    assert ("Left out of the figures above, from turns with an unhelpful move: 2 questions\n"
-            in text)
-    assert "aus Runden mit einem ungünstigen Zug: 2 Fragen" in render_summary(
+    assert ("Left out of the figures above, from turns with a sure unhelpful move or with only "
+            "\"not sure\" ones: 2 questions\n" in text)
+    assert "oder nur „nicht sicher“ gelesenen: 2 Fragen" in render_summary(
         summarize(flagship, session), flagship, "de")
     session.turns.pop()
     text = render_summary(summarize(flagship, session), flagship, "en")
-    assert "from turns with an unhelpful move: 1 question\n" in text
+    assert "\"not sure\" ones: 1 question\n" in text
     session.turns.pop()
     # A slip with no question or reflection leaves nothing out (review 45).
     Practice(flagship, FixedReading([MoveGuess("pressure", 0.95)], SkillNote("other", 0.9, [])
                                     )).turn(session, "Honestly you just need to come.")
     assert "Left out of" not in render_summary(summarize(flagship, session), flagship, "en")
+
+
+def test_an_early_invitation_after_framing_is_not_told_to_frame_first() -> None:
+    """Fortieth play-test: in ``testing`` an invitation after the trainee had
+    framed the sessions as about the couple was told Sam "hasn't heard what the
+    sessions would be about. Make clear they're about the two of them"."""
+    from bot.engine.feedback import render_plain
+    from tests.scenarios import flagship_practice
+
+    flagship = flagship_practice()
+    reflect, frame, invite = "It sounds like you're wary.", "It's about you both.", "One session?"
+    readings = {reflect: [MoveGuess("reflect_concern", 0.95)],
+                frame: [MoveGuess("frame_relationship", 0.95)],
+                invite: [MoveGuess("invite_trial_session", 0.95)]}
+    practice = Practice(flagship.scenario, _Scripted(flagship.recognizer, readings))
+    session = practice.start(seed=2)
+    for text in (reflect, frame):
+        practice.turn(session, text)
+    assert session.state == "testing" and session.meter < 8
+    text = render_plain(practice.turn(session, invite).feedback, "en")
+    assert session.state == "testing"
+    assert "hasn't heard what" not in text
+    assert "Sam has heard that the sessions are about the two of them" in text

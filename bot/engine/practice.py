@@ -53,6 +53,7 @@ from bot.engine.lines import pick_line
 from bot.engine.machine import LIMIT_TRIGGER, RULES_TRIGGER, CompiledScenario, Step
 from bot.engine.question_form import asks_permission, only_checks_in
 from bot.engine.recognition import (
+    ADHERENT,
     Recognition,
     Recognizer,
     as_behaviour,
@@ -565,8 +566,12 @@ class Practice:
                                         capped=capped, why=why, unheard=unheard,
                                         acts=acts, long=long)
         feedback.left_out = tuple(a for a in ("question", "reflection") if a in left_out)
-        feedback.skills_uncounted = feedback.skills is not None and only_doubted(
-            self.scenario, moves)
+        # Only where the reading names something the summary would have counted:
+        # "giving information; left out of your summary's counts" left out
+        # nothing (fortieth play-test).
+        shown = feedback.skills
+        feedback.skills_uncounted = shown is not None and only_doubted(self.scenario, moves) and (
+            bool(left_out) or any(s.id in ADHERENT for s in shown.skills))
         said = [] if guided else asserted_skills(feedback.skills)  # no tips on the author's words
         if scaling:  # a number answers it, so no tip says Sam can stop at "yes"
             said = [skill for skill in said if skill != "closed_question"]

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from typing import Protocol
+from typing import Protocol, get_args
 
 from bot.engine.question_form import asks_openly, read_question
 from bot.engine.session import MoveGuess
+from bot.scenario.format import MiSkill
 
 #: MI-non-adherent skills. Beside a move the scenario calls good, the
 #: skill layer's guess of one of these is not shown or counted: the move read
 #: is measured and scenario-specific, and advice is the weakest skill guess.
 NON_ADHERENT = frozenset({"confront", "advice"})
+#: The MI-adherent codes the summary counts; a move can declare them too (``Move.skills``).
+ADHERENT = frozenset(get_args(MiSkill)) - NON_ADHERENT
 
 
 @dataclass

@@ -9,19 +9,14 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import get_args
 
 from bot.catalogue import format_decimal, t
 from bot.engine.acts import left_out_acts, only_doubted, sure_poor, turn_acts, unsure_poor
 from bot.engine.feedback import is_short_reply
 from bot.engine.practice import condition_values
-from bot.engine.recognition import NON_ADHERENT, heard_skills
+from bot.engine.recognition import ADHERENT, NON_ADHERENT, heard_skills
 from bot.engine.session import Session
-from bot.scenario.format import MiSkill
 from bot.scenario.model import Scenario
-
-#: The MI-adherent codes counted; a move can declare them too (``Move.skills``).
-ADHERENT = frozenset(get_args(MiSkill)) - NON_ADHERENT
 
 
 @dataclass

@@ -75,8 +75,8 @@ def _long_parts(pieces: list[str]) -> list[str]:
     the greeting's one other word may be any partner's name)."""
     parts = [p.strip() for piece in pieces for p in _CLAUSE_SPLIT.split(piece) if p and p.strip()]
     long = [p for p in parts if len(p.split()) >= MIN_CLAUSE_WORDS]
-    if len(long) == 1 and len(parts) > 1 and all(
-            _GREETING.match(p) for p in parts if p is not long[0]):
+    short = [p for p in parts if len(p.split()) < MIN_CLAUSE_WORDS]
+    if len(long) == 1 and short and all(_GREETING.match(p) for p in short):
         return long
     return long if len(long) > 1 else []
 
