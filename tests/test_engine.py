@@ -386,6 +386,8 @@ def test_the_reflection_lines_show_even_without_questions_or_reflections() -> No
     summary.simple_reflections, summary.complex_reflections = 7, 1
     assert "Complex reflections: 1 of the 8 whose kind the bot could tell (13%)" in render_summary(
         summary, practice.scenario, "en")
+    summary.simple_reflections, summary.complex_reflections = 17, 23  # 23/40*100 is 57.49…
+    assert "(58%)" in render_summary(summary, practice.scenario, "en")
     summary.simple_reflections = summary.complex_reflections = 0
     summary.reflections = 1  # "1 reflections" in the seventh play-test's summary
     assert "Reflections per question: 1 reflection and no questions" in render_summary(
@@ -762,7 +764,7 @@ def test_a_turn_with_an_unhelpful_move_and_no_skill_to_name_says_why_it_is_not_r
              "MI-non-adherent and leaves out its question"),
             ([MoveGuess("explore_concerns", 0.9), MoveGuess("pressure", 0.95)],
              "persuading without permission; your summary leaves out this turn's question, as on "
-             "every turn with a sure unhelpful move")):
+             "every turn with an unhelpful move not marked \"not sure\"")):
         practice = Practice(flagship, FixedReading(moves, SkillNote("question", 0.9, [])))
         result = practice.turn(practice.start(seed=2), "What worries you? Alex told me a bit.")
         assert f"How you said it: {said}" in render_plain(result.feedback, "en")
@@ -786,6 +788,18 @@ def test_a_turn_with_an_unhelpful_move_and_no_skill_to_name_says_why_it_is_not_r
     lines = [x for x in render_plain(result.feedback, "en").splitlines()
              if x.startswith("How you said it")]
     assert len(lines) == 1 and "left out" not in lines[0], lines
+    # A doubted slip whose reading names persuading is left out too (review 46).
+    practice = Practice(flagship, FixedReading([MoveGuess("breach_confidentiality", 0.6)],
+                                               SkillNote("input", 0.9, [MoveGuess("advice", 0.7)])))
+    result = practice.turn(practice.start(seed=2), "Alex told me you never listen.")
+    assert "left out of your summary's counts" in render_plain(result.feedback, "en")
+    # Beside a helpful move, the slip's own reading is not what is left out:
+    # blame worded as a reflection was "a reflection the summary left out".
+    practice = Practice(flagship, FixedReading(
+        [MoveGuess("address_practicalities", 0.9), MoveGuess("blame_partner", 0.95)],
+        SkillNote("reflection", 0.9, [])))
+    result = practice.turn(practice.start(seed=2), "We could do evenings. You make it hard.")
+    assert "leaves out" not in render_plain(result.feedback, "en")
     # Beside a helpful move the doubted slip changes nothing: the turn counts.
     practice = Practice(flagship, FixedReading(
         [MoveGuess("reflect_concern", 0.9), MoveGuess("breach_confidentiality", 0.6)],
@@ -1863,9 +1877,9 @@ def test_the_summary_says_how_many_turns_its_reflection_figures_leave_out() -> N
     text = render_summary(summarize(flagship, session), flagship, "en")
     assert "Reflections per question: 0.0 (reflections 0, questions 1;" in text
     # The question beside pressure, and the one the reading showed beside a doubt.
-    assert ("Left out of the figures above, from turns with a sure unhelpful move or with only "
-            "\"not sure\" ones: 2 questions\n" in text)
-    assert "oder nur „nicht sicher“ gelesenen: 2 Fragen" in render_summary(
+    assert ("Left out of the figures above, from turns with an unhelpful move not marked "
+            "\"not sure\", or with only \"not sure\" ones: 2 questions\n" in text)
+    assert "markierten Zügen): 2 Fragen" in render_summary(
         summarize(flagship, session), flagship, "de")
     session.turns.pop()
     text = render_summary(summarize(flagship, session), flagship, "en")

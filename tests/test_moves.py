@@ -860,6 +860,9 @@ def test_a_greeting_in_front_does_not_hide_the_sentence_after_it() -> None:
     # "Even being willing is a big deal" read it as dismissing (sets 15-51).
     assert split_clauses("Even being willing is a big deal. Well done.")[0] == [
         "Even being willing is a big deal. Well done."]
+    # "Evening" greets only before a name or a word of address (review 46).
+    assert split_clauses("Evening shifts? We could do weekends instead.")[0] == [
+        "Evening shifts? We could do weekends instead."]
 
 
 def test_a_greeting_in_front_does_not_take_the_support_a_clause_needs() -> None:

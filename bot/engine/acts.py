@@ -78,16 +78,17 @@ def left_out_acts(
     without it: what the summary leaves out, and says it does (play-test 39: 1
     question counted where the transcript showed 4, unexplained).
 
-    The other moves' acts where there are any; else only what the trainee can
-    see: the wording's question, and the skill reading beside a doubted slip
-    (beside a sure one it is not shown, and a breach often reads as a reflection).
+    Only what the trainee can see: the wording's question, the acts the other
+    moves declare, and the skill reading beside a doubted slip. Beside a sure
+    one the reading is not shown, and it reads the slip too: blame worded as a
+    reflection was counted as a reflection left out (review 46).
     """
     doubted = only_doubted(scenario, moves)
     if not (doubted or sure_poor(scenario, moves)):
         return set()
-    kept = [m for m in moves if m.id not in scenario.poor_moves]
-    if kept:
-        return turn_acts(scenario, kept, behaviour, text)
+    acts: set[str] = {
+        b for m in moves if m.id in scenario.moves and m.id not in scenario.poor_moves
+        and (b := scenario.moves[m.id].behaviour) in ("question", "reflection")}
     if doubted and behaviour in ("question", "reflection"):
-        return _as_worded({str(behaviour)}, text)
-    return _as_worded(set(), text)
+        acts.add(str(behaviour))
+    return _as_worded(acts, text)

@@ -54,6 +54,7 @@ from bot.engine.machine import LIMIT_TRIGGER, RULES_TRIGGER, CompiledScenario, S
 from bot.engine.question_form import asks_permission, only_checks_in
 from bot.engine.recognition import (
     ADHERENT,
+    NON_ADHERENT,
     Recognition,
     Recognizer,
     as_behaviour,
@@ -571,7 +572,7 @@ class Practice:
         # nothing (fortieth play-test).
         shown = feedback.skills
         feedback.skills_uncounted = shown is not None and only_doubted(self.scenario, moves) and (
-            bool(left_out) or any(s.id in ADHERENT for s in shown.skills))
+            bool(left_out) or any(s.id in ADHERENT | NON_ADHERENT for s in shown.skills))
         said = [] if guided else asserted_skills(feedback.skills)  # no tips on the author's words
         if scaling:  # a number answers it, so no tip says Sam can stop at "yes"
             said = [skill for skill in said if skill != "closed_question"]

@@ -62,6 +62,12 @@ class Summary:
         kinds = self.complex_reflections + self.simple_reflections
         return self.complex_reflections / kinds if kinds else None
 
+    @property
+    def complex_percent(self) -> float | None:
+        """From the counts, so 23 of 40 rounds to 58, not 57 (0.575 * 100 is 57.49…)."""
+        kinds = self.complex_reflections + self.simple_reflections
+        return self.complex_reflections * 100 / kinds if kinds else None
+
 
 def summarize(scenario: Scenario, session: Session) -> Summary:
     """Compute the summary of ``session`` (ended or not)."""
@@ -156,7 +162,7 @@ def render_summary(summary: Summary, scenario: Scenario, language: str | None = 
         # impossible where one had no kind read (thirtieth play-test).
         lines.append(t("summary.complex_share", lang, count=summary.complex_reflections,
                        read=summary.complex_reflections + summary.simple_reflections,
-                       share=format_decimal(summary.complex_share * 100, lang, 0)))
+                       share=format_decimal(summary.complex_percent or 0, lang, 0)))
     else:
         key = "summary.complex_unread" if summary.reflections else "summary.complex_none"
         lines.append(t(key, lang))

@@ -65,8 +65,10 @@ _CLAUSE_SPLIT = re.compile(
 #: dismissing); a greeting alone changed one, adding sympathy to "hiya again.
 #: hope the drive home wasnt too grim".
 _GREETING = re.compile(
-    r"^(?:hi+|hello|hey+|hiya|heya|morning|evening|good (?:morning|afternoon|evening)"
-    r"|hallo|moin|guten (?:morgen|tag|abend))(?:\W+\w+)?\W*$", re.IGNORECASE)
+    r"^(?:(?:hi+|hello|hey+|hiya|heya|hallo|moin)(?:\W+\w+)?"
+    # "Evening shifts?" is no greeting: after these, a name or a word of address.
+    r"|(?:good |guten )?(?:morning|afternoon|evening|morgen|tag|abend)"
+    r"(?:\W+(?:(?-i:[A-Z])\w*|all|there|again|everyone))?)\W*$", re.IGNORECASE)
 
 
 def _long_parts(pieces: list[str]) -> list[str]:

@@ -164,6 +164,10 @@ def _blas() -> ThreadpoolController:
     return ThreadpoolController()
 
 
+#: See ``read_all``: the least share of a greeted message left to its other moves.
+MIN_GREETING_SHARE = 0.2
+
+
 def _softmax(logits: np.ndarray) -> np.ndarray:
     shifted = logits - logits.max(axis=1, keepdims=True)
     exp = np.exp(shifted)
@@ -462,9 +466,12 @@ class MoveModel:
         # stake, and a breach beside jargon was lost to the jargon (17th play-test).
         whole_poor = bool(self.poor[best]) and whole[best] >= tuning.threshold
         support = whole
-        if greeting:  # judged among the moves besides the greeting's own
-            greeted = int(np.argmax(read[1]))
-            support = whole / max(1.0 - float(whole[greeted]), 1e-6)
+        greeted = int(np.argmax(read[1])) if greeting else -1
+        if greeting and not self.poor[greeted]:
+            # Judged among the moves besides the greeting's own ("Hey." reads as
+            # arguing back: that must not clear the way for arguing back). At
+            # most five-fold, or a whole read 0.99 greeting would support anything.
+            support = whole / max(1.0 - float(whole[greeted]), MIN_GREETING_SHARE)
             support[greeted] = 0.0
         unsupported = self.poor & (support < tuning.poor_clause_floor) & (not whole_poor)
         for i, row in enumerate(probs[1:], 1):
