@@ -172,8 +172,8 @@ def skills_text(feedback: TurnFeedback, language: str | None) -> str | None:
         if feedback.skills_uncounted:
             return t("feedback.skills_uncounted", language, skills=phrase)
         return t("feedback.left_out", language, skills=phrase, acts=acts) if acts else phrase
-    if not (feedback.skills_set_aside or acts):
-        return None
+    if not feedback.skills_set_aside:
+        return None  # no reading to show (its left-out note would claim a sure slip)
     if acts:
         return t("feedback.skills_set_aside_left_out", language, acts=acts)
     return t("feedback.skills_set_aside", language)
