@@ -318,7 +318,7 @@ _ASKING_LEAVE = re.compile(
     rf"(?:do|{_WOULD})\s+(?:you|u)\s+mind\s+if\s+(?:i|we)|"
     # "would you like me to explain…", "would you like to hear…"; not "would you
     # like to tell me more?", which asks Sam to talk (review).
-    r"(?:would|do|wd|wud|wld)\s+(?:you|u)\s+(?:like|want)\s+(?:me\s+to|to\s+(?:hear|know))|"
+    rf"(?:{_WOULD}|do|wd)\s+(?:you|u)\s+(?:like|want)\s+(?:me\s+to|to\s+(?:hear|know))|"
     r"(?:want|shall)\s+(?:me\s+to|i)"
     r")\s+(?:\w+\s+){0,2}?"
     # Not "suggest" or "check": "Can I suggest we try one session?" is an offer,

@@ -58,11 +58,6 @@ class Summary:
         return self.reflections / self.questions if self.questions else None
 
     @property
-    def complex_share(self) -> float | None:
-        kinds = self.complex_reflections + self.simple_reflections
-        return self.complex_reflections / kinds if kinds else None
-
-    @property
     def complex_percent(self) -> float | None:
         """From the counts, so 23 of 40 rounds to 58, not 57 (0.575 * 100 is 57.49…)."""
         kinds = self.complex_reflections + self.simple_reflections
@@ -157,12 +152,12 @@ def render_summary(summary: Summary, scenario: Scenario, language: str | None = 
         key = "summary.ratio_no_questions_one" if summary.reflections == 1 else (
             "summary.ratio_no_questions")
         lines.append(t(key, lang, count=summary.reflections))
-    if summary.complex_share is not None:
+    if (percent := summary.complex_percent) is not None:
         # With counts: "67 % of reflections" beside "4 reflections" read as
         # impossible where one had no kind read (thirtieth play-test).
         lines.append(t("summary.complex_share", lang, count=summary.complex_reflections,
                        read=summary.complex_reflections + summary.simple_reflections,
-                       share=format_decimal(summary.complex_percent or 0, lang, 0)))
+                       share=format_decimal(percent, lang, 0)))
     else:
         key = "summary.complex_unread" if summary.reflections else "summary.complex_none"
         lines.append(t(key, lang))

@@ -71,11 +71,17 @@ _GREETING = re.compile(
     r"(?:\W+(?:(?-i:[A-Z])\w*|all|there|again|everyone))?)\W*$", re.IGNORECASE)
 
 
+def _pieces(sentences: list[str]) -> list[str]:
+    """Every piece the sentences are cut into, short ones too."""
+    return [p.strip() for sentence in sentences
+            for p in _CLAUSE_SPLIT.split(sentence) if p and p.strip()]
+
+
 def _long_parts(pieces: list[str]) -> list[str]:
     """The clauses long enough to read alone: two or more, or one that only
     greetings were cut off, before or after it ("Hello Sam. I'm calling because…";
     the greeting's one other word may be any partner's name)."""
-    parts = [p.strip() for piece in pieces for p in _CLAUSE_SPLIT.split(piece) if p and p.strip()]
+    parts = _pieces(pieces)
     long = [p for p in parts if len(p.split()) >= MIN_CLAUSE_WORDS]
     short = [p for p in parts if len(p.split()) < MIN_CLAUSE_WORDS]
     if len(long) == 1 and short and all(_GREETING.match(p) for p in short):
@@ -114,9 +120,7 @@ def leading_greeting(text: str) -> str | None:
     Sam. What worries you most? You have to come though." lost its pressure
     (0.97 read alone) to a whole read 0.61 greeting, 0.02 pressure.
     """
-    text = _SPACE_RUN.sub(" ", text)
-    pieces = [p.strip() for sentence in runon_sentences(text)
-              for p in _CLAUSE_SPLIT.split(sentence) if p and p.strip()]
+    pieces = _pieces(runon_sentences(_SPACE_RUN.sub(" ", text)))
     first = pieces[0] if len(pieces) > 1 else ""
     return first if len(first.split()) < MIN_CLAUSE_WORDS and _GREETING.match(first) else None
 
